@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Re-resolve every requirement file of the project in a throwaway venv and freeze the
+# result into constraints.txt, the one place where versions are pinned.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+python3.11 -m venv "$scratch/venv"
+"$scratch/venv/bin/pip" install --quiet --upgrade pip setuptools wheel
+"$scratch/venv/bin/pip" install --quiet $(printf -- '-r %s ' src/*/requirements.txt requirements/*.txt)
+{
+  echo "# Every Python version this project installs, pinned once (pip install -c constraints.txt)."
+  echo "# Regenerate: make constraints (resolves the requirement files afresh and freezes)."
+  "$scratch/venv/bin/pip" freeze --all | sort -f
+} > constraints.txt
+echo "constraints.txt: $(grep -c '==' constraints.txt) pins" >&2

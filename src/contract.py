@@ -1,0 +1,288 @@
+"""The feature contract: the 19 raw customer fields, their allowed values and rules.
+
+This module is the single source of truth that training, the prediction API and the UI
+import; nothing else lists the fields. It is pure Python (no pandas) because the Lambda
+imports it on its cold-start path.
+
+The IBM Telco data has two quirks, handled here and nowhere else (``normalize_record``):
+
+* ``SeniorCitizen`` is written as ``0``/``1`` while every other yes/no field says
+  ``No``/``Yes``; the canonical form is ``No``/``Yes``.
+* ``TotalCharges`` is a blank string for the 11 customers with ``tenure`` 0 (they have
+  not been billed yet); the canonical value is ``0.0``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final
+
+ID_COLUMN: Final = "customerID"
+LABEL_COLUMN: Final = "Churn"
+LABEL_POSITIVE: Final = "Yes"
+LABEL_VALUES: Final = ("No", "Yes")
+
+NO_INTERNET: Final = "No internet service"
+NO_PHONE: Final = "No phone service"
+YES_NO: Final = ("No", "Yes")
+
+
+class Group(StrEnum):
+    """How the UI groups the fields on its form."""
+
+    ACCOUNT = "account"
+    SERVICES = "services"
+    BILLING = "billing"
+
+
+@dataclass(frozen=True)
+class CategoricalField:
+    name: str
+    levels: tuple[str, ...]
+    group: Group
+    description: str
+
+
+@dataclass(frozen=True)
+class NumericField:
+    name: str
+    minimum: float
+    maximum: float
+    integer: bool
+    group: Group
+    description: str
+    unit: str
+
+
+Field = CategoricalField | NumericField
+
+_ADDON_LEVELS: Final = ("No", "Yes", NO_INTERNET)
+
+
+def _addon(name: str, what: str) -> CategoricalField:
+    return CategoricalField(
+        name, _ADDON_LEVELS, Group.SERVICES, f"Whether the customer has {what}."
+    )
+
+
+FIELDS: Final[tuple[Field, ...]] = (
+    CategoricalField("gender", ("Female", "Male"), Group.ACCOUNT, "The customer's gender."),
+    CategoricalField(
+        "SeniorCitizen", YES_NO, Group.ACCOUNT, "Whether the customer is 65 or older."
+    ),
+    CategoricalField("Partner", YES_NO, Group.ACCOUNT, "Whether the customer has a partner."),
+    CategoricalField("Dependents", YES_NO, Group.ACCOUNT, "Whether the customer has dependents."),
+    NumericField(
+        "tenure", 0, 120, True, Group.ACCOUNT, "Months the customer has stayed.", "months"
+    ),
+    CategoricalField(
+        "PhoneService", YES_NO, Group.SERVICES, "Whether the customer has a phone service."
+    ),
+    CategoricalField(
+        "MultipleLines",
+        ("No", "Yes", NO_PHONE),
+        Group.SERVICES,
+        "Whether the customer has multiple phone lines.",
+    ),
+    CategoricalField(
+        "InternetService",
+        ("DSL", "Fiber optic", "No"),
+        Group.SERVICES,
+        "The customer's internet service provider.",
+    ),
+    _addon("OnlineSecurity", "online security"),
+    _addon("OnlineBackup", "online backup"),
+    _addon("DeviceProtection", "device protection"),
+    _addon("TechSupport", "tech support"),
+    _addon("StreamingTV", "streaming TV"),
+    _addon("StreamingMovies", "streaming movies"),
+    CategoricalField(
+        "Contract",
+        ("Month-to-month", "One year", "Two year"),
+        Group.BILLING,
+        "The contract term.",
+    ),
+    CategoricalField(
+        "PaperlessBilling", YES_NO, Group.BILLING, "Whether the customer has paperless billing."
+    ),
+    CategoricalField(
+        "PaymentMethod",
+        (
+            "Bank transfer (automatic)",
+            "Credit card (automatic)",
+            "Electronic check",
+            "Mailed check",
+        ),
+        Group.BILLING,
+        "How the customer pays.",
+    ),
+    NumericField(
+        "MonthlyCharges",
+        0,
+        1_000,
+        False,
+        Group.BILLING,
+        "The amount charged to the customer each month.",
+        "USD",
+    ),
+    NumericField(
+        "TotalCharges",
+        0,
+        100_000,
+        False,
+        Group.BILLING,
+        "The total amount charged to the customer so far.",
+        "USD",
+    ),
+)
+
+FIELD_NAMES: Final = tuple(field.name for field in FIELDS)
+FIELDS_BY_NAME: Final = {field.name: field for field in FIELDS}
+CATEGORICAL_FIELDS: Final = tuple(f for f in FIELDS if isinstance(f, CategoricalField))
+NUMERIC_FIELDS: Final = tuple(f for f in FIELDS if isinstance(f, NumericField))
+
+INTERNET_ADDONS: Final = (
+    "OnlineSecurity",
+    "OnlineBackup",
+    "DeviceProtection",
+    "TechSupport",
+    "StreamingTV",
+    "StreamingMovies",
+)
+
+RawValue = str | int | float | None
+Record = dict[str, str | float]
+"""A customer in canonical form: categorical fields as str, numeric fields as float."""
+
+
+class ContractError(ValueError):
+    """A value breaks the contract; ``field`` names the offending field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+# ---------------------------------------------------------------------------------------
+# Normalisation: the data's quirks, in one place
+# ---------------------------------------------------------------------------------------
+
+_SENIOR_CITIZEN_CODES: Final = {"0": "No", "1": "Yes"}
+
+
+def _categorical(field: CategoricalField, raw: RawValue) -> str:
+    if field.name == "SeniorCitizen" and not isinstance(raw, bool):
+        if isinstance(raw, int | float) and raw in (0, 1):
+            raw = str(int(raw))
+        if isinstance(raw, str):
+            raw = _SENIOR_CITIZEN_CODES.get(raw.strip(), raw)
+    if not isinstance(raw, str):
+        raise ContractError(field.name, f"expected text, got {_describe(raw)}")
+    if raw not in field.levels:
+        allowed = ", ".join(repr(level) for level in field.levels)
+        raise ContractError(field.name, f"{raw!r} is not one of {allowed}")
+    return raw
+
+
+def _numeric(field: NumericField, raw: RawValue, tenure: float | None) -> float:
+    if isinstance(raw, str):
+        text = raw.strip()
+        if text == "" and field.name == "TotalCharges" and tenure == 0:
+            return 0.0
+        try:
+            value = float(text)
+        except ValueError:
+            raise ContractError(field.name, f"{raw!r} is not a number") from None
+    elif isinstance(raw, int | float) and not isinstance(raw, bool):
+        value = float(raw)
+    else:
+        raise ContractError(field.name, f"expected a number, got {_describe(raw)}")
+    if not math.isfinite(value):
+        raise ContractError(field.name, f"{raw!r} is not a finite number")
+    if field.integer and not value.is_integer():
+        raise ContractError(field.name, f"{raw!r} is not a whole number")
+    if not field.minimum <= value <= field.maximum:
+        raise ContractError(
+            field.name, f"{value:g} is outside {field.minimum:g}..{field.maximum:g}"
+        )
+    return value
+
+
+def _describe(raw: object) -> str:
+    return "nothing" if raw is None else f"{type(raw).__name__} {raw!r}"
+
+
+def normalize_record(raw: Mapping[str, RawValue]) -> Record:
+    """Check one raw customer against the contract and return its canonical form.
+
+    Accepts the dataset's own spellings (``SeniorCitizen`` 0/1, blank ``TotalCharges`` at
+    tenure 0). Extra keys are ignored here; callers decide whether those are errors.
+    Raises ``ContractError`` naming the first offending field.
+    """
+    missing = [name for name in FIELD_NAMES if name not in raw]
+    if missing:
+        raise ContractError(missing[0], "is missing")
+    tenure_field = FIELDS_BY_NAME["tenure"]
+    assert isinstance(tenure_field, NumericField)
+    tenure = _numeric(tenure_field, raw["tenure"], None)
+    record: Record = {}
+    for field in FIELDS:
+        if isinstance(field, CategoricalField):
+            record[field.name] = _categorical(field, raw[field.name])
+        else:
+            record[field.name] = _numeric(field, raw[field.name], tenure)
+    check_consistency(record)
+    return record
+
+
+def check_consistency(record: Mapping[str, str | float]) -> None:
+    """The data dictionary's dependent values: "No phone service" iff no phone service,
+    "No internet service" on every add-on iff no internet service."""
+    has_phone = record["PhoneService"] == "Yes"
+    if has_phone == (record["MultipleLines"] == NO_PHONE):
+        expected = "'No' or 'Yes'" if has_phone else repr(NO_PHONE)
+        raise ContractError(
+            "MultipleLines",
+            f"must be {expected} when PhoneService is {record['PhoneService']!r}",
+        )
+    has_internet = record["InternetService"] != "No"
+    for name in INTERNET_ADDONS:
+        if has_internet == (record[name] == NO_INTERNET):
+            expected = "'No' or 'Yes'" if has_internet else repr(NO_INTERNET)
+            raise ContractError(
+                name,
+                f"must be {expected} when InternetService is {record['InternetService']!r}",
+            )
+
+
+def label_to_int(raw: str) -> int:
+    """Map the dataset's ``Churn`` column to 0/1."""
+    if raw not in LABEL_VALUES:
+        raise ContractError(LABEL_COLUMN, f"{raw!r} is not 'Yes' or 'No'")
+    return int(raw == LABEL_POSITIVE)
+
+
+def describe_contract() -> list[dict[str, object]]:
+    """A JSON-ready description of every field, for APIs, UIs and model cards."""
+    described: list[dict[str, object]] = []
+    for field in FIELDS:
+        entry: dict[str, object] = {
+            "name": field.name,
+            "group": field.group.value,
+            "description": field.description,
+        }
+        if isinstance(field, CategoricalField):
+            entry |= {"kind": "categorical", "levels": list(field.levels)}
+        else:
+            entry |= {
+                "kind": "integer" if field.integer else "number",
+                "minimum": field.minimum,
+                "maximum": field.maximum,
+                "unit": field.unit,
+            }
+        described.append(entry)
+    return described

@@ -1,0 +1,169 @@
+"""Reading sources and publishing directories: local paths, ``s3://`` and ``https://``.
+
+Pure standard library plus boto3, so the Lambda can use it too. Every failure surfaces as
+``StorageError`` with a one-line message that names the location; callers never see a
+botocore or urllib traceback. boto3 honours ``AWS_ENDPOINT_URL`` (a moto server in tests).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ssl
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+HTTP_TIMEOUT_SECONDS: Final = 30
+_S3_CONFIG: Final = Config(
+    connect_timeout=10, read_timeout=60, retries={"max_attempts": 3, "mode": "standard"}
+)
+
+
+class StorageError(Exception):
+    """A location could not be read or written; the message is one readable line."""
+
+
+@dataclass(frozen=True)
+class S3Location:
+    bucket: str
+    key: str
+
+    @classmethod
+    def parse(cls, uri: str) -> S3Location:
+        rest = uri.removeprefix("s3://")
+        bucket, _, key = rest.partition("/")
+        if not bucket:
+            raise StorageError(f"{uri}: an S3 URI needs a bucket, as in s3://bucket/key")
+        return cls(bucket, key)
+
+    def child(self, name: str) -> S3Location:
+        prefix = self.key.rstrip("/")
+        return S3Location(self.bucket, f"{prefix}/{name}" if prefix else name)
+
+    def __str__(self) -> str:
+        return f"s3://{self.bucket}/{self.key}"
+
+
+def is_s3(uri: str) -> bool:
+    return uri.startswith("s3://")
+
+
+def s3_client() -> S3Client:
+    return boto3.client("s3", config=_S3_CONFIG)
+
+
+def read_bytes(uri: str) -> bytes:
+    """The whole content of a local file, an ``s3://`` object or an ``https://`` URL."""
+    if is_s3(uri):
+        return _read_s3(S3Location.parse(uri))
+    if uri.startswith("https://"):
+        return _read_https(uri)
+    if "://" in uri:
+        scheme = uri.split("://", 1)[0]
+        raise StorageError(f"{uri}: unsupported scheme {scheme!r}; use a path, s3:// or https://")
+    path = Path(uri)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise StorageError(f"{uri}: no such file") from None
+    except IsADirectoryError:
+        raise StorageError(f"{uri}: is a directory, not a file") from None
+    except OSError as error:
+        raise StorageError(f"{uri}: cannot read ({error.strerror})") from None
+
+
+def _read_s3(location: S3Location) -> bytes:
+    if not location.key:
+        raise StorageError(f"{location}: the URI names a bucket but no object key")
+    try:
+        response = s3_client().get_object(Bucket=location.bucket, Key=location.key)
+        return response["Body"].read()
+    except ClientError as error:
+        raise StorageError(f"{location}: {_explain_s3_error(error, location)}") from None
+    except BotoCoreError as error:
+        raise StorageError(f"{location}: cannot reach S3 ({error})") from None
+
+
+def _explain_s3_error(error: ClientError, location: S3Location) -> str:
+    code = error.response.get("Error", {}).get("Code", "")
+    if code == "NoSuchBucket":
+        return f"bucket {location.bucket!r} does not exist"
+    if code in ("NoSuchKey", "404"):
+        return f"no object {location.key!r} in bucket {location.bucket!r}"
+    if code in ("AccessDenied", "403"):
+        return "access denied (check the credentials and the bucket policy)"
+    message = error.response.get("Error", {}).get("Message", "")
+    return f"S3 said {code}: {message}".rstrip(": ")
+
+
+def _read_https(url: str) -> bytes:
+    # The default context verifies certificates against the system store (or SSL_CERT_FILE).
+    context = ssl.create_default_context()
+    # S310: only https:// URLs reach this function (read_bytes dispatches on the scheme).
+    request = urllib.request.Request(url, headers={"User-Agent": "telco-churn"})  # noqa: S310
+    try:
+        with urllib.request.urlopen(  # noqa: S310
+            request, timeout=HTTP_TIMEOUT_SECONDS, context=context
+        ) as r:
+            body: bytes = r.read()
+            return body
+    except urllib.error.HTTPError as error:
+        raise StorageError(f"{url}: HTTP {error.code} {error.reason}") from None
+    except urllib.error.URLError as error:
+        raise StorageError(f"{url}: cannot fetch ({error.reason})") from None
+    except TimeoutError:
+        raise StorageError(f"{url}: no answer within {HTTP_TIMEOUT_SECONDS} s") from None
+
+
+def publish_directory(source: Path, destination: str, *, last: str) -> str:
+    """Publish the files of ``source`` at ``destination`` (a new local dir or S3 prefix).
+
+    Publication is all-or-nothing as readers see it: locally the directory appears by one
+    rename; on S3 (which has no rename) the file named ``last`` is uploaded after all the
+    others, so a reader that waits for it never sees a partial bundle, and a failed upload
+    deletes what it had put. Returns the published location.
+    """
+    if is_s3(destination):
+        return _publish_s3(source, S3Location.parse(destination), last)
+    return _publish_local(source, Path(destination))
+
+
+def _publish_local(source: Path, destination: Path) -> str:
+    if destination.exists():
+        raise StorageError(f"{destination}: already exists; refusing to overwrite it")
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        source.rename(destination)
+    except OSError as error:
+        raise StorageError(f"{destination}: cannot write ({error.strerror})") from None
+    return str(destination)
+
+
+def _publish_s3(source: Path, prefix: S3Location, last: str) -> str:
+    names = sorted(path.name for path in source.iterdir() if path.is_file())
+    names.sort(key=lambda name: name == last)
+    client = s3_client()
+    uploaded: list[str] = []
+    try:
+        for name in names:
+            key = prefix.child(name).key
+            client.upload_file(str(source / name), prefix.bucket, key)
+            uploaded.append(key)
+    except (ClientError, BotoCoreError, boto3.exceptions.S3UploadFailedError) as error:
+        for key in uploaded:
+            # Best effort: the manifest was never written, so readers ignore leftovers.
+            with contextlib.suppress(ClientError, BotoCoreError):
+                client.delete_object(Bucket=prefix.bucket, Key=key)
+        if isinstance(error, ClientError):
+            raise StorageError(f"{prefix}: {_explain_s3_error(error, prefix)}") from None
+        raise StorageError(f"{prefix}: upload failed ({error})") from None
+    return str(prefix)

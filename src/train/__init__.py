@@ -1,0 +1,1 @@
+"""Training: raw customer table to a validated, evaluated, SageMaker-ready model bundle."""
