@@ -95,6 +95,8 @@ def _read_s3(location: S3Location) -> bytes:
 
 def _explain_s3_error(error: ClientError, location: S3Location) -> str:
     code = error.response.get("Error", {}).get("Code", "")
+    if code in ("NoSuchBucket", "404") and not location.key:
+        return f"bucket {location.bucket!r} does not exist"
     if code == "NoSuchBucket":
         return f"bucket {location.bucket!r} does not exist"
     if code in ("NoSuchKey", "404"):
@@ -156,9 +158,10 @@ def _publish_s3(source: Path, prefix: S3Location, last: str) -> str:
     try:
         for name in names:
             key = prefix.child(name).key
-            client.upload_file(str(source / name), prefix.bucket, key)
+            # Bundle files are small (well under S3's 5 GB single-put limit).
+            client.put_object(Bucket=prefix.bucket, Key=key, Body=(source / name).read_bytes())
             uploaded.append(key)
-    except (ClientError, BotoCoreError, boto3.exceptions.S3UploadFailedError) as error:
+    except (ClientError, BotoCoreError) as error:
         for key in uploaded:
             # Best effort: the manifest was never written, so readers ignore leftovers.
             with contextlib.suppress(ClientError, BotoCoreError):
@@ -167,3 +170,22 @@ def _publish_s3(source: Path, prefix: S3Location, last: str) -> str:
             raise StorageError(f"{prefix}: {_explain_s3_error(error, prefix)}") from None
         raise StorageError(f"{prefix}: upload failed ({error})") from None
     return str(prefix)
+
+
+def check_writable(destination: str) -> None:
+    """Fail fast, before any expensive work, when ``destination`` obviously cannot be written."""
+    if is_s3(destination):
+        location = S3Location.parse(destination)
+        try:
+            s3_client().head_bucket(Bucket=location.bucket)
+        except ClientError as error:
+            bucket_only = S3Location(location.bucket, "")  # HeadBucket's 404 is the bucket's
+            raise StorageError(f"{location}: {_explain_s3_error(error, bucket_only)}") from None
+        except BotoCoreError as error:
+            raise StorageError(f"{location}: cannot reach S3 ({error})") from None
+        return
+    for parent in (Path(destination), *Path(destination).parents):
+        if parent.exists():
+            if not parent.is_dir():
+                raise StorageError(f"{destination}: {parent} is a file, not a directory")
+            return

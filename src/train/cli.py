@@ -143,6 +143,7 @@ def _progress(message: str) -> None:
 
 def run(arguments: argparse.Namespace) -> str:
     started = time.perf_counter()
+    storage.check_writable(arguments.output)
     _progress(f"loading {arguments.data}")
     dataset = load_dataset(arguments.data)
     _progress(f"{len(dataset.labels)} rows pass the contract")

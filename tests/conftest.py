@@ -1,0 +1,52 @@
+"""Fixtures shared by every test layer: the real data, a moto server, one trained model."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from churn.train.dataset import Dataset, load_dataset
+from churn.train.training import TrainingConfig, TrainingResult, train
+from tests.support.servers import MotoServer, start_moto_server
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = REPO_ROOT.parent / "shared" / "data" / "telco-customer-churn.csv"
+
+
+@pytest.fixture(scope="session")
+def data_path() -> Path:
+    """The real IBM Telco table, read from shared/ beside the repository, never copied in."""
+    path = Path(os.environ.get("CHURN_DATA", SHARED_DATA))
+    if not path.is_file():
+        pytest.fail(f"the real data set is missing at {path} (set CHURN_DATA)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def dataset(data_path: Path) -> Dataset:
+    return load_dataset(str(data_path))
+
+
+@pytest.fixture(scope="session")
+def trained(dataset: Dataset) -> TrainingResult:
+    """The default training configuration, fitted once per session on the real data."""
+    return train(dataset, TrainingConfig(), progress=lambda _: None)
+
+
+@pytest.fixture(scope="session")
+def moto_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer]:
+    log = tmp_path_factory.mktemp("moto") / "moto.log"
+    with start_moto_server(log) as server:
+        yield server
+
+
+@pytest.fixture
+def aws_env(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Point boto3 (in this process and in children) at the moto server."""
+    env = moto_server.client_env()
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return env

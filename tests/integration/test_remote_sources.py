@@ -1,0 +1,139 @@
+"""s3:// and https:// round trips against real servers on loopback (moto, a TLS server)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import pytest
+from botocore.exceptions import EndpointConnectionError
+
+from churn import artifacts, storage
+from churn.train.cli import EXIT_BAD_INPUT, EXIT_OUTPUT
+from tests.integration.test_train_cli import QUICK, check_bundle_files, run_train
+from tests.support.servers import TEST_REGION, TlsFileServer, serve_directory_over_tls
+
+
+def make_bucket(name: str) -> None:
+    boto3.client("s3").create_bucket(
+        Bucket=name, CreateBucketConfiguration={"LocationConstraint": TEST_REGION}
+    )
+
+
+def read_prefix(bucket: str, prefix: str) -> dict[str, bytes]:
+    client = boto3.client("s3")
+    listed = client.list_objects_v2(Bucket=bucket, Prefix=prefix).get("Contents", [])
+    return {
+        item["Key"].removeprefix(prefix): client.get_object(Bucket=bucket, Key=item["Key"])[
+            "Body"
+        ].read()
+        for item in listed
+    }
+
+
+def test_s3_in_s3_out(aws_env: dict[str, str], data_path: Path) -> None:
+    make_bucket("churn-data")
+    make_bucket("churn-models")
+    boto3.client("s3").upload_file(str(data_path), "churn-data", "raw/telco.csv")
+
+    finished = run_train(
+        "--data", "s3://churn-data/raw/telco.csv",
+        "--output", "s3://churn-models/models",
+        *QUICK,
+        env=aws_env,
+    )  # fmt: skip
+
+    assert finished.returncode == 0, finished.stderr
+    location = finished.stdout.strip().splitlines()[-1]
+    assert location.startswith("s3://churn-models/models/")
+    version = location.rsplit("/", 1)[1]
+    files = read_prefix("churn-models", f"models/{version}/")
+    check_bundle_files(files, data_path.read_bytes())
+
+
+def test_s3_output_to_a_missing_bucket_exits_4(aws_env: dict[str, str], data_path: Path) -> None:
+    finished = run_train(
+        "--data", str(data_path), "--output", "s3://no-bucket-for-models/m", *QUICK, env=aws_env
+    )
+    assert finished.returncode == EXIT_OUTPUT
+    assert "bucket 'no-bucket-for-models' does not exist" in finished.stderr.splitlines()[-1]
+
+
+def test_a_failed_upload_removes_what_it_put_and_never_writes_the_manifest(
+    aws_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_bucket("churn-partial")
+    for name in artifacts.BUNDLE_FILES:
+        (tmp_path / name).write_text(name)
+    client = storage.s3_client()
+    real_put = client.put_object
+    uploads: list[str] = []
+
+    def flaky_put(*, Bucket: str, Key: str, Body: bytes) -> object:  # noqa: N803 - boto3's names
+        uploads.append(Key)
+        if len(uploads) == 3:
+            raise EndpointConnectionError(endpoint_url="http://s3.test")
+        return real_put(Bucket=Bucket, Key=Key, Body=Body)
+
+    monkeypatch.setattr(client, "put_object", flaky_put)
+    monkeypatch.setattr(storage, "s3_client", lambda: client)
+
+    with pytest.raises(storage.StorageError, match="upload failed"):
+        storage.publish_directory(tmp_path, "s3://churn-partial/v1", last=artifacts.MANIFEST)
+    assert read_prefix("churn-partial", "") == {}
+    assert artifacts.MANIFEST not in {key.rsplit("/", 1)[1] for key in uploads}
+
+
+def test_the_manifest_is_uploaded_last(
+    aws_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_bucket("churn-order")
+    for name in artifacts.BUNDLE_FILES:
+        (tmp_path / name).write_text(name)
+    client = storage.s3_client()
+    real_put = client.put_object
+    order: list[str] = []
+
+    def recording_put(*, Bucket: str, Key: str, Body: bytes) -> object:  # noqa: N803
+        order.append(Key.rsplit("/", 1)[1])
+        return real_put(Bucket=Bucket, Key=Key, Body=Body)
+
+    monkeypatch.setattr(client, "put_object", recording_put)
+    monkeypatch.setattr(storage, "s3_client", lambda: client)
+    storage.publish_directory(tmp_path, "s3://churn-order/v1", last=artifacts.MANIFEST)
+    assert order[-1] == artifacts.MANIFEST
+    assert sorted(read_prefix("churn-order", "v1/")) == sorted(artifacts.BUNDLE_FILES)
+
+
+@pytest.fixture(scope="module")
+def data_over_tls(
+    data_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TlsFileServer]:
+    root = tmp_path_factory.mktemp("www")
+    (root / "telco.csv").write_bytes(data_path.read_bytes())
+    with serve_directory_over_tls(root, tmp_path_factory.mktemp("tls")) as server:
+        yield server
+
+
+def test_https_in(data_over_tls: TlsFileServer, data_path: Path, tmp_path: Path) -> None:
+    finished = run_train(
+        "--data", f"{data_over_tls.base_url}/telco.csv",
+        "--output", str(tmp_path),
+        *QUICK,
+        env={"SSL_CERT_FILE": str(data_over_tls.ca_file)},
+    )  # fmt: skip
+    assert finished.returncode == 0, finished.stderr
+    location = Path(finished.stdout.strip().splitlines()[-1])
+    check_bundle_files({p.name: p.read_bytes() for p in location.iterdir()}, data_path.read_bytes())
+
+
+def test_https_with_an_untrusted_certificate_is_refused(
+    data_over_tls: TlsFileServer, tmp_path: Path
+) -> None:
+    finished = run_train(
+        "--data", f"{data_over_tls.base_url}/telco.csv", "--output", str(tmp_path), *QUICK
+    )
+    assert finished.returncode == EXIT_BAD_INPUT
+    assert "CERTIFICATE_VERIFY_FAILED" in finished.stderr.splitlines()[-1]
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,89 @@
+"""Clean Python environments for proving dependency sets, cached between runs.
+
+Each environment lives under ``.cache/environments/<name>-<hash of its inputs>`` and is
+reused while its inputs are unchanged; a marker written last means it is complete.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shlex
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CACHE = REPO_ROOT / ".cache" / "environments"
+COMPLETE = ".complete"
+
+
+def _digest(*parts: str | Path) -> str:
+    hasher = hashlib.sha256()
+    for part in parts:
+        hasher.update(part.read_bytes() if isinstance(part, Path) else part.encode())
+    return hasher.hexdigest()[:12]
+
+
+def _pip(*arguments: str, python: str = sys.executable) -> None:
+    command = [python, "-m", "pip", "--disable-pip-version-check", "--quiet", *arguments]
+    finished = subprocess.run(command, capture_output=True, text=True, check=False)
+    if finished.returncode != 0:
+        raise RuntimeError(f"{shlex.join(command)} failed:\n{finished.stderr[-3000:]}")
+
+
+def target_directory(name: str, requirements: Path, constraints: Path) -> Path:
+    """``pip install --target`` of a requirement file, as a Dockerfile does it."""
+    directory = CACHE / f"{name}-{_digest(requirements, constraints)}"
+    if not (directory / COMPLETE).exists():
+        shutil.rmtree(directory, ignore_errors=True)
+        _pip("install", "--target", str(directory), "-r", str(requirements), "-c", str(constraints))
+        (directory / COMPLETE).touch()
+    return directory
+
+
+def virtualenv(name: str, requirements: Path) -> Path:
+    """A venv with exactly ``requirements`` installed; returns its python."""
+    directory = CACHE / f"{name}-{_digest(requirements)}"
+    python = directory / "bin" / "python"
+    if not (directory / COMPLETE).exists():
+        shutil.rmtree(directory, ignore_errors=True)
+        subprocess.run([sys.executable, "-m", "venv", str(directory)], check=True)
+        _pip("install", "-r", str(requirements), python=str(python))
+        (directory / COMPLETE).touch()
+    return python
+
+
+@dataclass(frozen=True)
+class Copy:
+    sources: tuple[str, ...]
+    destination: str
+
+
+def dockerfile_copies(dockerfile: Path) -> list[Copy]:
+    """The ``COPY`` instructions of a Dockerfile (continuation lines joined)."""
+    text = dockerfile.read_text().replace("\\\n", " ")
+    copies = []
+    for line in text.splitlines():
+        words = line.split()
+        if words[:1] == ["COPY"] and not any(word.startswith("--") for word in words):
+            *sources, destination = words[1:]
+            copies.append(Copy(tuple(sources), destination))
+    return copies
+
+
+def replay_copies(dockerfile: Path, image_root: Path, *, under: str) -> None:
+    """Apply the Dockerfile's COPY lines whose destination is below ``under``,
+    mapping that image path onto ``image_root``."""
+    for copy in dockerfile_copies(dockerfile):
+        if not copy.destination.startswith(under):
+            continue
+        destination = image_root / copy.destination.removeprefix(under).lstrip("/")
+        for source in copy.sources:
+            origin = REPO_ROOT / source
+            if origin.is_dir():
+                shutil.copytree(origin, destination, dirs_exist_ok=True)
+            else:
+                destination.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(origin, destination / origin.name)
