@@ -36,7 +36,7 @@ lint: setup ## ruff, ruff format --check, mypy --strict
 	@mkdir -p $(TYPECHECK_ROOT) && ln -sfn ../../src $(TYPECHECK_ROOT)/churn
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy -p churn tests bench
+	$(BIN)/mypy $(TYPECHECK_ROOT)/churn tests bench
 
 format: setup ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .

@@ -6,12 +6,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import boto3
 import pytest
 
 from churn.train.cli import EXIT_BAD_INPUT, main
 from tests.support.customers import read_rows, write_rows
-from tests.support.servers import TlsFileServer, serve_directory_over_tls
+from tests.support.servers import TlsFileServer, make_bucket, serve_directory_over_tls
 
 
 @dataclass(frozen=True)
@@ -69,10 +68,7 @@ def _s3_missing_bucket(s: Sources) -> str:
 
 
 def _s3_missing_key(s: Sources) -> str:
-    boto3.client("s3").create_bucket(
-        Bucket="churn-bad-input",
-        CreateBucketConfiguration={"LocationConstraint": "eu-central-1"},
-    )
+    make_bucket("churn-bad-input")
     return "s3://churn-bad-input/nothing/here.csv"
 
 

@@ -12,13 +12,7 @@ from botocore.exceptions import EndpointConnectionError
 from churn import artifacts, storage
 from churn.train.cli import EXIT_BAD_INPUT, EXIT_OUTPUT
 from tests.integration.test_train_cli import QUICK, check_bundle_files, run_train
-from tests.support.servers import TEST_REGION, TlsFileServer, serve_directory_over_tls
-
-
-def make_bucket(name: str) -> None:
-    boto3.client("s3").create_bucket(
-        Bucket=name, CreateBucketConfiguration={"LocationConstraint": TEST_REGION}
-    )
+from tests.support.servers import TlsFileServer, make_bucket, serve_directory_over_tls
 
 
 def read_prefix(bucket: str, prefix: str) -> dict[str, bytes]:

@@ -15,11 +15,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
+import boto3
 import trustme
 
-LOOPBACK = "127.0.0.1"
-TEST_REGION = "eu-central-1"
+LOOPBACK: Final = "127.0.0.1"
+TEST_REGION: Final = "eu-central-1"
 
 
 def free_port() -> int:
@@ -54,6 +56,13 @@ class MotoServer:
             "AWS_DEFAULT_REGION": TEST_REGION,
             "AWS_REGION": TEST_REGION,
         }
+
+
+def make_bucket(name: str) -> None:
+    """Create a bucket through whatever endpoint boto3 is pointed at (the moto server)."""
+    boto3.client("s3").create_bucket(
+        Bucket=name, CreateBucketConfiguration={"LocationConstraint": TEST_REGION}
+    )
 
 
 @contextmanager
@@ -97,7 +106,7 @@ def serve_directory_over_tls(directory: Path, scratch: Path) -> Iterator[TlsFile
         def __init__(self, *args: object, **kwargs: object) -> None:
             super().__init__(*args, directory=str(directory), **kwargs)  # type: ignore[arg-type]
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             pass
 
     server = http.server.ThreadingHTTPServer((LOOPBACK, 0), QuietHandler)
