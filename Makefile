@@ -18,7 +18,7 @@ help: ## list the targets
 
 setup: $(STAMP) ## create .venv with every pinned dependency (idempotent)
 
-$(STAMP): pyproject.toml constraints.txt requirements/dev.txt src/train/requirements.txt scripts/setup.sh
+$(STAMP): pyproject.toml constraints.txt requirements/*.txt src/*/requirements.txt scripts/setup.sh
 	scripts/setup.sh
 	@touch $@
 

@@ -7,7 +7,8 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 python3.11 -m venv "$scratch/venv"
 "$scratch/venv/bin/pip" install --quiet --upgrade pip setuptools wheel
-"$scratch/venv/bin/pip" install --quiet $(printf -- '-r %s ' src/*/requirements.txt requirements/*.txt)
+# (pip on some machines warns about configured local indexes that do not exist: noise.)
+"$scratch/venv/bin/pip" install --quiet $(printf -- '-r %s ' src/*/requirements.txt requirements/*.txt) 2> >(grep -v "is ignored: it is neither" >&2)
 {
   echo "# Every Python version this project installs, pinned once (pip install -c constraints.txt)."
   echo "# Regenerate: make constraints (resolves the requirement files afresh and freezes)."

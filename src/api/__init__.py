@@ -1,0 +1,1 @@
+"""The prediction API: FastAPI locally under uvicorn, and in Lambda through Mangum."""

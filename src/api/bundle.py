@@ -1,0 +1,107 @@
+"""Read a published model bundle for serving: from a local directory or an S3 prefix.
+
+Only complete bundles are served: the manifest (written last) must exist and every file
+read must match its checksum. Pure standard library + boto3 (through ``storage``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import tarfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from churn import artifacts, storage
+from churn.features import PreprocessingSpec
+
+
+class BundleError(Exception):
+    """No servable bundle at the location; the message says why, in one line."""
+
+
+@dataclass(frozen=True)
+class ServingBundle:
+    location: str
+    version: str
+    spec: PreprocessingSpec
+    metrics: dict[str, Any]
+    model_card: str
+    booster: bytes | None
+    """The XGBoost JSON document from model.tar.gz, when the caller asked for it."""
+
+    @property
+    def threshold(self) -> float:
+        return float(self.metrics["threshold"])
+
+
+def resolve(location: str) -> str:
+    """A bundle location, or for a local folder of bundles, its newest complete bundle."""
+    if storage.is_s3(location):
+        return location.rstrip("/")
+    folder = Path(location)
+    if (folder / artifacts.MANIFEST).is_file():
+        return str(folder)
+    if not folder.is_dir():
+        raise BundleError(f"{location}: no such directory; train a model first (make train)")
+    complete = sorted(
+        child.name
+        for child in folder.iterdir()
+        if artifacts.VERSION_PATTERN.match(child.name) and (child / artifacts.MANIFEST).is_file()
+    )
+    if not complete:
+        raise BundleError(f"{location}: holds no complete bundle; train a model first")
+    return str(folder / complete[-1])
+
+
+def load_bundle(location: str, *, with_booster: bool) -> ServingBundle:
+    root = resolve(location)
+
+    def read(name: str) -> bytes:
+        uri = (
+            str(storage.S3Location.parse(root).child(name))
+            if storage.is_s3(root)
+            else str(Path(root) / name)
+        )
+        try:
+            return storage.read_bytes(uri)
+        except storage.StorageError as error:
+            raise BundleError(str(error)) from None
+
+    try:
+        manifest = json.loads(read(artifacts.MANIFEST))
+        checksums: dict[str, str] = manifest["sha256"]
+        version = str(manifest["version"])
+    except (ValueError, KeyError, TypeError):
+        raise BundleError(f"{root}: {artifacts.MANIFEST} is not a bundle manifest") from None
+
+    def verified(name: str) -> bytes:
+        content = read(name)
+        if hashlib.sha256(content).hexdigest() != checksums.get(name):
+            raise BundleError(f"{root}: {name} does not match the manifest's checksum")
+        return content
+
+    try:
+        spec = PreprocessingSpec.model_validate_json(verified(artifacts.PREPROCESSING_SPEC))
+    except ValueError as error:
+        first = str(error).splitlines()[0]
+        raise BundleError(f"{root}: {artifacts.PREPROCESSING_SPEC} is invalid ({first})") from None
+    return ServingBundle(
+        location=root,
+        version=version,
+        spec=spec,
+        metrics=json.loads(verified(artifacts.METRICS)),
+        model_card=verified(artifacts.MODEL_CARD).decode("utf-8"),
+        booster=_booster_document(verified(artifacts.MODEL_ARCHIVE)) if with_booster else None,
+    )
+
+
+def _booster_document(archive: bytes) -> bytes:
+    with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as tar:
+        member = tar.getmember(artifacts.BOOSTER_FILE)
+        extracted = tar.extractfile(member)
+        if extracted is None:
+            raise BundleError(f"{artifacts.MODEL_ARCHIVE}: {artifacts.BOOSTER_FILE} is not a file")
+        return extracted.read()

@@ -1,0 +1,60 @@
+"""``churn-api``: serve the prediction API with uvicorn, as `make run` does."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+
+from churn.api.bundle import BundleError, resolve
+
+PROG = "churn-api"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Serve the churn prediction API (docs at /v1/docs).",
+    )
+    parser.add_argument(
+        "--bundle",
+        default=os.environ.get("CHURN_BUNDLE", "artifacts"),
+        help="a bundle directory, a folder of bundles (newest served) or s3://… "
+        "(default: %(default)s)",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (%(default)s)")
+    parser.add_argument("--port", type=int, default=8000, help="port (%(default)s)")
+    parser.add_argument(
+        "--predictor",
+        choices=("local", "sagemaker"),
+        default=os.environ.get("CHURN_PREDICTOR", "local"),
+        help="local: the booster in this process; sagemaker: CHURN_SAGEMAKER_ENDPOINT "
+        "(default: %(default)s)",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = build_parser().parse_args(argv)
+    import uvicorn  # noqa: PLC0415 - only the CLI serves with uvicorn; the Lambda never does
+
+    from churn.api.app import create_app  # noqa: PLC0415
+    from churn.api.settings import Settings  # noqa: PLC0415
+
+    try:
+        bundle = resolve(arguments.bundle) if arguments.predictor == "local" else arguments.bundle
+        settings = Settings(bundle=bundle, predictor=arguments.predictor)
+    except BundleError as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return 2
+    except ValidationError as error:
+        print(f"{PROG}: error: {error.errors()[0]['msg']}", file=sys.stderr)
+        return 2
+    print(f"{PROG}: serving {bundle} on http://{arguments.host}:{arguments.port}/v1/docs",
+          file=sys.stderr)  # fmt: skip
+    uvicorn.run(create_app(settings), host=arguments.host, port=arguments.port,
+                log_level="warning", access_log=False)  # fmt: skip
+    return 0

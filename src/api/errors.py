@@ -1,0 +1,145 @@
+"""Every failure as a JSON body with one readable line; never a stack trace to a client."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any, Final
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from churn.api.bundle import BundleError
+from churn.api.predictors import PredictorError
+from churn.api.schemas import ErrorBody
+from churn.api.service import field_name
+
+logger = logging.getLogger("churn.api")
+BODY_METHODS: Final = frozenset({"POST", "PUT", "PATCH"})
+_JSON_INVALID: Final = "the body is not valid JSON"
+
+
+def error_response(
+    status: int,
+    message: str,
+    detail: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body = ErrorBody(message=message, detail=detail).model_dump(exclude_none=True)
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def describe_validation(errors: Sequence[Any]) -> tuple[str, list[dict[str, Any]]]:
+    detail = [
+        {
+            "field": field_name(error),
+            "loc": [str(part) for part in error.get("loc", ())],
+            "msg": "the body is not valid JSON"
+            if error["type"] == "json_invalid"
+            else error["msg"],
+            "type": error["type"],
+        }
+        for error in errors
+    ]
+    first = detail[0]
+    others = len({entry["field"] for entry in detail} - {first["field"]})
+    more = f" (and {others} more field(s))" if others else ""
+    return f"invalid request: {first['field']}: {first['msg']}{more}", detail
+
+
+async def _validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    message, detail = describe_validation(exc.errors())
+    return error_response(422, message, detail)
+
+
+async def _predictor(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, PredictorError)
+    logger.warning("predictor failed", extra={"status": exc.status, "reason": exc.message})
+    headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
+    return error_response(exc.status, exc.message, headers=headers)
+
+
+async def _bundle(request: Request, exc: Exception) -> JSONResponse:
+    logger.error("no servable bundle", extra={"reason": str(exc)})
+    return error_response(503, f"no model to serve: {exc}", headers={"Retry-After": "30"})
+
+
+async def _http(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    headers = dict(exc.headers) if exc.headers else None
+    return error_response(exc.status_code, str(exc.detail), headers=headers)
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    logger.exception("unexpected error")  # the traceback stays in the server's log
+    return error_response(500, f"internal error ({type(exc).__name__}); it has been logged")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(PredictorError, _predictor)
+    app.add_exception_handler(BundleError, _bundle)
+    app.add_exception_handler(HTTPException, _http)
+    app.add_exception_handler(Exception, _unexpected)
+
+
+class RequestGuard:
+    """Refuses, before any parsing, bodies that are too large (413) or not JSON (415).
+
+    The body is read up to the limit and replayed to the app, so a chunked upload cannot
+    slip past a missing Content-Length.
+    """
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in BODY_METHODS:
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        media_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+        if media_type != b"application/json":
+            shown = media_type.decode("latin-1") or "none"
+            await error_response(415, f"the body must be application/json, not {shown}")(
+                scope, receive, send
+            )
+            return
+        declared = headers.get(b"content-length", b"0")
+        if declared.isdigit() and int(declared) > self.max_body_bytes:
+            await self._too_large(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                await self._too_large(scope, receive, send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        delivered = False
+
+        async def replay() -> Message:
+            nonlocal delivered
+            if delivered:
+                return await receive()
+            delivered = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        limit = f"{self.max_body_bytes:,} bytes"
+        await error_response(413, f"the body is larger than {limit}")(scope, receive, send)

@@ -1,0 +1,9 @@
+"""One router per resource, gathered here."""
+
+from fastapi import APIRouter
+
+from churn.api.routes import meta, predictions
+
+router = APIRouter(prefix="/v1")
+router.include_router(predictions.router)
+router.include_router(meta.router)

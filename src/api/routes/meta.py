@@ -1,0 +1,53 @@
+"""What is serving: liveness and readiness, and the model with its contract."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from churn import contract
+from churn.api.bundle import BundleError
+from churn.api.deps import HolderDep, ServiceDep
+from churn.api.responses import ERROR_RESPONSES
+from churn.api.schemas import Health, ModelInfo
+
+router = APIRouter(tags=["model"])
+
+
+@router.get("/health", response_model=Health)
+async def health(holder: HolderDep, response: Response) -> Health:
+    """Liveness, and whether the model (or its SageMaker endpoint) can answer now."""
+    predictor = holder.settings.predictor
+    try:
+        service = holder.get()
+    except BundleError as error:
+        response.status_code = 503
+        return Health(status="degraded", ready=False, predictor=predictor, model_version=None,
+                      detail=str(error))  # fmt: skip
+    ready, detail = service.predictor.ready()
+    if not ready:
+        response.status_code = 503
+    return Health(
+        status="ok" if ready else "degraded",
+        ready=ready,
+        predictor=predictor,
+        model_version=service.bundle.version,
+        detail=detail,
+    )
+
+
+@router.get("/model", response_model=ModelInfo, responses=ERROR_RESPONSES)
+async def model(service: ServiceDep) -> ModelInfo:
+    """The serving model: version, threshold, metrics beside the baseline, the contract."""
+    metrics = service.bundle.metrics
+    test = {key: value for key, value in metrics["test"].items() if key != "curves"}
+    return ModelInfo(
+        model_version=service.bundle.version,
+        threshold=service.threshold,
+        risk_bands=service.risk_bands(),
+        metrics={"cross_validation": metrics["cross_validation"], "test": test},
+        curves=metrics["test"]["curves"],
+        feature_importance=metrics["feature_importance"],
+        data=metrics["data"] | {"split": metrics["split"]},
+        contract=contract.describe_contract(),
+        model_card=service.bundle.model_card,
+    )

@@ -1,0 +1,40 @@
+"""Scoring customers: one at a time, or a batch whose rows stand or fall on their own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Body
+
+from churn.api.deps import ServiceDep
+from churn.api.responses import ERROR_RESPONSES
+from churn.api.schemas import EXAMPLES, BatchRequest, BatchResponse, Customer, Prediction
+
+router = APIRouter(prefix="/predictions", tags=["predictions"], responses=ERROR_RESPONSES)
+
+_SINGLE_EXAMPLES: dict[str, Any] = {
+    example["customerID"]: {"summary": f"customer {example['customerID']}", "value": example}
+    for example in EXAMPLES
+}
+
+
+@router.post("", response_model=Prediction)
+async def predict(
+    customer: Customer = Body(openapi_examples=_SINGLE_EXAMPLES),  # noqa: B008
+    *,
+    service: ServiceDep,
+) -> Prediction:
+    """Churn probability, label and risk band for one customer."""
+    return await service.predict_one(customer)
+
+
+@router.post("/batch", response_model=BatchResponse, response_model_exclude_none=True)
+async def predict_batch(
+    request: BatchRequest = Body(  # noqa: B008
+        openapi_examples={"real customers": {"value": {"customers": EXAMPLES}}}
+    ),
+    *,
+    service: ServiceDep,
+) -> BatchResponse:
+    """Score up to 1,000 customers; a bad row is rejected alone, answers keep input order."""
+    return await service.predict_batch(request.customers)

@@ -1,0 +1,149 @@
+"""Request and response models. The customer model is generated from the contract, so the
+API validates exactly what training validated: same fields, levels, ranges and rules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any, Final, Literal, cast
+
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
+from pydantic_core import PydanticCustomError
+
+from churn import contract
+
+MAX_BATCH_ROWS: Final = 1_000
+INCONSISTENT: Final = "inconsistent_fields"
+EXAMPLES: Final = json.loads((Path(__file__).with_name("examples.json")).read_text())
+"""Real customers from the IBM Telco data (a test checks each is in the data set)."""
+
+
+def _categorical(field: contract.CategoricalField) -> Any:
+    levels = cast(Any, Literal)[field.levels]  # a Literal of the contract's levels
+    if field.name == "SeniorCitizen":
+        # The data set writes it as 0/1; the API takes that spelling too. A strict int (not
+        # Literal[0, 1], which lets JSON true through as 1).
+        return levels | Annotated[int, Field(ge=0, le=1, strict=True)]
+    return levels
+
+
+def _numeric(field: contract.NumericField) -> Any:
+    kind = int if field.integer else float
+    return Annotated[kind, Field(ge=field.minimum, le=field.maximum, allow_inf_nan=False)]
+
+
+def _field_definitions() -> dict[str, Any]:
+    definitions: dict[str, Any] = {
+        contract.ID_COLUMN: (
+            str | None,
+            Field(None, min_length=1, max_length=64, description="Your id for the customer."),
+        )
+    }
+    for field in contract.FIELDS:
+        annotation = (
+            _categorical(field) if isinstance(field, contract.CategoricalField) else _numeric(field)
+        )
+        definitions[field.name] = (annotation, Field(description=field.description))
+    return definitions
+
+
+class CustomerBase(BaseModel):
+    # strict: no "12" for a number, no true for 1; forbid: an unknown field is an error.
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        json_schema_extra={"examples": EXAMPLES[:1]},
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CustomerBase:
+        try:
+            contract.check_consistency(self.model_dump())
+        except contract.ContractError as error:
+            raise PydanticCustomError(
+                INCONSISTENT, "{message}", {"field": error.field, "message": error.message}
+            ) from None
+        return self
+
+    def record(self) -> contract.Record:
+        """The canonical form the preprocessing spec expects."""
+        return contract.normalize_record(self.model_dump(exclude={contract.ID_COLUMN}))
+
+
+Customer: type[CustomerBase] = create_model(
+    "Customer",
+    __base__=CustomerBase,
+    __doc__="One customer: the 19 fields of the feature contract, and an optional id.",
+    **_field_definitions(),
+)
+
+RiskBand = Literal["low", "medium", "high"]
+
+
+class Prediction(BaseModel):
+    customerID: str | None = Field(None, description="The id sent with the customer, if any.")
+    churn_probability: float = Field(ge=0, le=1, description="Estimated probability of churn.")
+    churn: bool = Field(description="True when the probability reaches the model's threshold.")
+    risk_band: RiskBand = Field(
+        description="low: below the threshold; medium: at or above it but below 0.5; "
+        "high: 0.5 or more (and at or above the threshold)."
+    )
+    threshold: float = Field(ge=0, le=1, description="The model's decision threshold.")
+    model_version: str = Field(description="The bundle version that answered.")
+
+
+class BatchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    # Rows are validated one by one in the route, so one bad row cannot sink the others;
+    # the schema still documents them as customers.
+    customers: list[dict[str, Any]] = Field(
+        min_length=1,
+        max_length=MAX_BATCH_ROWS,
+        description=f"Up to {MAX_BATCH_ROWS} customers, answered in this order.",
+        json_schema_extra={"items": {"$ref": "#/components/schemas/Customer"}},
+    )
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="The offending field, or 'body' for the row as a whole.")
+    message: str
+
+
+class BatchRow(BaseModel):
+    row: int = Field(ge=0, description="Position in the request, from 0.")
+    prediction: Prediction | None = None
+    errors: list[FieldError] | None = Field(None, description="Why the row was rejected.")
+
+
+class BatchResponse(BaseModel):
+    model_version: str
+    scored: int = Field(ge=0)
+    rejected: int = Field(ge=0)
+    results: list[BatchRow]
+
+
+class Health(BaseModel):
+    status: Literal["ok", "degraded"]
+    ready: bool = Field(description="Whether the model (or its endpoint) can answer now.")
+    predictor: Literal["local", "sagemaker"]
+    model_version: str | None
+    detail: str | None = None
+
+
+class ModelInfo(BaseModel):
+    model_version: str
+    threshold: float
+    risk_bands: dict[str, str]
+    metrics: dict[str, Any] = Field(description="CV and test metrics, model beside baseline.")
+    curves: dict[str, Any] = Field(description="ROC, precision-recall and calibration curves.")
+    feature_importance: list[dict[str, Any]]
+    data: dict[str, Any]
+    contract: list[dict[str, Any]] = Field(description="Every field with its allowed values.")
+    model_card: str
+
+
+class ErrorBody(BaseModel):
+    """Every error the API returns: one readable line, plus the fields when it was input."""
+
+    message: str
+    detail: list[dict[str, Any]] | None = None
