@@ -155,7 +155,8 @@ INTERNET_ADDONS: Final = (
 
 RawValue = str | int | float | None
 Record = dict[str, str | float]
-"""A customer in canonical form: categorical fields as str, numeric fields as float."""
+"""A customer in canonical form: categorical fields as str, whole-number fields as int,
+other numeric fields as float. JSON-ready: it is also what the API accepts."""
 
 
 class ContractError(ValueError):
@@ -188,7 +189,7 @@ def _categorical(field: CategoricalField, raw: RawValue) -> str:
     return raw
 
 
-def _numeric(field: NumericField, raw: RawValue, tenure: float | None) -> float:
+def _numeric(field: NumericField, raw: RawValue, tenure: float | None) -> int | float:
     if isinstance(raw, str):
         text = raw.strip()
         if text == "" and field.name == "TotalCharges" and tenure == 0:
@@ -209,7 +210,7 @@ def _numeric(field: NumericField, raw: RawValue, tenure: float | None) -> float:
         raise ContractError(
             field.name, f"{value:g} is outside {field.minimum:g}..{field.maximum:g}"
         )
-    return value
+    return int(value) if field.integer else value
 
 
 def _describe(raw: object) -> str:

@@ -37,9 +37,7 @@ def describe_validation(errors: Sequence[Any]) -> tuple[str, list[dict[str, Any]
         {
             "field": field_name(error),
             "loc": [str(part) for part in error.get("loc", ())],
-            "msg": "the body is not valid JSON"
-            if error["type"] == "json_invalid"
-            else error["msg"],
+            "msg": _JSON_INVALID if error["type"] == "json_invalid" else error["msg"],
             "type": error["type"],
         }
         for error in errors

@@ -168,7 +168,7 @@ def _parse_probabilities(answer: str, *, expected: int) -> list[float]:
         probabilities = [float(cell) for cell in cells]
     except ValueError:
         raise PredictorError(
-            502, "the model endpoint answered something that is not numbers"
+            502, "the model endpoint answered something other than numbers"
         ) from None
     if len(probabilities) != expected:
         raise PredictorError(

@@ -1,0 +1,230 @@
+"""The SageMaker predictor: answers through a moto server, failures through a local endpoint
+that speaks SageMaker Runtime's wire format, all with real boto3 over real HTTP."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+import httpx
+import pytest
+from pydantic import ValidationError
+
+from churn.api.app import create_app
+from churn.api.settings import Settings
+from churn.train.training import TrainingResult
+from tests.support.live import serve
+from tests.support.servers import LOOPBACK, TEST_REGION, MotoServer
+
+ENDPOINT = "teleco-customer-churn-xgboost-endpoint"
+
+
+def sagemaker_settings(bundle_dir: Path, **overrides: Any) -> Settings:
+    return Settings(
+        bundle=str(bundle_dir),
+        predictor="sagemaker",
+        sagemaker_endpoint=ENDPOINT,
+        **overrides,
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Through moto: the request path and the readiness check
+# ---------------------------------------------------------------------------------------
+
+
+def create_moto_endpoint() -> None:
+    client = boto3.client("sagemaker")
+    client.create_model(
+        ModelName="churn-model",
+        ExecutionRoleArn="arn:aws:iam::123456789012:role/teleco-customer-churn-sagemaker-execution-role",
+        PrimaryContainer={"Image": "492215442770.dkr.ecr.eu-central-1.amazonaws.com/sagemaker-xgboost:1.7-1"},
+    )  # fmt: skip
+    client.create_endpoint_config(
+        EndpointConfigName="churn-config",
+        ProductionVariants=[
+            {
+                "VariantName": "AllTraffic",
+                "ModelName": "churn-model",
+                "ServerlessConfig": {"MemorySizeInMB": 2048, "MaxConcurrency": 5},
+            }
+        ],
+    )
+    client.create_endpoint(EndpointName=ENDPOINT, EndpointConfigName="churn-config")
+
+
+def queue_moto_results(server: MotoServer, *bodies: str) -> None:
+    results = [{"Body": body, "ContentType": "text/csv"} for body in bodies]
+    answer = httpx.post(
+        f"{server.endpoint}/moto-api/static/sagemaker/endpoint-results",
+        json={"region": TEST_REGION, "results": results},
+    )
+    answer.raise_for_status()
+
+
+def test_predictions_come_from_the_endpoint(
+    aws_env: dict[str, str],
+    moto_server: MotoServer,
+    bundle_dir: Path,
+    customers: list[dict[str, Any]],
+) -> None:
+    create_moto_endpoint()
+    queue_moto_results(moto_server, "0.8125", "0.25\n0.75")
+    with serve(create_app(sagemaker_settings(bundle_dir))) as url:
+        single = httpx.post(f"{url}/v1/predictions", json=customers[0]).json()
+        batch = httpx.post(f"{url}/v1/predictions/batch", json={"customers": customers[1:3]}).json()
+        health = httpx.get(f"{url}/v1/health").json()
+
+    assert (single["churn_probability"], single["risk_band"]) == (0.8125, "high")
+    assert [r["prediction"]["churn_probability"] for r in batch["results"]] == [0.25, 0.75]
+    assert health["ready"] is True and health["predictor"] == "sagemaker"
+
+
+# ---------------------------------------------------------------------------------------
+# Through a local endpoint double: what the endpoint receives, and how failures surface
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class EndpointDouble:
+    url: str
+    behaviour: str = "ok"
+    requests: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+ERRORS: dict[str, tuple[int, str, str]] = {
+    "model_error": (424, "ModelError", "Received server error (500) from primary"),
+    "cold": (429, "ModelNotReadyException", "Model is not ready"),
+    "throttled": (400, "ThrottlingException", "Rate exceeded"),
+    "missing": (400, "ValidationError", f"Endpoint {ENDPOINT} of account 123 not found."),
+}
+
+
+@pytest.fixture(scope="module")
+def endpoint_double() -> Iterator[EndpointDouble]:
+    double = EndpointDouble(url="")
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            length = int(self.headers.get("content-length", 0))
+            payload = self.rfile.read(length).decode()
+            double.requests.append((self.path, self.headers.get("content-type", ""), payload))
+            rows = payload.count("\n") + 1
+            if double.behaviour == "slow":
+                time.sleep(2)
+            if double.behaviour in ERRORS:
+                status, code, message = ERRORS[double.behaviour]
+                self._send(status, json.dumps({"message": message}).encode(), code)
+            elif double.behaviour == "short":
+                self._send(200, b"0.5")
+            elif double.behaviour == "garbage":
+                self._send(200, b"<html>oops</html>")
+            else:
+                self._send(200, "\n".join(["0.375"] * rows).encode())
+
+        def _send(self, status: int, content: bytes, error_type: str | None = None) -> None:
+            self.send_response(status)
+            self.send_header("content-type", "application/json" if error_type else "text/csv")
+            if error_type:
+                self.send_header("x-amzn-errortype", error_type)
+            self.send_header("content-length", str(len(content)))
+            self.end_headers()
+            self.wfile.write(content)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer((LOOPBACK, 0), Handler)
+    double.url = f"http://{LOOPBACK}:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield double
+    server.shutdown()
+
+
+@pytest.fixture
+def api_via_double(
+    endpoint_double: EndpointDouble,
+    bundle_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    aws_env: dict[str, str],
+) -> Iterator[str]:
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME", endpoint_double.url)
+    settings = sagemaker_settings(
+        bundle_dir, sagemaker_read_timeout_seconds=0.5, sagemaker_max_attempts=2
+    )
+    endpoint_double.behaviour = "ok"
+    endpoint_double.requests.clear()
+    with serve(create_app(settings)) as url:
+        yield url
+
+
+def test_the_endpoint_receives_the_spec_vector_as_text_csv(
+    api_via_double: str,
+    endpoint_double: EndpointDouble,
+    customers: list[dict[str, Any]],
+    trained: TrainingResult,
+) -> None:
+    answer = httpx.post(f"{api_via_double}/v1/predictions", json=customers[0])
+    assert answer.json()["churn_probability"] == 0.375
+    path, content_type, payload = endpoint_double.requests[-1]
+    assert path == f"/endpoints/{ENDPOINT}/invocations"
+    assert content_type == "text/csv"
+    values = [float(cell) for cell in payload.split(",")]
+    assert len(values) == len(trained.spec.features)
+    assert set(values[:-3]) <= {0.0, 1.0}
+    assert values[-3:] == [
+        customers[0]["tenure"],
+        customers[0]["MonthlyCharges"],
+        customers[0]["TotalCharges"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("behaviour", "status", "fragment", "retry"),
+    [
+        ("model_error", 502, "the model endpoint failed: Received server error", False),
+        ("cold", 503, "busy or starting (ModelNotReadyException)", True),
+        ("throttled", 503, "busy or starting (ThrottlingException)", True),
+        ("missing", 503, f"the model endpoint '{ENDPOINT}' does not exist", True),
+        ("slow", 503, "did not answer within 0.5 s", True),
+        ("short", 502, "answered 1 values for 2 rows", False),
+        ("garbage", 502, "something other than numbers", False),
+    ],
+)
+def test_endpoint_failures_become_clear_5xx(
+    behaviour: str,
+    status: int,
+    fragment: str,
+    retry: bool,
+    api_via_double: str,
+    endpoint_double: EndpointDouble,
+    customers: list[dict[str, Any]],
+) -> None:
+    endpoint_double.behaviour = behaviour
+    started = time.monotonic()
+    answer = httpx.post(
+        f"{api_via_double}/v1/predictions/batch",
+        json={"customers": customers[:2]},
+        timeout=60,
+    )
+    elapsed = time.monotonic() - started
+
+    assert answer.status_code == status
+    assert fragment in answer.json()["message"]
+    assert ("retry-after" in answer.headers) is retry
+    assert elapsed < 29  # the API Gateway limit, not a benchmark
+
+
+def test_settings_refuse_timeouts_that_outlast_api_gateway(bundle_dir: Path) -> None:
+    with pytest.raises(ValidationError, match="would outlast API Gateway's 29 s limit"):
+        sagemaker_settings(bundle_dir, sagemaker_read_timeout_seconds=20, sagemaker_max_attempts=2)
+    with pytest.raises(ValidationError, match="CHURN_SAGEMAKER_ENDPOINT is required"):
+        Settings(bundle=str(bundle_dir), predictor="sagemaker")
