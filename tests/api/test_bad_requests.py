@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 import pytest
@@ -32,48 +32,79 @@ def raw_number(field: str, literal: str) -> Callable[[Customer], bytes]:
     )
 
 
-# name: (path, body builder, content type, status, field named, message fragment)
-CASES: dict[str, tuple[str, Callable[[Customer], bytes], str, int, str, str]] = {
-    "missing field": ("", without("tenure"), JSON, 422, "tenure", "Field required"),
-    "wrong type": ("", changed(tenure="twelve"), JSON, 422, "tenure", "valid integer"),
-    "number as a string": ("", changed(MonthlyCharges="29.85"), JSON, 422, "MonthlyCharges", "valid number"),
-    "boolean as a number": ("", changed(tenure=True), JSON, 422, "tenure", "valid integer"),
-    "unknown enum value": ("", changed(Contract="Weekly"), JSON, 422, "Contract", "'Month-to-month'"),
-    "inconsistent internet": ("", changed(InternetService="No"), JSON, 422, "OnlineSecurity", "No internet service"),
-    "inconsistent phone": ("", changed(PhoneService="No", MultipleLines="Yes"), JSON, 422, "MultipleLines", "No phone service"),
-    "negative tenure": ("", changed(tenure=-1), JSON, 422, "tenure", "greater than or equal to 0"),
-    "fractional tenure": ("", changed(tenure=1.5), JSON, 422, "tenure", "valid integer"),
-    "NaN": ("", raw_number("MonthlyCharges", "NaN"), JSON, 422, "MonthlyCharges", "finite number"),
-    "Infinity": ("", raw_number("TotalCharges", "Infinity"), JSON, 422, "TotalCharges", "finite number"),
-    "charges too high": ("", changed(MonthlyCharges=1e6), JSON, 422, "MonthlyCharges", "less than or equal"),
-    "unknown field": ("", changed(Region="north"), JSON, 422, "Region", "Extra inputs are not permitted"),
-    "null field": ("", changed(gender=None), JSON, 422, "gender", "Input should be"),
-    "empty body": ("", lambda c: b"", JSON, 422, "body", "Field required"),
-    "not JSON": ("", lambda c: b"gender=Female&tenure=1", JSON, 422, "body", "not valid JSON"),
-    "JSON array": ("", lambda c: body([c]), JSON, 422, "body", "valid dictionary"),
-    "wrong content type": ("", lambda c: body(c), "text/plain", 415, "", "must be application/json"),
-    "no content type": ("", lambda c: body(c), "", 415, "", "not none"),
-    "1,001-row batch": ("/batch", lambda c: body({"customers": [c] * 1001}), JSON, 422, "customers", "at most 1000"),
-    "empty batch": ("/batch", lambda c: body({"customers": []}), JSON, 422, "customers", "at least 1"),
-    "batch of scalars": ("/batch", lambda c: body({"customers": [1, 2]}), JSON, 422, "customers", "valid dictionary"),
-    "unknown batch field": ("/batch", lambda c: body({"customers": [c], "x": 1}), JSON, 422, "x", "Extra inputs"),
-    "oversized body": ("/batch", lambda c: body({"customers": [c | {"customerID": "x" * 3_000_000}]}), JSON, 413, "", "larger than"),
-}  # fmt: skip
+class Bad(NamedTuple):
+    build: Callable[[Customer], bytes]
+    status: int
+    field: str  # the field the 422 must name; "" when there is none
+    fragment: str  # part of the one-line message
+    path: str = ""
+    content_type: str = JSON
+
+
+SINGLE, BATCH = "", "/batch"
+CASES: dict[str, Bad] = {
+    "missing field": Bad(without("tenure"), 422, "tenure", "Field required"),
+    "wrong type": Bad(changed(tenure="twelve"), 422, "tenure", "valid integer"),
+    "number as a string": Bad(
+        changed(MonthlyCharges="29.85"), 422, "MonthlyCharges", "valid number"
+    ),
+    "boolean as a number": Bad(changed(tenure=True), 422, "tenure", "valid integer"),
+    "unknown enum value": Bad(changed(Contract="Weekly"), 422, "Contract", "'Month-to-month'"),
+    "inconsistent internet": Bad(
+        changed(InternetService="No"), 422, "OnlineSecurity", "No internet service"
+    ),
+    "inconsistent phone": Bad(
+        changed(PhoneService="No", MultipleLines="Yes"), 422, "MultipleLines", "No phone service"
+    ),
+    "negative tenure": Bad(changed(tenure=-1), 422, "tenure", "greater than or equal to 0"),
+    "fractional tenure": Bad(changed(tenure=1.5), 422, "tenure", "valid integer"),
+    "NaN": Bad(raw_number("MonthlyCharges", "NaN"), 422, "MonthlyCharges", "finite number"),
+    "Infinity": Bad(raw_number("TotalCharges", "Infinity"), 422, "TotalCharges", "finite number"),
+    "charges too high": Bad(
+        changed(MonthlyCharges=1e6), 422, "MonthlyCharges", "less than or equal"
+    ),
+    "unknown field": Bad(changed(Region="north"), 422, "Region", "Extra inputs are not permitted"),
+    "null field": Bad(changed(gender=None), 422, "gender", "Input should be"),
+    "empty body": Bad(lambda c: b"", 422, "body", "Field required"),
+    "not JSON": Bad(lambda c: b"gender=Female&tenure=1", 422, "body", "not valid JSON"),
+    "JSON array": Bad(lambda c: body([c]), 422, "body", "valid dictionary"),
+    "wrong content type": Bad(body, 415, "", "must be application/json", SINGLE, "text/plain"),
+    "no content type": Bad(body, 415, "", "not none", SINGLE, ""),
+    "1,001-row batch": Bad(
+        lambda c: body({"customers": [c] * 1001}), 422, "customers", "at most 1000", BATCH
+    ),
+    "empty batch": Bad(lambda c: body({"customers": []}), 422, "customers", "at least 1", BATCH),
+    "batch of scalars": Bad(
+        lambda c: body({"customers": [1, 2]}), 422, "customers", "valid dictionary", BATCH
+    ),
+    "unknown batch field": Bad(
+        lambda c: body({"customers": [c], "x": 1}), 422, "x", "Extra inputs", BATCH
+    ),
+    "oversized body": Bad(
+        lambda c: body({"customers": [c | {"customerID": "x" * 3_000_000}]}),
+        413,
+        "",
+        "larger than",
+        BATCH,
+    ),
+}
 
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_malformed_request(case: str, api: httpx.Client, customers: list[Customer]) -> None:
-    path, build, content_type, status, field, fragment = CASES[case]
-    headers = {"content-type": content_type} if content_type else {}
-    answer = api.post(f"/v1/predictions{path}", content=build(customers[0]), headers=headers)
+    bad = CASES[case]
+    headers = {"content-type": bad.content_type} if bad.content_type else {}
+    answer = api.post(
+        f"/v1/predictions{bad.path}", content=bad.build(customers[0]), headers=headers
+    )
 
-    assert answer.status_code == status, answer.text
+    assert answer.status_code == bad.status, answer.text
     error = answer.json()
-    assert fragment in error["message"]
+    assert bad.fragment in error["message"]
     assert "\n" not in error["message"] and "Traceback" not in answer.text
-    if field:
-        assert error["message"].startswith(f"invalid request: {field}: ")
-        assert field in [entry["field"] for entry in error["detail"]]
+    if bad.field:
+        assert error["message"].startswith(f"invalid request: {bad.field}: ")
+        assert bad.field in [entry["field"] for entry in error["detail"]]
 
 
 def test_the_table_covers_at_least_fifteen_kinds() -> None:

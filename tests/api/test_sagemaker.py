@@ -42,11 +42,12 @@ def sagemaker_settings(bundle_dir: Path, **overrides: Any) -> Settings:
 
 def create_moto_endpoint() -> None:
     client = boto3.client("sagemaker")
+    image = "492215442770.dkr.ecr.eu-central-1.amazonaws.com/sagemaker-xgboost:1.7-1"
     client.create_model(
         ModelName="churn-model",
-        ExecutionRoleArn="arn:aws:iam::123456789012:role/teleco-customer-churn-sagemaker-execution-role",
-        PrimaryContainer={"Image": "492215442770.dkr.ecr.eu-central-1.amazonaws.com/sagemaker-xgboost:1.7-1"},
-    )  # fmt: skip
+        ExecutionRoleArn="arn:aws:iam::123456789012:role/teleco-customer-churn-sagemaker-role",
+        PrimaryContainer={"Image": image},
+    )
     client.create_endpoint_config(
         EndpointConfigName="churn-config",
         ProductionVariants=[
