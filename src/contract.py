@@ -260,6 +260,25 @@ def check_consistency(record: Mapping[str, str | float]) -> None:
             )
 
 
+def consistency_json_schema() -> list[dict[str, object]]:
+    """The rules of ``check_consistency`` as JSON Schema (an ``allOf`` list), so an API's
+    published schema says what it enforces."""
+
+    def when(
+        field: str, value: str, then: dict[str, str], otherwise: tuple[str, ...]
+    ) -> dict[str, object]:
+        return {
+            "if": {"properties": {field: {"const": value}}, "required": [field]},
+            "then": {"properties": {name: {"const": level} for name, level in then.items()}},
+            "else": {"properties": {name: {"enum": list(otherwise)} for name in then}},
+        }
+
+    return [
+        when("PhoneService", "No", {"MultipleLines": NO_PHONE}, YES_NO),
+        when("InternetService", "No", dict.fromkeys(INTERNET_ADDONS, NO_INTERNET), YES_NO),
+    ]
+
+
 def label_to_int(raw: str) -> int:
     """Map the dataset's ``Churn`` column to 0/1."""
     if raw not in LABEL_VALUES:

@@ -85,8 +85,15 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, _unexpected)
 
 
+def require_json(request: Request) -> None:
+    """A router dependency: after routing, so a wrong method still answers 405 first."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != "application/json":
+        raise HTTPException(415, f"the body must be application/json, not {media_type or 'none'}")
+
+
 class RequestGuard:
-    """Refuses, before any parsing, bodies that are too large (413) or not JSON (415).
+    """Refuses, before any parsing, bodies larger than the limit (413).
 
     The body is read up to the limit and replayed to the app, so a chunked upload cannot
     slip past a missing Content-Length.
@@ -100,15 +107,7 @@ class RequestGuard:
         if scope["type"] != "http" or scope["method"] not in BODY_METHODS:
             await self.app(scope, receive, send)
             return
-        headers = dict(scope["headers"])
-        media_type = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
-        if media_type != b"application/json":
-            shown = media_type.decode("latin-1") or "none"
-            await error_response(415, f"the body must be application/json, not {shown}")(
-                scope, receive, send
-            )
-            return
-        declared = headers.get(b"content-length", b"0")
+        declared = dict(scope["headers"]).get(b"content-length", b"0")
         if declared.isdigit() and int(declared) > self.max_body_bytes:
             await self._too_large(scope, receive, send)
             return

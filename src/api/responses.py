@@ -8,6 +8,7 @@ from churn.api.schemas import ErrorBody
 
 _BODY: Final = {"model": ErrorBody}
 ERROR_RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
+    400: _BODY | {"description": "The body cannot be read at all (for example, not UTF-8)."},
     413: _BODY | {"description": "The body is larger than the API accepts."},
     415: _BODY | {"description": "The body is not application/json."},
     422: _BODY | {"description": "The request breaks the contract; `detail` names each field."},

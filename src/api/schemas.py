@@ -7,7 +7,14 @@ import json
 from pathlib import Path
 from typing import Annotated, Any, Final, Literal, cast
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    create_model,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from churn import contract
@@ -18,18 +25,30 @@ EXAMPLES: Final = json.loads((Path(__file__).with_name("examples.json")).read_te
 """Real customers from the IBM Telco data (a test checks each is in the data set)."""
 
 
+def _whole_float_as_int(value: Any) -> Any:
+    # JSON (and JSON Schema) count 65.0 as an integer; strict mode alone would refuse it.
+    if type(value) is float and value.is_integer():
+        return int(value)
+    return value
+
+
+def _whole_number(minimum: float, maximum: float) -> Any:
+    """An int in [minimum, maximum]; 3.0 passes as 3, while 3.5, "3" and true do not."""
+    bounds = Field(ge=minimum, le=maximum, strict=True)
+    return Annotated[int, bounds, BeforeValidator(_whole_float_as_int)]
+
+
 def _categorical(field: contract.CategoricalField) -> Any:
     levels = cast(Any, Literal)[field.levels]  # a Literal of the contract's levels
     if field.name == "SeniorCitizen":
-        # The data set writes it as 0/1; the API takes that spelling too. A strict int (not
-        # Literal[0, 1], which lets JSON true through as 1).
-        return levels | Annotated[int, Field(ge=0, le=1, strict=True)]
+        return levels | _whole_number(0, 1)  # the data set writes it as 0/1
     return levels
 
 
 def _numeric(field: contract.NumericField) -> Any:
-    kind = int if field.integer else float
-    return Annotated[kind, Field(ge=field.minimum, le=field.maximum, allow_inf_nan=False)]
+    if field.integer:
+        return _whole_number(field.minimum, field.maximum)
+    return Annotated[float, Field(ge=field.minimum, le=field.maximum, allow_inf_nan=False)]
 
 
 def _field_definitions() -> dict[str, Any]:
@@ -52,7 +71,10 @@ class CustomerBase(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         strict=True,
-        json_schema_extra={"examples": EXAMPLES[:1]},
+        json_schema_extra={
+            "examples": EXAMPLES[:1],
+            "allOf": contract.consistency_json_schema(),
+        },
     )
 
     @model_validator(mode="after")
@@ -94,13 +116,16 @@ class Prediction(BaseModel):
 
 class BatchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    # Rows are validated one by one in the route, so one bad row cannot sink the others;
-    # the schema still documents them as customers.
+    # Rows are validated one by one in the route, so one bad row cannot sink the others:
+    # any object is taken, and one that is not a valid Customer is rejected in `results`.
     customers: list[dict[str, Any]] = Field(
         min_length=1,
         max_length=MAX_BATCH_ROWS,
-        description=f"Up to {MAX_BATCH_ROWS} customers, answered in this order.",
-        json_schema_extra={"items": {"$ref": "#/components/schemas/Customer"}},
+        description=f"Up to {MAX_BATCH_ROWS} customers, answered in this order; a row that "
+        "is not a valid Customer is rejected on its own, with its errors.",
+        json_schema_extra={
+            "items": {"anyOf": [{"$ref": "#/components/schemas/Customer"}, {"type": "object"}]}
+        },
     )
 
 

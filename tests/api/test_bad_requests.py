@@ -58,6 +58,7 @@ CASES: dict[str, Bad] = {
     ),
     "negative tenure": Bad(changed(tenure=-1), 422, "tenure", "greater than or equal to 0"),
     "fractional tenure": Bad(changed(tenure=1.5), 422, "tenure", "valid integer"),
+    "tenure as a string": Bad(changed(tenure="12"), 422, "tenure", "valid integer"),
     "NaN": Bad(raw_number("MonthlyCharges", "NaN"), 422, "MonthlyCharges", "finite number"),
     "Infinity": Bad(raw_number("TotalCharges", "Infinity"), 422, "TotalCharges", "finite number"),
     "charges too high": Bad(

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Depends
 
 from churn.api.deps import ServiceDep
+from churn.api.errors import require_json
 from churn.api.responses import ERROR_RESPONSES
 from churn.api.schemas import EXAMPLES, BatchRequest, BatchResponse, Customer, Prediction
 
-router = APIRouter(prefix="/predictions", tags=["predictions"], responses=ERROR_RESPONSES)
+router = APIRouter(
+    prefix="/predictions",
+    tags=["predictions"],
+    responses=ERROR_RESPONSES,
+    dependencies=[Depends(require_json)],
+)
 
 _SINGLE_EXAMPLES: dict[str, Any] = {
     example["customerID"]: {"summary": f"customer {example['customerID']}", "value": example}
