@@ -12,6 +12,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    JsonValue,
     create_model,
     model_validator,
 )
@@ -73,7 +74,7 @@ class CustomerBase(BaseModel):
         strict=True,
         json_schema_extra={
             "examples": EXAMPLES[:1],
-            "allOf": contract.consistency_json_schema(),
+            "allOf": cast(list[JsonValue], contract.consistency_json_schema()),
         },
     )
 

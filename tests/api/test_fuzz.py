@@ -3,6 +3,8 @@ matches the schema, invalid input is refused, valid input is accepted."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import schemathesis
 from hypothesis import HealthCheck, settings
 
@@ -20,5 +22,5 @@ schema = schemathesis.openapi.from_dict(create_app(Settings(), preload=False).op
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-def test_the_api_honours_its_schema(case: schemathesis.Case, api_url: str) -> None:
+def test_the_api_honours_its_schema(case: schemathesis.Case[Any], api_url: str) -> None:
     case.call_and_validate(base_url=api_url)
