@@ -11,7 +11,7 @@ ARTIFACTS ?= artifacts
 STAMP     := $(VENV)/.setup-done
 TYPECHECK_ROOT := .cache/typecheck
 
-.PHONY: help setup run train test lint format constraints bench clean
+.PHONY: help setup run serve train test lint format constraints bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -25,7 +25,14 @@ $(STAMP): pyproject.toml constraints.txt requirements/*.txt src/*/requirements.t
 train: setup ## train on $(DATA) and write a bundle under $(ARTIFACTS)/
 	$(BIN)/churn-train --data $(DATA) --output $(ARTIFACTS)
 
-run: train ## set up, train on the real data (serving arrives with the API and UI)
+API_PORT  ?= 8000
+
+run: train ## set up, train on the real data, serve the API on localhost:$(API_PORT)
+	@echo "API docs: http://localhost:$(API_PORT)/v1/docs  (Ctrl-C stops it)"
+	$(BIN)/churn-api --bundle $(ARTIFACTS) --port $(API_PORT)
+
+serve: setup ## serve the newest bundle under $(ARTIFACTS)/ without retraining
+	$(BIN)/churn-api --bundle $(ARTIFACTS) --port $(API_PORT)
 
 test: setup lint ## lint, type-check and run every test
 	$(BIN)/pytest
@@ -42,8 +49,9 @@ format: setup ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: setup ## print benchmark figures
+bench: setup ## print benchmark figures (training, then the API on the newest bundle)
 	$(BIN)/python bench/train.py --data $(DATA)
+	PYTHONPATH=. $(BIN)/python bench/api.py --bundle $(ARTIFACTS)
 
 constraints: ## re-resolve every requirement file afresh and rewrite constraints.txt
 	scripts/constraints.sh

@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from churn import contract
+from churn.train.bundle import new_version, write_bundle
 from churn.train.dataset import Dataset, load_dataset
 from churn.train.training import TrainingConfig, TrainingResult, train
+from tests.support.customers import read_rows
 from tests.support.servers import MotoServer, start_moto_server
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +38,24 @@ def dataset(data_path: Path) -> Dataset:
 def trained(dataset: Dataset) -> TrainingResult:
     """The default training configuration, fitted once per session on the real data."""
     return train(dataset, TrainingConfig(), progress=lambda _: None)
+
+
+@pytest.fixture(scope="session")
+def bundle_dir(
+    trained: TrainingResult, dataset: Dataset, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    output = tmp_path_factory.mktemp("bundles")
+    return Path(write_bundle(trained, dataset, str(output), version=new_version(), min_roc_auc=0.5))
+
+
+@pytest.fixture(scope="session")
+def customers(data_path: Path) -> list[dict[str, Any]]:
+    """Every real customer as the API takes it: the contract's canonical form plus its id."""
+    _, rows = read_rows(data_path)
+    return [
+        {contract.ID_COLUMN: row[contract.ID_COLUMN], **contract.normalize_record(row)}
+        for row in rows
+    ]
 
 
 @pytest.fixture(scope="session")

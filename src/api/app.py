@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
 
 from churn.api.errors import RequestGuard, install_error_handlers
 from churn.api.logs import AccessLog, configure_logging
@@ -43,6 +44,12 @@ def create_app(settings: Settings | None = None, *, preload: bool = True) -> Fas
     )
     app.state.holder = holder
     app.include_router(router)
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs_redirect() -> RedirectResponse:
+        """Every path lives under /v1 (as behind the API Gateway stage); this is a shortcut."""
+        return RedirectResponse("/v1/docs")
+
     install_error_handlers(app)
     # Outermost first: the access log sees every answer, including the guard's 413/415.
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)

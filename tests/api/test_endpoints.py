@@ -109,6 +109,7 @@ def test_openapi_and_docs_are_served_with_real_examples(api: httpx.Client, data_
         schema["paths"]
     )
     assert api.get("/v1/docs").status_code == 200
+    assert api.get("/docs", follow_redirects=True).url.path == "/v1/docs"
     examples = schema["paths"]["/v1/predictions"]["post"]["requestBody"]["content"][
         "application/json"
     ]["examples"]

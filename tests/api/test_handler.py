@@ -6,22 +6,13 @@ import base64
 import importlib
 import json
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 
-
-@dataclass
-class LambdaContext:
-    aws_request_id: str
-    function_name: str = "teleco-customer-churn-prediction-api"
-    memory_limit_in_mb: int = 1024
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 30_000
+from tests.images.lambda_invoke import Context
 
 
 def http_api_event(
@@ -97,7 +88,7 @@ def handler_module(bundle_dir: Path, monkeypatch: pytest.MonkeyPatch) -> ModuleT
 
 
 def invoke(module: ModuleType, event: dict[str, Any], request_id: str = "req-1") -> Any:
-    return module.handler(event, LambdaContext(aws_request_id=request_id))
+    return module.handler(event, Context(request_id))
 
 
 def json_event(method: str, path: str, payload: Any, **options: Any) -> dict[str, Any]:

@@ -41,7 +41,10 @@ def sagemaker_settings(bundle_dir: Path, **overrides: Any) -> Settings:
 
 
 def create_moto_endpoint() -> None:
+    """The serverless endpoint in moto (once per server: it lives for the session)."""
     client = boto3.client("sagemaker")
+    if client.list_endpoints(NameContains=ENDPOINT)["Endpoints"]:
+        return
     image = "492215442770.dkr.ecr.eu-central-1.amazonaws.com/sagemaker-xgboost:1.7-1"
     client.create_model(
         ModelName="churn-model",
@@ -62,6 +65,9 @@ def create_moto_endpoint() -> None:
 
 
 def queue_moto_results(server: MotoServer, *bodies: str) -> None:
+    """Queue answers for the next distinct invocations. moto then answers an identical
+    invocation (same endpoint and body) with the same result for the rest of the session,
+    so each test that uses this scores customers that no other test sends to moto."""
     results = [{"Body": body, "ContentType": "text/csv"} for body in bodies]
     answer = httpx.post(
         f"{server.endpoint}/moto-api/static/sagemaker/endpoint-results",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import os
 import socket
@@ -59,10 +60,12 @@ class MotoServer:
 
 
 def make_bucket(name: str) -> None:
-    """Create a bucket through whatever endpoint boto3 is pointed at (the moto server)."""
-    boto3.client("s3").create_bucket(
-        Bucket=name, CreateBucketConfiguration={"LocationConstraint": TEST_REGION}
-    )
+    """Create a bucket (once) through whatever endpoint boto3 is pointed at: the moto server."""
+    client = boto3.client("s3")
+    with contextlib.suppress(client.exceptions.BucketAlreadyOwnedByYou):
+        client.create_bucket(
+            Bucket=name, CreateBucketConfiguration={"LocationConstraint": TEST_REGION}
+        )
 
 
 @contextmanager

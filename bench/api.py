@@ -1,0 +1,245 @@
+"""Prediction API benchmark: one run, medians and p99, printed as figures and ratios.
+
+usage: PYTHONPATH=. python bench/api.py [--bundle DIR]    (make bench)
+
+Measures
+- single-row latency in-process: contract validation + preprocessing + predict, beside the
+  floor (the booster's own inplace_predict on a ready vector) and a naive pandas path;
+- batch throughput of 1,000-row batches through the service;
+- HTTP over loopback: requests/s and p99 with 16 concurrent clients against uvicorn;
+- Lambda cold-start proxy: importing the handler from a clean install of the Lambda image's
+  dependency set, and that directory's size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+import pandas as pd
+import xgboost as xgb
+
+from churn import contract
+from churn.api.bundle import load_bundle, resolve
+from churn.api.predictors import LocalPredictor
+from churn.api.schemas import Customer
+from churn.api.service import PredictionService
+from tests.support.environments import REPO_ROOT, replay_copies, target_directory
+from tests.support.servers import free_port, wait_for_http
+
+DATA = REPO_ROOT.parent / "shared/data/telco-customer-churn.csv"
+CONCURRENCY = 16
+
+
+def percentile(samples: list[float], q: float) -> float:
+    return float(np.percentile(samples, q))
+
+
+def timed(action: Callable[[], object], repeats: int) -> list[float]:
+    samples = []
+    for _ in range(repeats):
+        started = time.perf_counter_ns()
+        action()
+        samples.append((time.perf_counter_ns() - started) / 1e3)  # microseconds
+    return samples
+
+
+def customers() -> list[dict[str, Any]]:
+    with DATA.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return [{"customerID": r["customerID"], **contract.normalize_record(r)} for r in rows]
+
+
+def single_row(service: PredictionService, booster: xgb.Booster, sample: dict[str, Any]) -> None:
+    predictor = service.predictor
+    vector = np.asarray([service.vectorizer.vector(Customer.model_validate(sample).record())])
+    columns = service.bundle.spec.feature_names
+
+    def full_path() -> object:
+        customer = Customer.model_validate(sample)
+        return predictor.predict([service.vectorizer.vector(customer.record())])
+
+    def floor() -> object:
+        return booster.inplace_predict(vector, validate_features=False)
+
+    def naive_pandas() -> object:
+        frame = pd.DataFrame([{k: v for k, v in sample.items() if k != "customerID"}])
+        encoded = pd.get_dummies(frame, prefix_sep="=").reindex(columns=columns, fill_value=0)
+        return booster.inplace_predict(encoded.to_numpy(dtype=float), validate_features=False)
+
+    for action in (full_path, floor, naive_pandas):
+        timed(action, 200)  # warm up
+    paths = {"API path": full_path, "floor": floor, "naive pandas": naive_pandas}
+    results = {name: timed(action, 3000) for name, action in paths.items()}
+    floor_median = statistics.median(results["floor"])
+    print("single row, in-process (microseconds)")
+    for name, samples in results.items():
+        median = statistics.median(samples)
+        print(
+            f"  {name:<13} median {median:8.1f}  p99 {percentile(samples, 99):8.1f}"
+            f"  = {median / floor_median:4.2f}x floor"
+        )
+
+
+def batch_throughput(service: PredictionService, rows: list[dict[str, Any]]) -> None:
+    batch = rows[:1000]
+    samples = [
+        sample / 1e6 for sample in timed(lambda: asyncio.run(service.predict_batch(batch)), 20)
+    ]
+    median = statistics.median(samples)
+    print(
+        f"batch of 1,000 in-process: median {median * 1e3:.1f} ms = {1000 / median:,.0f} rows/s"
+        f" (p99 {percentile(samples, 99) * 1e3:.1f} ms)"
+    )
+
+
+async def hammer(url: str, bodies: list[dict[str, Any]], total: int) -> list[float]:
+    latencies: list[float] = []
+    counter = iter(range(total))
+    limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as client:
+
+        async def worker() -> None:
+            for number in counter:
+                started = time.perf_counter()
+                answer = await client.post("/v1/predictions", json=bodies[number % len(bodies)])
+                answer.raise_for_status()
+                latencies.append(time.perf_counter() - started)
+
+        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+    return latencies
+
+
+def wrk(url: str, body: str, seconds: int) -> tuple[float, float]:
+    """requests/s and p99 (ms) from wrk, a C load generator (Debian package `wrk`)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        script = Path(scratch) / "post.lua"
+        script.write_text(
+            'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+            f"wrk.body = [[{body}]]\n"
+        )
+        output = subprocess.run(
+            [
+                "wrk",
+                "-t1",
+                f"-c{CONCURRENCY}",
+                f"-d{seconds}s",
+                "--latency",
+                "-s",
+                str(script),
+                f"{url}/v1/predictions",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    rate = float(output.split("Requests/sec:")[1].split()[0])
+    p99 = output.split("99%")[1].split()[0]
+    scale = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+    unit = next(u for u in ("us", "ms", "s") if p99.endswith(u))
+    return rate, float(p99.removesuffix(unit)) * scale[unit]
+
+
+def http_loopback(bundle: str, rows: list[dict[str, Any]]) -> None:
+    port = free_port()
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("churn-api")), "--bundle", bundle, "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_for_http(f"{url}/v1/health")
+        asyncio.run(hammer(url, rows, 500))  # warm up
+        print(f"HTTP over loopback, uvicorn (1 process), {CONCURRENCY} concurrent clients:")
+        if shutil.which("wrk"):
+            rate, p99 = wrk(url, json.dumps(rows[0]), 10)
+            print(f"  wrk: {rate:,.0f} requests/s, p99 {p99:.2f} ms")
+        started = time.perf_counter()
+        latencies = asyncio.run(hammer(url, rows, 4000))
+        elapsed = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait()
+    median, p99 = statistics.median(latencies) * 1e3, percentile(latencies, 99) * 1e3
+    print(
+        f"  python httpx client (shares the cores with the server): "
+        f"{len(latencies) / elapsed:,.0f} requests/s, median {median:.2f} ms, p99 {p99:.2f} ms"
+    )
+
+
+def lambda_cold_start() -> None:
+    installed = target_directory(
+        "lambda-image", REPO_ROOT / "src/api/requirements.txt", REPO_ROOT / "constraints.txt"
+    )
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch) / "task"
+        shutil.copytree(installed, root)
+        subprocess.run(
+            [sys.executable, str(REPO_ROOT / "scripts/prune_botocore.py"), str(root)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        replay_copies(REPO_ROOT / "src/api/Dockerfile", root, under="/var/task")
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(root / "churn")], check=True)
+        size = sum(f.stat().st_size for f in root.rglob("*") if f.is_file()) / 1e6
+        python = getattr(sys, "_base_executable", sys.executable)
+        probe = (
+            "import time; t = time.perf_counter(); import churn.api.handler; "
+            "print(time.perf_counter() - t)"
+        )
+        env = {
+            "PATH": os.environ["PATH"],
+            "PYTHONPATH": str(root),
+            "CHURN_BUNDLE": "unused",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+        runs = []
+        for _ in range(7):
+            finished = subprocess.run(
+                [python, "-S", "-c", probe], capture_output=True, text=True, env=env, check=True
+            )
+            runs.append(float(finished.stdout) * 1e3)
+    print(
+        f"Lambda proxy: handler import from the clean dir, median of 7 fresh processes "
+        f"{statistics.median(runs):.0f} ms (min {min(runs):.0f}, max {max(runs):.0f}); "
+        f"dependency dir {size:.1f} MB"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--bundle", default="artifacts")
+    arguments = parser.parse_args()
+    location = resolve(arguments.bundle)
+    bundle = load_bundle(location, with_booster=True)
+    assert bundle.booster is not None
+    service = PredictionService(bundle, LocalPredictor(bundle.booster))
+    booster = xgb.Booster()
+    booster.load_model(bytearray(bundle.booster))
+    booster.set_param({"nthread": 1})
+    rows = customers()
+
+    print(f"bundle {bundle.version}; {os.cpu_count()} cores\n")
+    single_row(service, booster, rows[0])
+    batch_throughput(service, rows)
+    http_loopback(location, rows)
+    lambda_cold_start()
+
+
+if __name__ == "__main__":
+    main()
