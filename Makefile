@@ -11,7 +11,7 @@ ARTIFACTS ?= artifacts
 STAMP     := $(VENV)/.setup-done
 TYPECHECK_ROOT := .cache/typecheck
 
-.PHONY: help setup run serve train test lint format constraints bench clean
+.PHONY: help setup run serve train test browser lint format constraints bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -34,8 +34,11 @@ run: train ## set up, train on the real data, serve the API on localhost:$(API_P
 serve: setup ## serve the newest bundle under $(ARTIFACTS)/ without retraining
 	$(BIN)/churn-api --bundle $(ARTIFACTS) --port $(API_PORT)
 
-test: setup lint ## lint, type-check and run every test
+test: setup lint browser ## lint, type-check and run every test
 	$(BIN)/pytest
+
+browser: ## install Debian's Chromium for the browser tests (needs root or sudo)
+	scripts/setup-browser.sh
 
 # mypy resolves `churn.*` through a link named churn -> src, since the package is mapped
 # onto src/ and mypy cannot follow setuptools' editable import hook.

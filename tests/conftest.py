@@ -1,4 +1,5 @@
-"""Fixtures shared by every test layer: the real data, a moto server, one trained model."""
+"""Fixtures shared by every test layer: the real data, one trained model and its bundle,
+the API serving it, a moto server."""
 
 from __future__ import annotations
 
@@ -10,10 +11,13 @@ from typing import Any
 import pytest
 
 from churn import contract
+from churn.api.app import create_app
+from churn.api.settings import Settings
 from churn.train.bundle import new_version, write_bundle
 from churn.train.dataset import Dataset, load_dataset
 from churn.train.training import TrainingConfig, TrainingResult, train
 from tests.support.customers import read_rows
+from tests.support.live import serve
 from tests.support.servers import MotoServer, start_moto_server
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -56,6 +60,12 @@ def customers(data_path: Path) -> list[dict[str, Any]]:
         {contract.ID_COLUMN: row[contract.ID_COLUMN], **contract.normalize_record(row)}
         for row in rows
     ]
+
+
+@pytest.fixture(scope="session")
+def api_url(bundle_dir: Path) -> Iterator[str]:
+    with serve(create_app(Settings(bundle=str(bundle_dir)))) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

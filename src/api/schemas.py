@@ -165,6 +165,7 @@ class ModelInfo(BaseModel):
     feature_importance: list[dict[str, Any]]
     data: dict[str, Any]
     contract: list[dict[str, Any]] = Field(description="Every field with its allowed values.")
+    examples: list[dict[str, Any]] = Field(description="Real customers, e.g. for form defaults.")
     model_card: str
 
 

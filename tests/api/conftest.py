@@ -1,22 +1,11 @@
-"""The API serving the session's bundle over real HTTP."""
+"""An HTTP client for the API serving the session's bundle (see tests/conftest.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
-
-from churn.api.app import create_app
-from churn.api.settings import Settings
-from tests.support.live import serve
-
-
-@pytest.fixture(scope="session")
-def api_url(bundle_dir: Path) -> Iterator[str]:
-    with serve(create_app(Settings(bundle=str(bundle_dir)))) as url:
-        yield url
 
 
 @pytest.fixture

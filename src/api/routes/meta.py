@@ -8,7 +8,7 @@ from churn import contract
 from churn.api.bundle import BundleError
 from churn.api.deps import HolderDep, ServiceDep
 from churn.api.responses import ERROR_RESPONSES
-from churn.api.schemas import Health, ModelInfo
+from churn.api.schemas import EXAMPLES, Health, ModelInfo
 
 router = APIRouter(tags=["model"])
 
@@ -49,5 +49,6 @@ async def model(service: ServiceDep) -> ModelInfo:
         feature_importance=metrics["feature_importance"],
         data=metrics["data"] | {"split": metrics["split"]},
         contract=contract.describe_contract(),
+        examples=EXAMPLES,
         model_card=service.bundle.model_card,
     )

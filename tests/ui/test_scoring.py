@@ -1,0 +1,84 @@
+"""File parsing and evaluation, without Streamlit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sklearn.metrics import roc_auc_score
+
+from churn import contract
+from churn.ui.scoring import FileError, confusion, parse_file, roc_auc
+from tests.support.customers import read_rows, write_rows
+
+
+def csv_bytes(tmp_path: Path, header: list[str], rows: list[dict[str, str]]) -> bytes:
+    return write_rows(tmp_path / "f.csv", header, rows).read_bytes()
+
+
+def test_real_rows_parse_into_api_payloads(data_path: Path, tmp_path: Path) -> None:
+    header, rows = read_rows(data_path, limit=50)
+    parsed = parse_file(csv_bytes(tmp_path, header, rows))
+    assert len(parsed.payloads) == 50 and parsed.problems == []
+    assert parsed.lines == list(range(2, 52))
+    assert parsed.labels == [contract.label_to_int(row["Churn"]) for row in rows]
+    first = parsed.payloads[0]
+    assert first["customerID"] == rows[0]["customerID"]
+    assert first["SeniorCitizen"] in ("No", "Yes") and isinstance(first["tenure"], int)
+
+
+def test_bad_rows_are_set_aside_with_their_reason(data_path: Path, tmp_path: Path) -> None:
+    header, rows = read_rows(data_path, limit=20)
+    rows[3]["Contract"] = "Weekly"
+    rows[7]["tenure"] = "-2"
+    parsed = parse_file(csv_bytes(tmp_path, header, rows))
+    assert len(parsed.payloads) == 18
+    assert [(p.line, p.customer_id) for p in parsed.problems] == [
+        (5, rows[3]["customerID"]),
+        (9, rows[7]["customerID"]),
+    ]
+    assert parsed.problems[0].reason.startswith("Contract: 'Weekly' is not one of")
+
+
+def test_a_file_without_churn_has_no_labels_and_extra_columns_are_reported(
+    data_path: Path, tmp_path: Path
+) -> None:
+    header, rows = read_rows(data_path, limit=5)
+    header = [name for name in header if name != "Churn"] + ["Region"]
+    parsed = parse_file(csv_bytes(tmp_path, header, [row | {"Region": "x"} for row in rows]))
+    assert parsed.labels is None and parsed.ignored_columns == ["Region"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"  \n", "empty"),
+        (b"gender,tenure\nFemale,1\n", "lacks 17 contract column"),
+        ("tenure\n\xe9".encode("latin-1"), "not UTF-8"),
+    ],
+)
+def test_unusable_files_are_refused_whole(content: bytes, message: str) -> None:
+    with pytest.raises(FileError, match=message):
+        parse_file(content)
+
+
+def test_header_only_is_refused(data_path: Path, tmp_path: Path) -> None:
+    header, _ = read_rows(data_path, limit=1)
+    with pytest.raises(FileError, match="no rows"):
+        parse_file(csv_bytes(tmp_path, header, []))
+
+
+def test_roc_auc_matches_scikit_learn_with_ties() -> None:
+    labels = [0, 1, 1, 0, 1, 0, 0, 1, 1, 0]
+    scores = [0.1, 0.4, 0.35, 0.8, 0.4, 0.2, 0.4, 0.9, 0.65, 0.3]
+    assert roc_auc(labels, scores) == pytest.approx(roc_auc_score(labels, scores))
+    assert roc_auc([1, 1], [0.2, 0.3]) is None
+
+
+def test_confusion_counts() -> None:
+    table = confusion([1, 1, 0, 0, 1], [True, False, True, False, True])
+    assert table.loc["churned", "predicted churn"] == 2
+    assert table.loc["churned", "predicted stay"] == 1
+    assert table.loc["stayed", "predicted churn"] == 1
+    assert table.loc["stayed", "predicted stay"] == 1
