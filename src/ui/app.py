@@ -254,7 +254,10 @@ def model_tab(model: dict[str, Any]) -> None:
         bars = (
             alt.Chart(importance)
             .mark_bar()
-            .encode(alt.X("share_of_gain:Q", title="share of gain"), alt.Y("feature:N", sort="-x"))
+            .encode(
+                alt.X("share_of_gain:Q", title="share of gain"),
+                alt.Y("feature:N", sort="-x", axis=alt.Axis(labelLimit=260)),
+            )
         )
         st.altair_chart(bars, width="stretch")
     with st.expander("Model card"):
