@@ -25,14 +25,11 @@ $(STAMP): pyproject.toml constraints.txt requirements/*.txt src/*/requirements.t
 train: setup ## train on $(DATA) and write a bundle under $(ARTIFACTS)/
 	$(BIN)/churn-train --data $(DATA) --output $(ARTIFACTS)
 
-API_PORT  ?= 8000
-
-run: train ## set up, train on the real data, serve the API on localhost:$(API_PORT)
-	@echo "API docs: http://localhost:$(API_PORT)/v1/docs  (Ctrl-C stops it)"
-	$(BIN)/churn-api --bundle $(ARTIFACTS) --port $(API_PORT)
+run: train ## set up, train on the real data, serve the API (:8000) and the UI (:8501)
+	scripts/serve.sh $(ARTIFACTS)
 
 serve: setup ## serve the newest bundle under $(ARTIFACTS)/ without retraining
-	$(BIN)/churn-api --bundle $(ARTIFACTS) --port $(API_PORT)
+	scripts/serve.sh $(ARTIFACTS)
 
 test: setup lint browser ## lint, type-check and run every test
 	$(BIN)/pytest
@@ -52,9 +49,10 @@ format: setup ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: setup ## print benchmark figures (training, then the API on the newest bundle)
+bench: setup browser ## print benchmark figures: training, API, UI (on the newest bundle)
 	$(BIN)/python bench/train.py --data $(DATA)
 	PYTHONPATH=. $(BIN)/python bench/api.py --bundle $(ARTIFACTS)
+	PYTHONPATH=. $(BIN)/python bench/ui.py --bundle $(ARTIFACTS)
 
 constraints: ## re-resolve every requirement file afresh and rewrite constraints.txt
 	scripts/constraints.sh

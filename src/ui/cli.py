@@ -23,11 +23,9 @@ STREAMLIT_OPTIONS: Final = {
 }
 
 
-def command(api: str, port: int, address: str) -> tuple[list[str], dict[str, str]]:
+def streamlit_argv(port: int, address: str) -> list[str]:
     options = STREAMLIT_OPTIONS | {"server.port": str(port), "server.address": address}
-    argv = [sys.executable, "-m", "streamlit", "run", str(APP)]
-    argv += [f"--{name}={value}" for name, value in options.items()]
-    return argv, os.environ | {"API_ENDPOINT": api}
+    return ["streamlit", "run", str(APP), *(f"--{name}={value}" for name, value in options.items())]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -40,11 +38,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8501, help="port (%(default)s)")
     parser.add_argument("--address", default="127.0.0.1", help="address to bind (%(default)s)")
     arguments = parser.parse_args(argv)
-    program, env = command(arguments.api, arguments.port, arguments.address)
+    os.environ["API_ENDPOINT"] = arguments.api
     print(
         f"churn-ui: http://{arguments.address}:{arguments.port} -> {arguments.api}", file=sys.stderr
     )
-    os.execve(program[0], program, env)  # noqa: S606 - replaces this process with streamlit
+    # In this process (not a new interpreter), so the UI runs exactly where churn-ui runs.
+    from streamlit.web import cli as streamlit_cli  # noqa: PLC0415 - heavy; only when serving
+
+    sys.argv = streamlit_argv(arguments.port, arguments.address)
+    result: int = streamlit_cli.main()
+    return result
 
 
 if __name__ == "__main__":

@@ -1,0 +1,71 @@
+"""The UI image's dependency set, proven without Docker: its requirements installed into a
+clean directory, the Dockerfile's COPY lines replayed, Streamlit started from there with
+site-packages switched off, and its health check answering 200."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support.environments import (
+    REPO_ROOT,
+    dockerfile_copies,
+    replay_copies,
+    target_directory,
+)
+from tests.support.servers import LOOPBACK, free_port, wait_for_http
+
+DOCKERFILE = REPO_ROOT / "src" / "ui" / "Dockerfile"
+IMAGE_LIB = "/opt/churn/lib"
+
+
+@pytest.mark.slow
+def test_streamlit_serves_from_the_images_files_alone(tmp_path: Path, api_url: str) -> None:
+    target = target_directory(
+        "ui-image", REPO_ROOT / "src/ui/requirements.txt", REPO_ROOT / "constraints.txt"
+    )
+    lib = tmp_path / "lib"
+    replay_copies(DOCKERFILE, lib, under=IMAGE_LIB)
+    installed = {entry.name.split("-")[0].lower() for entry in target.iterdir()}
+    assert not installed & {"xgboost", "sklearn", "scikit_learn", "fastapi", "mangum"}
+
+    port = free_port()
+    python = getattr(sys, "_base_executable", sys.executable)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+    env |= {"PYTHONPATH": f"{lib}{os.pathsep}{target}", "HOME": str(tmp_path)}
+    command = [
+        python,
+        "-S",
+        "-m",
+        "churn.ui",
+        "--api",
+        api_url,
+        "--port",
+        str(port),
+        "--address",
+        LOOPBACK,
+    ]
+    log = tmp_path / "streamlit.log"
+    with log.open("wb") as sink:
+        server = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=sink, stderr=sink)
+    try:
+        url = f"http://{LOOPBACK}:{port}"
+        wait_for_http(f"{url}/_stcore/health", timeout=90)
+        health = httpx.get(f"{url}/_stcore/health")
+        assert (health.status_code, health.text) == (200, "ok")
+        assert httpx.get(url).status_code == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert "Traceback" not in log.read_text()
+
+
+def test_only_ui_code_and_the_contract_are_copied() -> None:
+    sources = [s for copy in dockerfile_copies(DOCKERFILE) for s in copy.sources]
+    assert all((REPO_ROOT / s).exists() for s in sources), sources
+    assert not any(s.startswith(("src/train", "src/api", "tests")) for s in sources)
