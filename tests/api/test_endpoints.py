@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -123,4 +122,3 @@ def test_openapi_and_docs_are_served_with_real_examples(api: httpx.Client, data_
             for k, v in row.items()
             if k != contract.LABEL_COLUMN
         }
-    assert json.dumps(schema)  # serialisable, no stray objects

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import tarfile
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -67,12 +68,14 @@ def test_full_training_on_the_real_data_publishes_a_bundle(data_path: Path, tmp_
     assert [(m.name, m.isfile()) for m in members] == [(artifacts.BOOSTER_FILE, True)]
 
 
-def test_two_trainings_get_distinct_sortable_versions(data_path: Path, tmp_path: Path) -> None:
-    first = bundle_module.new_version()
-    second = bundle_module.new_version()
-    assert first != second
-    assert artifacts.VERSION_PATTERN.match(first)
-    assert sorted([second, "20000101T000000Z-000000"])[0].startswith("2000")
+def test_versions_are_unique_and_sort_by_time() -> None:
+    same_second = datetime(2026, 11, 24, 9, 30, 5, tzinfo=UTC)
+    twins = {bundle_module.new_version(same_second) for _ in range(50)}
+    assert len(twins) == 50  # the random suffix separates trainings in the same second
+    times = [same_second + timedelta(seconds=s) for s in (86_400 * 40, 1, 3_600, 59)]
+    versions = [bundle_module.new_version(moment) for moment in times]
+    assert all(artifacts.VERSION_PATTERN.match(version) for version in versions)
+    assert sorted(versions) == [v for _, v in sorted(zip(times, versions, strict=True))]
 
 
 @pytest.mark.parametrize(
