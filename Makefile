@@ -10,8 +10,10 @@ DATA      ?= ../shared/data/telco-customer-churn.csv
 ARTIFACTS ?= artifacts
 STAMP     := $(VENV)/.setup-done
 TYPECHECK_ROOT := .cache/typecheck
+# Terraform installs the AWS provider from the machine's filesystem mirror (see `make terraform`).
+export TF_CLI_CONFIG_FILE := $(CURDIR)/.cache/terraform/cli.tfrc
 
-.PHONY: help setup run serve train test browser lint format constraints bench clean
+.PHONY: help setup run serve train test browser terraform lint format constraints bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -31,8 +33,11 @@ run: train ## set up, train on the real data, serve the API (:8000) and the UI (
 serve: setup ## serve the newest bundle under $(ARTIFACTS)/ without retraining
 	scripts/serve.sh $(ARTIFACTS)
 
-test: setup lint browser ## lint, type-check and run every test
+test: setup lint browser terraform ## lint, type-check and run every test
 	$(BIN)/pytest
+
+terraform: ## write the Terraform CLI config that uses this machine's provider mirror
+	scripts/terraform-config.sh
 
 browser: ## install Debian's Chromium for the browser tests (needs root or sudo)
 	scripts/setup-browser.sh

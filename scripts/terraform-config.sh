@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Writes .cache/terraform/cli.tfrc so Terraform installs the AWS provider from this
+# machine's filesystem mirror (no registry is reachable here). Point TF_CLI_CONFIG_FILE at
+# it (the Makefile does). Set TF_PROVIDER_MIRROR to use a mirror somewhere else.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v terraform >/dev/null 2>&1; then
+  echo "terraform-config: terraform is not on PATH; install Terraform >= 1.10" >&2
+  exit 1
+fi
+provider="registry.terraform.io/hashicorp/aws"
+mirror="${TF_PROVIDER_MIRROR:-}"
+if [ -z "$mirror" ]; then
+  for candidate in /opt/tf-plugins /usr/local/share/terraform/plugins /usr/share/terraform/plugins \
+                   "$HOME/.terraform.d/plugins" "$HOME/.local/share/terraform/plugins"; do
+    if [ -d "$candidate/$provider" ]; then mirror="$candidate"; break; fi
+  done
+fi
+if [ -z "$mirror" ]; then  # last resort: a bounded search of the usual roots
+  found=$(find /opt /usr/local /usr/share "$HOME" -maxdepth 5 -type d -path "*/$provider" 2>/dev/null | head -1)
+  mirror="${found%/$provider}"
+fi
+if [ -z "$mirror" ] || [ ! -d "$mirror/$provider" ]; then
+  echo "terraform-config: no provider mirror holding $provider was found; set TF_PROVIDER_MIRROR" >&2
+  exit 1
+fi
+mkdir -p .cache/terraform
+cat > .cache/terraform/cli.tfrc <<EOF
+# Written by scripts/terraform-config.sh: providers come from the filesystem mirror only.
+provider_installation {
+  filesystem_mirror {
+    path    = "$mirror"
+    include = ["$provider"]
+  }
+}
+EOF
+echo "terraform-config: $(TF_CLI_CONFIG_FILE=.cache/terraform/cli.tfrc terraform version | head -1), provider mirror $mirror" >&2

@@ -1,0 +1,2 @@
+region            = "eu-central-1"
+state_bucket_name = "teleco-churn-terraform-state"

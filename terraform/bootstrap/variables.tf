@@ -1,0 +1,48 @@
+variable "region" {
+  type        = string
+  description = "AWS region of the state bucket."
+  default     = "eu-central-1"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", var.region))
+    error_message = "region must be an AWS region name such as eu-central-1."
+  }
+}
+
+variable "aws_profile" {
+  type        = string
+  description = "Named AWS CLI profile; null where the environment supplies credentials (CI uses OIDC)."
+  default     = null
+}
+
+variable "state_bucket_name" {
+  type        = string
+  description = "Name of the bucket holding every stack's Terraform state."
+  default     = "teleco-churn-terraform-state"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.state_bucket_name)) && !strcontains(var.state_bucket_name, "..")
+    error_message = "state_bucket_name must be a valid S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens."
+  }
+}
+
+variable "noncurrent_state_days" {
+  type        = number
+  description = "Days an overwritten state version is kept before it expires."
+  default     = 90
+  nullable    = false
+
+  validation {
+    condition     = var.noncurrent_state_days >= 1 && var.noncurrent_state_days <= 3650 && floor(var.noncurrent_state_days) == var.noncurrent_state_days
+    error_message = "noncurrent_state_days must be a whole number of days from 1 to 3650."
+  }
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags on every resource (the provider's default_tags)."
+  default     = { Project = "teleco-customer-churn", ManagedBy = "terraform" }
+  nullable    = false
+}
