@@ -1,14 +1,14 @@
 output "state_bucket" {
   description = "Name of the state bucket, for the other roots' backend.tf."
-  value       = aws_s3_bucket.this.id
+  value       = module.state.id
 }
 
 output "state_bucket_arn" {
   description = "ARN of the state bucket, for IAM policies (the CI identity reads and writes state)."
-  value       = aws_s3_bucket.this.arn
+  value       = module.state.arn
 }
 
 output "state_kms_key_arn" {
   description = "ARN of the KMS key that encrypts the state."
-  value       = aws_kms_key.state.arn
+  value       = module.state.kms_key_arn
 }

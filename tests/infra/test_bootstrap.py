@@ -10,30 +10,12 @@ import pytest
 from tests.support.servers import MotoServer
 from tests.support.terraform import terraform_root
 
-# moto evaluates a Deny on aws:SecureTransport against its plain-HTTP endpoint and then
-# refuses every object call; the moto run swaps that one statement for a harmless Deny.
-TLS_POLICY_FOR_MOTO = """
-data "aws_iam_policy_document" "tls_only" {
-  statement {
-    sid       = "DenyWebsiteHosting"
-    effect    = "Deny"
-    actions   = ["s3:PutBucketWebsite"]
-    resources = [aws_s3_bucket.this.arn]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-  }
-}
-"""
-
 
 @pytest.mark.slow
 def test_bootstrap_applies_converges_and_destroys(
     moto_server: MotoServer, aws_env: dict[str, str], tmp_path: Path
 ) -> None:
-    terraform = terraform_root("bootstrap", tmp_path, moto_server, TLS_POLICY_FOR_MOTO)
+    terraform = terraform_root("bootstrap", tmp_path, moto_server)
     terraform.run("init", "-input=false")
     terraform.run("apply", "-auto-approve", "-input=false")
 

@@ -78,15 +78,35 @@ class Terraform:
         return finished
 
 
-def terraform_root(
-    root: str, scratch: Path, server: MotoServer | None = None, extra_override: str = ""
-) -> Terraform:
-    """A copy of terraform/<root> (and the modules beside it) ready to run in ``scratch``."""
+# moto evaluates a Deny on aws:SecureTransport against its plain-HTTP endpoint and then
+# refuses every object call; moto runs swap that one statement for a harmless Deny.
+PRIVATE_BUCKET_FOR_MOTO = """# Written by the tests for a moto run only.
+data "aws_iam_policy_document" "tls_only" {
+  statement {
+    sid       = "DenyWebsiteHosting"
+    effect    = "Deny"
+    actions   = ["s3:PutBucketWebsite"]
+    resources = [aws_s3_bucket.this.arn]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+  }
+}
+"""
+
+
+def terraform_root(root: str, scratch: Path, server: MotoServer | None = None) -> Terraform:
+    """A copy of terraform/<root> (and the modules beside it) ready to run in ``scratch``;
+    with a moto server, the moto-only override files are added to the copy."""
     source = REPO_ROOT / "terraform"
     shutil.copytree(source, scratch / "terraform", ignore=shutil.ignore_patterns(".terraform"))
     directory = scratch / "terraform" / root
     if server is not None:
-        (directory / "moto_override.tf").write_text(moto_override(server) + extra_override)
+        (directory / "moto_override.tf").write_text(moto_override(server))
+        module = scratch / "terraform" / "modules" / "private-bucket"
+        (module / "moto_override.tf").write_text(PRIVATE_BUCKET_FOR_MOTO)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_"))}
     env |= {
         "TF_CLI_CONFIG_FILE": str(cli_config()),

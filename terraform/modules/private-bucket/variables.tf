@@ -1,0 +1,47 @@
+variable "name" {
+  type        = string
+  description = "Bucket name (globally unique)."
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.name)) && !strcontains(var.name, "..")
+    error_message = "name must be a valid S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens."
+  }
+}
+
+variable "purpose" {
+  type        = string
+  description = "What the bucket holds, in a few words (used in the KMS key's description)."
+  nullable    = false
+}
+
+variable "noncurrent_version_days" {
+  type        = number
+  description = "Days an overwritten or deleted object version is kept before it expires."
+  default     = 90
+  nullable    = false
+
+  validation {
+    condition     = var.noncurrent_version_days >= 1 && var.noncurrent_version_days <= 3650 && floor(var.noncurrent_version_days) == var.noncurrent_version_days
+    error_message = "noncurrent_version_days must be a whole number of days from 1 to 3650."
+  }
+}
+
+variable "kms_deletion_window_days" {
+  type        = number
+  description = "Waiting period before the bucket's KMS key is deleted after a destroy."
+  default     = 30
+  nullable    = false
+
+  validation {
+    condition     = var.kms_deletion_window_days >= 7 && var.kms_deletion_window_days <= 30
+    error_message = "kms_deletion_window_days must be from 7 to 30 (the AWS limits)."
+  }
+}
+
+variable "force_destroy" {
+  type        = bool
+  description = "Allow destroying the bucket while it still holds objects (rehearsals only)."
+  default     = false
+  nullable    = false
+}
