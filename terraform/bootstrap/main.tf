@@ -7,4 +7,5 @@ module "state" {
   name                    = var.state_bucket_name
   purpose                 = "Terraform state"
   noncurrent_version_days = var.noncurrent_state_days
+  force_destroy           = var.rehearsal
 }

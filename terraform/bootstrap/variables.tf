@@ -40,6 +40,13 @@ variable "noncurrent_state_days" {
   }
 }
 
+variable "rehearsal" {
+  type        = bool
+  description = "True for throwaway environments (local rehearsals): lets destroy remove the bucket with its state."
+  default     = false
+  nullable    = false
+}
+
 variable "tags" {
   type        = map(string)
   description = "Tags on every resource (the provider's default_tags)."

@@ -28,7 +28,7 @@ def test_terraform_fmt_is_clean() -> None:
 
 
 def test_there_are_roots() -> None:
-    assert "bootstrap" in ROOTS
+    assert {"bootstrap", "pipeline"} <= set(ROOTS)
 
 
 @pytest.mark.parametrize("root", ROOTS)

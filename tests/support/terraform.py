@@ -55,6 +55,31 @@ provider "aws" {{
 """
 
 
+def moto_backend(server: MotoServer, backend_tf: Path) -> str:
+    """The root's own S3 backend (its bucket, key, encryption and locking, copied from
+    backend.tf, since an override's backend block replaces the original whole) pointed at
+    the moto server."""
+    settings = "\n".join(
+        f"    {line.split('#')[0].strip()}"
+        for line in backend_tf.read_text().splitlines()
+        if "=" in line and not line.strip().startswith("#")
+    )
+    return f"""
+terraform {{
+  backend "s3" {{
+{settings}
+    endpoints                   = {{ s3 = "{server.endpoint}", sts = "{server.endpoint}" }}
+    use_path_style              = true
+    access_key                  = "testing"
+    secret_key                  = "testing"
+    skip_credentials_validation = true
+    skip_requesting_account_id  = true
+    skip_metadata_api_check     = true
+  }}
+}}
+"""
+
+
 @dataclass
 class Terraform:
     directory: Path
@@ -67,7 +92,7 @@ class Terraform:
             env=self.env,
             capture_output=True,
             text=True,
-            timeout=900,
+            timeout=600,
             check=False,
         )
         if check and finished.returncode != 0:
@@ -104,7 +129,9 @@ def terraform_root(root: str, scratch: Path, server: MotoServer | None = None) -
     shutil.copytree(source, scratch / "terraform", ignore=shutil.ignore_patterns(".terraform"))
     directory = scratch / "terraform" / root
     if server is not None:
-        (directory / "moto_override.tf").write_text(moto_override(server))
+        backend_tf = directory / "backend.tf"
+        backend = moto_backend(server, backend_tf) if backend_tf.exists() else ""
+        (directory / "moto_override.tf").write_text(moto_override(server) + backend)
         module = scratch / "terraform" / "modules" / "private-bucket"
         (module / "moto_override.tf").write_text(PRIVATE_BUCKET_FOR_MOTO)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_"))}

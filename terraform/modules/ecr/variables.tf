@@ -1,0 +1,41 @@
+variable "name_prefix" {
+  type        = string
+  description = "Prefix of every repository name, e.g. teleco-customer-churn-."
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9-]*-$", var.name_prefix))
+    error_message = "name_prefix must be lowercase letters, digits and hyphens, ending in a hyphen."
+  }
+}
+
+variable "repositories" {
+  type        = set(string)
+  description = "One repository per image, named <name_prefix><name>."
+  default     = ["training", "api", "ui"]
+  nullable    = false
+
+  validation {
+    condition     = length(var.repositories) > 0 && alltrue([for name in var.repositories : can(regex("^[a-z0-9][a-z0-9-]*$", name))])
+    error_message = "repositories must be a non-empty set of lowercase names (letters, digits, hyphens)."
+  }
+}
+
+variable "keep_tagged_images" {
+  type        = number
+  description = "How many tagged images each repository keeps (older ones expire)."
+  default     = 30
+  nullable    = false
+
+  validation {
+    condition     = var.keep_tagged_images >= 1 && var.keep_tagged_images <= 1000 && floor(var.keep_tagged_images) == var.keep_tagged_images
+    error_message = "keep_tagged_images must be a whole number from 1 to 1000."
+  }
+}
+
+variable "force_delete" {
+  type        = bool
+  description = "Allow destroying repositories that still hold images (rehearsals only)."
+  default     = false
+  nullable    = false
+}

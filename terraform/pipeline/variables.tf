@@ -1,0 +1,55 @@
+variable "region" {
+  type        = string
+  description = "AWS region of the pipeline's resources."
+  default     = "eu-central-1"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", var.region))
+    error_message = "region must be an AWS region name such as eu-central-1."
+  }
+}
+
+variable "aws_profile" {
+  type        = string
+  description = "Named AWS CLI profile; null where the environment supplies credentials (CI uses OIDC)."
+  default     = null
+}
+
+variable "name_prefix" {
+  type        = string
+  description = "Prefix of every resource name; a second environment is a second tfvars file with another prefix."
+  default     = "teleco-customer-churn-"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9-]{1,30}-$", var.name_prefix))
+    error_message = "name_prefix must be 3-32 lowercase letters, digits and hyphens, ending in a hyphen."
+  }
+}
+
+variable "model_version_days" {
+  type        = number
+  description = "Days an overwritten or deleted bundle object version is kept."
+  default     = 180
+  nullable    = false
+
+  validation {
+    condition     = var.model_version_days >= 1 && var.model_version_days <= 3650 && floor(var.model_version_days) == var.model_version_days
+    error_message = "model_version_days must be a whole number of days from 1 to 3650."
+  }
+}
+
+variable "rehearsal" {
+  type        = bool
+  description = "True for throwaway environments (local rehearsals): lets destroy remove non-empty buckets and repositories."
+  default     = false
+  nullable    = false
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags on every resource (the provider's default_tags)."
+  default     = { Project = "teleco-customer-churn", ManagedBy = "terraform" }
+  nullable    = false
+}
