@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 python3.11 -m venv "$scratch/venv"
-"$scratch/venv/bin/pip" install --quiet --upgrade pip setuptools wheel
+"$scratch/venv/bin/pip" install --quiet --upgrade pip setuptools wheel 2> >(grep -v "is ignored: it is neither" >&2)
 # (pip on some machines warns about configured local indexes that do not exist: noise.)
 "$scratch/venv/bin/pip" install --quiet $(printf -- '-r %s ' src/*/requirements.txt requirements/*.txt) 2> >(grep -v "is ignored: it is neither" >&2)
 {
