@@ -27,3 +27,19 @@ module "ecr" {
   name_prefix  = var.name_prefix
   force_delete = var.rehearsal
 }
+
+# ---------------------------------------------------------------------------------------
+# The ml-engineer identity CI acts as (GitHub OIDC; static-key user off by default)
+# ---------------------------------------------------------------------------------------
+
+module "ci_identity" {
+  source = "../modules/ci-identity"
+
+  name_prefix          = var.name_prefix
+  github_repository    = var.github_repository
+  create_oidc_provider = var.create_github_oidc_provider
+  enable_static_user   = var.enable_static_ci_user
+  model_bucket_arn     = module.models.arn
+  model_kms_key_arn    = module.models.kms_key_arn
+  ecr_repository_arns  = values(module.ecr.repository_arns)
+}

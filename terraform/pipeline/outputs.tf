@@ -17,3 +17,20 @@ output "repository_urls" {
   description = "ECR repository URL per image (training, api, ui)."
   value       = module.ecr.repository_urls
 }
+
+output "ml_engineer_role_arn" {
+  description = "Role the workflows assume (repository variable AWS_ROLE_ARN)."
+  value       = module.ci_identity.role_arn
+}
+
+output "ml_engineer_static_access_key_id" {
+  description = "Static key id of the fallback user (null unless enable_static_ci_user)."
+  value       = module.ci_identity.static_access_key_id
+  sensitive   = true
+}
+
+output "ml_engineer_static_secret_access_key" {
+  description = "Static secret of the fallback user (null unless enable_static_ci_user)."
+  value       = module.ci_identity.static_secret_access_key
+  sensitive   = true
+}

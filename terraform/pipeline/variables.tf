@@ -40,6 +40,31 @@ variable "model_version_days" {
   }
 }
 
+variable "github_repository" {
+  type        = string
+  description = "The GitHub repository (owner/name) whose main branch and production environment may act as ml-engineer."
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", var.github_repository))
+    error_message = "github_repository must look like owner/name."
+  }
+}
+
+variable "create_github_oidc_provider" {
+  type        = bool
+  description = "Create the account's GitHub OIDC provider; false when the account already has one."
+  default     = true
+  nullable    = false
+}
+
+variable "enable_static_ci_user" {
+  type        = bool
+  description = "Also create the original design's ml-engineer IAM user with a static access key."
+  default     = false
+  nullable    = false
+}
+
 variable "rehearsal" {
   type        = bool
   description = "True for throwaway environments (local rehearsals): lets destroy remove non-empty buckets and repositories."

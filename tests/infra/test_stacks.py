@@ -63,6 +63,23 @@ def test_bootstrap_then_pipeline_apply_converge_and_destroy(
     repositories = boto3.client("ecr").describe_repositories()["repositories"]
     assert {r["imageTagMutability"] for r in repositories} == {"IMMUTABLE"}
 
+    role_name = "teleco-customer-churn-ml-engineer"
+    iam = boto3.client("iam")
+    trust = iam.get_role(RoleName=role_name)["Role"]["AssumeRolePolicyDocument"]
+    allowed = trust["Statement"][0]["Condition"]["StringLike"]
+    subjects = allowed["token.actions.githubusercontent.com:sub"]
+    assert sorted(subjects) == [
+        "repo:teleco-customer-churn/telco-churn:environment:production",
+        "repo:teleco-customer-churn/telco-churn:ref:refs/heads/main",
+    ]
+    assert outputs["ml_engineer_role_arn"] == iam.get_role(RoleName=role_name)["Role"]["Arn"]
+    assert not iam.list_users()["Users"]  # the static-key user is off by default
+    static = pipeline.run(
+        "plan", "-input=false", "-no-color", *REHEARSAL, "-var", "enable_static_ci_user=true"
+    ).stdout
+    assert "Plan: 3 to add, 0 to change, 0 to destroy" in static
+    assert "aws_iam_access_key.static[0]" in static
+
     # What the deploy workflow does next: publish the bundle the platform will serve.
     prefix = f"s3://{bucket}/models/{bundle_dir.name}"
     storage.publish_directory(bundle_dir, prefix, last=artifacts.MANIFEST)

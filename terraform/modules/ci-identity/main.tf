@@ -1,0 +1,126 @@
+# The ml-engineer identity CI acts as: a role that only this repository's main branch and
+# production environment can assume through GitHub's OIDC provider, with the S3 and ECR
+# rights the train / build-and-push workflows need. The original design's static-key IAM
+# user stays available behind enable_static_user (off by default).
+
+locals {
+  name       = "${var.name_prefix}ml-engineer"
+  oidc_host  = "token.actions.githubusercontent.com"
+  repository = "repo:${var.github_repository}"
+}
+
+data "aws_caller_identity" "current" {}
+
+resource "aws_iam_openid_connect_provider" "github" {
+  count = var.create_oidc_provider ? 1 : 0
+
+  url             = "https://${local.oidc_host}"
+  client_id_list  = ["sts.amazonaws.com"]
+  thumbprint_list = ["6938fd4d98bab03faadb97b34396831e3780aea1", "1c58a3a8518e8759bf075b76b750d4f2df264fcd"]
+}
+
+locals {
+  oidc_provider_arn = var.create_oidc_provider ? aws_iam_openid_connect_provider.github[0].arn : "arn:aws:iam::${data.aws_caller_identity.current.account_id}:oidc-provider/${local.oidc_host}"
+}
+
+data "aws_iam_policy_document" "trust" {
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = [local.oidc_provider_arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.oidc_host}:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+
+    # Pinned to this repository's main branch and production environment: a fork or a
+    # pull request cannot assume the role.
+    condition {
+      test     = "StringLike"
+      variable = "${local.oidc_host}:sub"
+      values = [
+        "${local.repository}:ref:refs/heads/${var.github_branch}",
+        "${local.repository}:environment:${var.github_environment}",
+      ]
+    }
+  }
+}
+
+resource "aws_iam_role" "this" {
+  name                 = local.name
+  description          = "What the GitHub workflows of ${var.github_repository} act as"
+  assume_role_policy   = data.aws_iam_policy_document.trust.json
+  max_session_duration = 3600
+}
+
+data "aws_iam_policy_document" "permissions" {
+  statement {
+    sid       = "ListBundles"
+    actions   = ["s3:ListBucket"]
+    resources = [var.model_bucket_arn]
+  }
+
+  statement {
+    sid       = "ReadWriteBundles"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    resources = ["${var.model_bucket_arn}/models/*"]
+  }
+
+  statement {
+    sid       = "UseTheBundleKey"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = [var.model_kms_key_arn]
+  }
+
+  statement {
+    sid       = "LogInToEcr"
+    actions   = ["ecr:GetAuthorizationToken"]
+    resources = ["*"] # this action has no resource-level scope
+  }
+
+  statement {
+    sid = "PushImages"
+    actions = [
+      "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:CompleteLayerUpload",
+      "ecr:DescribeImages", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart",
+    ]
+    resources = var.ecr_repository_arns
+  }
+}
+
+resource "aws_iam_policy" "this" {
+  name        = local.name
+  description = "S3 and ECR rights of the ml-engineer identity"
+  policy      = data.aws_iam_policy_document.permissions.json
+}
+
+resource "aws_iam_role_policy_attachment" "this" {
+  role       = aws_iam_role.this.name
+  policy_arn = aws_iam_policy.this.arn
+}
+
+# ---------------------------------------------------------------------------------------
+# The original design's static-key user (off by default)
+# ---------------------------------------------------------------------------------------
+
+resource "aws_iam_user" "static" {
+  # checkov:skip=CKV_AWS_273:Kept only as the documented fallback of the original design, off by default.
+  count = var.enable_static_user ? 1 : 0
+  name  = local.name
+}
+
+resource "aws_iam_access_key" "static" {
+  count = var.enable_static_user ? 1 : 0
+  user  = aws_iam_user.static[0].name
+}
+
+resource "aws_iam_user_policy_attachment" "static" {
+  count      = var.enable_static_user ? 1 : 0
+  user       = aws_iam_user.static[0].name
+  policy_arn = aws_iam_policy.this.arn
+}

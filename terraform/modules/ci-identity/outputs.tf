@@ -1,0 +1,21 @@
+output "role_arn" {
+  description = "ARN of the ml-engineer role, for aws-actions/configure-aws-credentials' role-to-assume."
+  value       = aws_iam_role.this.arn
+}
+
+output "policy_arn" {
+  description = "ARN of the ml-engineer policy."
+  value       = aws_iam_policy.this.arn
+}
+
+output "static_access_key_id" {
+  description = "Access key id of the static user (null unless enable_static_user)."
+  value       = try(aws_iam_access_key.static[0].id, null)
+  sensitive   = true
+}
+
+output "static_secret_access_key" {
+  description = "Secret of the static user's key (null unless enable_static_user)."
+  value       = try(aws_iam_access_key.static[0].secret, null)
+  sensitive   = true
+}

@@ -1,0 +1,77 @@
+variable "name_prefix" {
+  type        = string
+  description = "Prefix of every resource name, e.g. teleco-customer-churn-."
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9-]*-$", var.name_prefix))
+    error_message = "name_prefix must be lowercase letters, digits and hyphens, ending in a hyphen."
+  }
+}
+
+variable "github_repository" {
+  type        = string
+  description = "The repository whose workflows may act as ml-engineer, as owner/name."
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", var.github_repository))
+    error_message = "github_repository must look like owner/name."
+  }
+}
+
+variable "github_branch" {
+  type        = string
+  description = "The only branch whose workflow runs may assume the role."
+  default     = "main"
+  nullable    = false
+}
+
+variable "github_environment" {
+  type        = string
+  description = "The GitHub environment whose jobs may assume the role (deploys run in it)."
+  default     = "production"
+  nullable    = false
+}
+
+variable "create_oidc_provider" {
+  type        = bool
+  description = "Create the account's GitHub OIDC provider; false when the account already has one."
+  default     = true
+  nullable    = false
+}
+
+variable "model_bucket_arn" {
+  type        = string
+  description = "ARN of the model bucket the workflows read and write bundles in."
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9.-]+$", var.model_bucket_arn))
+    error_message = "model_bucket_arn must be an S3 bucket ARN."
+  }
+}
+
+variable "model_kms_key_arn" {
+  type        = string
+  description = "ARN of the model bucket's KMS key."
+  nullable    = false
+}
+
+variable "ecr_repository_arns" {
+  type        = list(string)
+  description = "ARNs of the repositories the workflows push images to."
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for arn in var.ecr_repository_arns : can(regex("^arn:aws[a-z-]*:ecr:", arn))])
+    error_message = "ecr_repository_arns must be ECR repository ARNs."
+  }
+}
+
+variable "enable_static_user" {
+  type        = bool
+  description = "Also create the original design's IAM user with a static access key (off: OIDC needs no stored secret)."
+  default     = false
+  nullable    = false
+}
