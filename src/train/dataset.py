@@ -12,13 +12,10 @@ import hashlib
 import io
 from collections import Counter
 from dataclasses import dataclass
-from typing import Final
 
 import pandas as pd
 
 from churn import contract, storage
-
-MAX_REPORTED_PROBLEMS: Final = 1
 
 
 class DataError(Exception):
@@ -131,8 +128,9 @@ def _where(line_number: int, raw_row: dict[str, str]) -> str:
 def _raise_if_any(problems: list[str], source: str) -> None:
     if not problems:
         return
-    more = len(problems) - MAX_REPORTED_PROBLEMS
-    suffix = f" (and {more} more problem row(s))" if more > 0 else ""
+    # One line for a person: the first problem, and how many more rows have one.
+    more = len(problems) - 1
+    suffix = f" (and {more} more problem row(s))" if more else ""
     raise DataError(f"{source}: {problems[0]}{suffix}")
 
 

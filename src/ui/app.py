@@ -153,12 +153,15 @@ def score_file_tab(model: dict[str, Any]) -> None:
                 lambda done, total: _advance(bar, done, total),
             )
             st.session_state["file.name"] = upload.name
+            st.session_state["file.ignored"] = parsed.ignored_columns
         except FileError as error:
             st.error(f"This file cannot be scored: {error}")
         except ApiError as error:
             st.error(f"Scoring stopped: {error}")
     scored: ScoredFile | None = st.session_state.get("file.result")
     if scored is not None:
+        if ignored := st.session_state.get("file.ignored"):
+            st.info(f"Columns not in the contract were ignored: {', '.join(ignored)}.")
         show_scored_file(scored, st.session_state.get("file.name", "customers.csv"))
 
 

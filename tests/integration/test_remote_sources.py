@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import boto3
@@ -54,49 +54,54 @@ def test_s3_output_to_a_missing_bucket_exits_4(aws_env: dict[str, str], data_pat
     assert "bucket 'no-bucket-for-models' does not exist" in finished.stderr.splitlines()[-1]
 
 
-def test_a_failed_upload_removes_what_it_put_and_never_writes_the_manifest(
-    aws_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    make_bucket("churn-partial")
-    for name in artifacts.BUNDLE_FILES:
-        (tmp_path / name).write_text(name)
+def intercept_puts(monkeypatch: pytest.MonkeyPatch, before: Callable[[str], None]) -> list[str]:
+    """Make storage use an S3 client whose put_object calls ``before(key)`` first (which
+    may raise to simulate a failure); returns the keys in the order they were put."""
     client = storage.s3_client()
     real_put = client.put_object
-    uploads: list[str] = []
+    keys: list[str] = []
 
-    def flaky_put(*, Bucket: str, Key: str, Body: bytes) -> object:  # noqa: N803 - boto3's names
-        uploads.append(Key)
-        if len(uploads) == 3:
-            raise EndpointConnectionError(endpoint_url="http://s3.test")
+    def put(*, Bucket: str, Key: str, Body: bytes) -> object:  # noqa: N803 - boto3's names
+        keys.append(Key)
+        before(Key)
         return real_put(Bucket=Bucket, Key=Key, Body=Body)
 
-    monkeypatch.setattr(client, "put_object", flaky_put)
+    monkeypatch.setattr(client, "put_object", put)
     monkeypatch.setattr(storage, "s3_client", lambda: client)
+    return keys
 
+
+def bundle_like(directory: Path) -> Path:
+    for name in artifacts.BUNDLE_FILES:
+        (directory / name).write_text(name)
+    return directory
+
+
+@pytest.mark.usefixtures("aws_env")
+def test_a_failed_upload_removes_what_it_put_and_never_writes_the_manifest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_bucket("churn-partial")
+
+    def fail_on_the_third(key: str) -> None:
+        if len(uploads) == 3:
+            raise EndpointConnectionError(endpoint_url="http://s3.test")
+
+    uploads = intercept_puts(monkeypatch, fail_on_the_third)
     with pytest.raises(storage.StorageError, match="upload failed"):
-        storage.publish_directory(tmp_path, "s3://churn-partial/v1", last=artifacts.MANIFEST)
+        storage.publish_directory(
+            bundle_like(tmp_path), "s3://churn-partial/v1", last=artifacts.MANIFEST
+        )
     assert read_prefix("churn-partial", "") == {}
     assert artifacts.MANIFEST not in {key.rsplit("/", 1)[1] for key in uploads}
 
 
-def test_the_manifest_is_uploaded_last(
-    aws_env: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.mark.usefixtures("aws_env")
+def test_the_manifest_is_uploaded_last(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     make_bucket("churn-order")
-    for name in artifacts.BUNDLE_FILES:
-        (tmp_path / name).write_text(name)
-    client = storage.s3_client()
-    real_put = client.put_object
-    order: list[str] = []
-
-    def recording_put(*, Bucket: str, Key: str, Body: bytes) -> object:  # noqa: N803
-        order.append(Key.rsplit("/", 1)[1])
-        return real_put(Bucket=Bucket, Key=Key, Body=Body)
-
-    monkeypatch.setattr(client, "put_object", recording_put)
-    monkeypatch.setattr(storage, "s3_client", lambda: client)
-    storage.publish_directory(tmp_path, "s3://churn-order/v1", last=artifacts.MANIFEST)
-    assert order[-1] == artifacts.MANIFEST
+    order = intercept_puts(monkeypatch, lambda key: None)
+    storage.publish_directory(bundle_like(tmp_path), "s3://churn-order/v1", last=artifacts.MANIFEST)
+    assert order[-1].rsplit("/", 1)[1] == artifacts.MANIFEST
     assert sorted(read_prefix("churn-order", "v1/")) == sorted(artifacts.BUNDLE_FILES)
 
 

@@ -105,7 +105,8 @@ def test_scoring_a_file_lists_bad_rows_and_scores_the_rest(
     header, rows = read_rows(data_path, limit=40)
     rows[5]["InternetService"] = "No"  # inconsistent with its add-ons
     rows[9]["MonthlyCharges"] = "lots"
-    upload = write_rows(tmp_path / "customers.csv", header, rows)
+    rows = [row | {"Region": "north"} for row in rows]
+    upload = write_rows(tmp_path / "customers.csv", [*header, "Region"], rows)
     page.file_uploader(key="file.upload").set_value(
         ("customers.csv", upload.read_bytes(), "text/csv")
     ).run()
@@ -113,6 +114,7 @@ def test_scoring_a_file_lists_bad_rows_and_scores_the_rest(
 
     assert not page.exception and not page.error
     assert "38 customers scored, 2 rejected" in page.success[0].value
+    assert page.info[0].value == "Columns not in the contract were ignored: Region."
     file_tab = page.tabs[1]
     rejected = file_tab.table[-1].value
     assert list(rejected["line"]) == [7, 11]
