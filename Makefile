@@ -9,11 +9,13 @@ BIN       := $(VENV)/bin
 DATA      ?= ../shared/data/telco-customer-churn.csv
 ARTIFACTS ?= artifacts
 STAMP     := $(VENV)/.setup-done
+SCANNERS  := .venv-scanners
+SCANNERS_STAMP := $(SCANNERS)/.setup-done
 TYPECHECK_ROOT := .cache/typecheck
 # Terraform installs the AWS provider from the machine's filesystem mirror (see `make terraform`).
 export TF_CLI_CONFIG_FILE := $(CURDIR)/.cache/terraform/cli.tfrc
 
-.PHONY: help setup run serve train test browser terraform lint format constraints bench clean
+.PHONY: help setup scanners run serve train test browser terraform lint scan rehearse format constraints bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -22,6 +24,12 @@ setup: $(STAMP) ## create .venv with every pinned dependency (idempotent)
 
 $(STAMP): pyproject.toml constraints.txt requirements/*.txt src/*/requirements.txt scripts/setup.sh
 	scripts/setup.sh
+	@touch $@
+
+scanners: $(SCANNERS_STAMP) ## create .venv-scanners: checkov, zizmor, check-jsonschema, actionlint
+
+$(SCANNERS_STAMP): requirements/scanners/requirements.txt requirements/scanners/constraints.txt scripts/setup-scanners.sh
+	scripts/setup-scanners.sh
 	@touch $@
 
 train: setup ## train on $(DATA) and write a bundle under $(ARTIFACTS)/
@@ -33,7 +41,7 @@ run: train ## set up, train on the real data, serve the API (:8000) and the UI (
 serve: setup ## serve the newest bundle under $(ARTIFACTS)/ without retraining
 	scripts/serve.sh $(ARTIFACTS)
 
-test: setup lint browser terraform ## lint, type-check and run every test
+test: setup scanners lint browser terraform ## lint, type-check and run every test
 	$(BIN)/pytest
 
 terraform: ## write the Terraform CLI config that uses this machine's provider mirror
@@ -48,7 +56,14 @@ lint: setup ## ruff, ruff format --check, mypy --strict
 	@mkdir -p $(TYPECHECK_ROOT) && ln -sfn ../../src $(TYPECHECK_ROOT)/churn
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy $(TYPECHECK_ROOT)/churn tests bench
+	$(BIN)/mypy $(TYPECHECK_ROOT)/churn tests bench policies
+
+scan: scanners ## checkov over terraform/ with the built-in checks and policies/
+	$(SCANNERS)/bin/checkov --directory terraform --framework terraform --external-checks-dir policies \
+	  --skip-download --compact --quiet
+
+rehearse: train terraform ## dress rehearsal: every stack applied, re-planned and destroyed against moto
+	$(BIN)/churn-rehearse --bundle $(ARTIFACTS)
 
 format: setup ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
@@ -63,4 +78,4 @@ constraints: ## re-resolve every requirement file afresh and rewrite constraints
 	scripts/constraints.sh
 
 clean: ## remove the virtualenv, caches and local bundles
-	rm -rf $(VENV) .cache $(ARTIFACTS) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(SCANNERS) .cache $(ARTIFACTS) .pytest_cache .mypy_cache .ruff_cache

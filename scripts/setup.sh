@@ -15,5 +15,5 @@ fi
 pip() { .venv/bin/python -m pip --disable-pip-version-check --quiet "$@"; }
 pip install -c constraints.txt pip setuptools wheel
 # No build isolation: the build uses the setuptools pinned above, not whatever is newest.
-pip install --no-build-isolation -c constraints.txt -e '.[train,api,ui,serve,dev]'
+pip install --no-build-isolation -c constraints.txt -e '.[train,api,ui,ops,serve,dev]'
 echo "setup: .venv ready ($(.venv/bin/python --version))" >&2

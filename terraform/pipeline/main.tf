@@ -1,4 +1,4 @@
-# The pipeline stack: where models and images live, and (next) the training task and the
+# The pipeline stack: where models and images live, the training task, and the
 # ml-engineer identity CI acts as.
 
 data "aws_caller_identity" "current" {}
@@ -29,6 +29,21 @@ module "ecr" {
 }
 
 # ---------------------------------------------------------------------------------------
+# The training job as an on-demand ECS task (the retrain workflow's "train in AWS")
+# ---------------------------------------------------------------------------------------
+
+module "training_task" {
+  source = "../modules/training-task"
+
+  name_prefix       = var.name_prefix
+  repository_url    = module.ecr.repository_urls["training"]
+  repository_arn    = module.ecr.repository_arns["training"]
+  image_tag         = var.image_tag
+  model_bucket_arn  = module.models.arn
+  model_kms_key_arn = module.models.kms_key_arn
+}
+
+# ---------------------------------------------------------------------------------------
 # The ml-engineer identity CI acts as (GitHub OIDC; static-key user off by default)
 # ---------------------------------------------------------------------------------------
 
@@ -42,4 +57,11 @@ module "ci_identity" {
   model_bucket_arn     = module.models.arn
   model_kms_key_arn    = module.models.kms_key_arn
   ecr_repository_arns  = values(module.ecr.repository_arns)
+
+  training_task = {
+    cluster_arn            = module.training_task.cluster_arn
+    task_definition_family = module.training_task.task_definition_family
+    role_arns              = module.training_task.role_arns
+    log_group_arn          = module.training_task.log_group_arn
+  }
 }

@@ -18,6 +18,21 @@ output "repository_urls" {
   value       = module.ecr.repository_urls
 }
 
+output "training_cluster" {
+  description = "ECS cluster the training task runs in."
+  value       = module.training_task.cluster_name
+}
+
+output "training_task_family" {
+  description = "Task definition family of the training job (its container is named training)."
+  value       = module.training_task.task_definition_family
+}
+
+output "training_log_group" {
+  description = "CloudWatch log group of the training task."
+  value       = module.training_task.log_group_name
+}
+
 output "ml_engineer_role_arn" {
   description = "Role the workflows assume (repository variable AWS_ROLE_ARN)."
   value       = module.ci_identity.role_arn

@@ -28,6 +28,17 @@ variable "name_prefix" {
   }
 }
 
+variable "image_tag" {
+  type        = string
+  description = "Tag of the training image the task runs: the commit SHA of main (the deploy workflow passes it)."
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image_tag)) && var.image_tag != "latest"
+    error_message = "image_tag must be a valid Docker tag other than latest (tags are immutable; use the commit SHA)."
+  }
+}
+
 variable "model_version_days" {
   type        = number
   description = "Days an overwritten or deleted bundle object version is kept."

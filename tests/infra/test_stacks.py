@@ -1,6 +1,8 @@
-"""The stacks against a moto server, in deploy order: bootstrap (local state), then pipeline
-on the S3 backend in the bootstrap's bucket; a real bundle uploaded; every second plan
-empty; everything destroyed."""
+"""The deploy's dress rehearsal against a moto server, step by step, with checks between
+the steps: bootstrap (local state), pipeline on the S3 backend in the bootstrap's bucket,
+a real bundle published, platform serving it; every second plan empty; all destroyed.
+
+The same steps run as ``make rehearse`` (churn.ops.rehearse)."""
 
 from __future__ import annotations
 
@@ -10,85 +12,150 @@ from pathlib import Path
 import boto3
 import pytest
 
-from churn import artifacts, storage
+from churn.ops.rehearse import Rehearsal
+from churn.ops.terraform import prepare_roots
+from tests.support.environments import REPO_ROOT
 from tests.support.servers import MotoServer
-from tests.support.terraform import Terraform, terraform_root
 
 STATE_BUCKET = "teleco-churn-terraform-state"
-REHEARSAL = ("-var", "rehearsal=true")
+PREFIX = "teleco-customer-churn-"
+IMAGE_TAG = "0123456789abcdef0123456789abcdef01234567"
 
 
-def apply(terraform: Terraform) -> dict[str, object]:
-    terraform.run("init", "-input=false")
-    terraform.run("apply", "-auto-approve", "-input=false", *REHEARSAL)
-    outputs: dict[str, object] = {
-        name: entry["value"]
-        for name, entry in json.loads(terraform.run("output", "-json").stdout).items()
-    }
-    return outputs
-
-
-def empty_versioned_bucket(bucket: str) -> None:
-    """Delete every object version and delete marker one by one. force_destroy empties a
-    bucket with DeleteObjects, which moto 5.2 fails on delete markers (S3-native locking
-    leaves one per run in the state bucket), and the provider then retries for minutes."""
-    s3 = boto3.client("s3")
-    listed = s3.list_object_versions(Bucket=bucket)
-    for entry in [*listed.get("Versions", []), *listed.get("DeleteMarkers", [])]:
-        s3.delete_object(Bucket=bucket, Key=entry["Key"], VersionId=entry["VersionId"])
-
-
-def assert_no_changes(terraform: Terraform) -> None:
-    plan = terraform.run("plan", "-detailed-exitcode", "-input=false", *REHEARSAL, check=False)
-    assert plan.returncode == 0, f"second plan is not empty:\n{plan.stdout[-4000:]}"
-
-
-@pytest.mark.slow
-def test_bootstrap_then_pipeline_apply_converge_and_destroy(
-    moto_server: MotoServer, aws_env: dict[str, str], bundle_dir: Path, tmp_path: Path
-) -> None:
-    bootstrap = terraform_root("bootstrap", tmp_path / "b", moto_server)
-    pipeline = terraform_root("pipeline", tmp_path / "p", moto_server)
-    s3 = boto3.client("s3")
-
-    assert apply(bootstrap)["state_bucket"] == STATE_BUCKET
-    outputs = apply(pipeline)
-
-    state = s3.get_object(Bucket=STATE_BUCKET, Key="pipeline/terraform.tfstate")
+def check_pipeline(rehearsal: Rehearsal) -> None:
+    outputs = rehearsal.outputs["pipeline"]
+    state = boto3.client("s3").get_object(Bucket=STATE_BUCKET, Key="pipeline/terraform.tfstate")
     assert json.loads(state["Body"].read())["resources"]
-    bucket = str(outputs["model_bucket"])
-    assert bucket.startswith("teleco-customer-churn-models-")
+    assert str(outputs["model_bucket"]).startswith(f"{PREFIX}models-")
     urls = outputs["repository_urls"]
     assert isinstance(urls, dict) and sorted(urls) == ["api", "training", "ui"]
     repositories = boto3.client("ecr").describe_repositories()["repositories"]
     assert {r["imageTagMutability"] for r in repositories} == {"IMMUTABLE"}
 
-    role_name = "teleco-customer-churn-ml-engineer"
+    ecs = boto3.client("ecs")
+    family = str(outputs["training_task_family"])
+    task = ecs.describe_task_definition(taskDefinition=family)["taskDefinition"]
+    container = task["containerDefinitions"][0]
+    assert container["image"] == f"{urls['training']}:{IMAGE_TAG}"
+    assert container["logConfiguration"]["options"]["awslogs-group"] == "/ecs/" + family
+
     iam = boto3.client("iam")
+    role_name = f"{PREFIX}ml-engineer"
     trust = iam.get_role(RoleName=role_name)["Role"]["AssumeRolePolicyDocument"]
-    allowed = trust["Statement"][0]["Condition"]["StringLike"]
-    subjects = allowed["token.actions.githubusercontent.com:sub"]
+    subjects = trust["Statement"][0]["Condition"]["StringLike"][
+        "token.actions.githubusercontent.com:sub"
+    ]
     assert sorted(subjects) == [
         "repo:teleco-customer-churn/telco-churn:environment:production",
         "repo:teleco-customer-churn/telco-churn:ref:refs/heads/main",
     ]
-    assert outputs["ml_engineer_role_arn"] == iam.get_role(RoleName=role_name)["Role"]["Arn"]
+    policy_arn = iam.list_attached_role_policies(RoleName=role_name)["AttachedPolicies"][0][
+        "PolicyArn"
+    ]
+    version = iam.get_policy(PolicyArn=policy_arn)["Policy"]["DefaultVersionId"]
+    document = iam.get_policy_version(PolicyArn=policy_arn, VersionId=version)
+    statements = {s["Sid"]: s for s in document["PolicyVersion"]["Document"]["Statement"]}
+    assert statements["RunTheTrainingTask"]["Resource"].endswith(f"task-definition/{family}:*")
     assert not iam.list_users()["Users"]  # the static-key user is off by default
-    static = pipeline.run(
-        "plan", "-input=false", "-no-color", *REHEARSAL, "-var", "enable_static_ci_user=true"
-    ).stdout
-    assert "Plan: 3 to add, 0 to change, 0 to destroy" in static
-    assert "aws_iam_access_key.static[0]" in static
 
-    # What the deploy workflow does next: publish the bundle the platform will serve.
-    prefix = f"s3://{bucket}/models/{bundle_dir.name}"
-    storage.publish_directory(bundle_dir, prefix, last=artifacts.MANIFEST)
-    assert_no_changes(bootstrap)
-    assert_no_changes(pipeline)
+    static = rehearsal.roots["pipeline"].run(
+        "plan",
+        "-input=false",
+        "-no-color",
+        "-var",
+        "rehearsal=true",
+        "-var",
+        f"image_tag={IMAGE_TAG}",
+        "-var",
+        "enable_static_ci_user=true",
+    )
+    assert "Plan: 3 to add, 0 to change, 0 to destroy" in static.stdout
+    assert "aws_iam_access_key.static[0]" in static.stdout
 
-    empty_versioned_bucket(bucket)
-    pipeline.run("destroy", "-auto-approve", "-input=false", *REHEARSAL)
-    assert bucket not in [b["Name"] for b in s3.list_buckets()["Buckets"]]
-    empty_versioned_bucket(STATE_BUCKET)
-    bootstrap.run("destroy", "-auto-approve", "-input=false", *REHEARSAL)
-    assert STATE_BUCKET not in [b["Name"] for b in s3.list_buckets()["Buckets"]]
+
+def check_platform(rehearsal: Rehearsal, bundle_dir: Path) -> None:
+    outputs = rehearsal.outputs["platform"]
+    bucket = str(rehearsal.outputs["pipeline"]["model_bucket"])
+
+    sagemaker = boto3.client("sagemaker")
+    endpoint = sagemaker.describe_endpoint(EndpointName=f"{PREFIX}xgboost-endpoint")
+    config = sagemaker.describe_endpoint_config(EndpointConfigName=endpoint["EndpointConfigName"])
+    variant = config["ProductionVariants"][0]
+    assert variant["ServerlessConfig"] == {"MemorySizeInMB": 2048, "MaxConcurrency": 5}
+    model = sagemaker.describe_model(ModelName=variant["ModelName"])
+    container = model["PrimaryContainer"]
+    assert container["ModelDataUrl"] == f"s3://{bucket}/models/{bundle_dir.name}/model.tar.gz"
+    assert container["Image"].endswith("/sagemaker-xgboost:1.7-1")
+
+    function = boto3.client("lambda").get_function_configuration(
+        FunctionName=f"{PREFIX}prediction-api"
+    )
+    assert (function["MemorySize"], function["Timeout"], function["PackageType"]) == (
+        1024,
+        30,
+        "Image",
+    )
+    assert function["Environment"]["Variables"] == {
+        "CHURN_BUNDLE": f"s3://{bucket}/models/{bundle_dir.name}/",
+        "CHURN_PREDICTOR": "sagemaker",
+        "CHURN_SAGEMAKER_ENDPOINT": f"{PREFIX}xgboost-endpoint",
+    }
+
+    api = boto3.client("apigatewayv2")
+    api_id = next(a["ApiId"] for a in api.get_apis()["Items"] if a["Name"] == f"{PREFIX}http-api")
+    routes = api.get_routes(ApiId=api_id)["Items"]
+    assert [(r["RouteKey"], r["AuthorizationType"]) for r in routes] == [("$default", "AWS_IAM")]
+    stage = api.get_stage(ApiId=api_id, StageName="v1")
+    assert stage["AutoDeploy"] is True
+    assert stage["AccessLogSettings"]["DestinationArn"].endswith(
+        f"/aws/apigateway/{PREFIX}http-api/v1"
+    )
+
+    elb = boto3.client("elbv2")
+    groups = elb.describe_target_groups(Names=[f"{PREFIX}alb-ui"])["TargetGroups"]
+    assert (groups[0]["HealthCheckPath"], groups[0]["TargetType"]) == ("/_stcore/health", "ip")
+
+    ecs = boto3.client("ecs")
+    service = ecs.describe_services(cluster=f"{PREFIX}cluster", services=[f"{PREFIX}service"])
+    assert service["services"][0]["desiredCount"] == 2
+    # moto keeps no deployment configuration: what terraform applied is read from state.
+    applied = rehearsal.roots["platform"].resource_values("module.ui_service.aws_ecs_service.this")
+    assert applied["deployment_circuit_breaker"] == [{"enable": True, "rollback": True}]
+    task = ecs.describe_task_definition(taskDefinition=f"{PREFIX}ui")["taskDefinition"]
+    environment = {e["name"]: e["value"] for e in task["containerDefinitions"][0]["environment"]}
+    assert environment["API_ENDPOINT"] == outputs["api_endpoint"]
+    assert environment["API_AUTH"] == "iam"
+
+    ec2 = boto3.client("ec2")
+    nat_gateways = ec2.describe_nat_gateways()["NatGateways"]
+    assert len({n["SubnetId"] for n in nat_gateways if n["State"] == "available"}) == 2
+
+    roles = {r["RoleName"] for r in boto3.client("iam").list_roles()["Roles"]}
+    for purpose in ("sagemaker-execution", "ecs-execution", "ecs-task", "lambda-execution"):
+        assert f"{PREFIX}{purpose}-role" in roles
+
+
+@pytest.mark.slow
+def test_rehearsal_applies_converges_and_destroys_every_stack(
+    moto_server: MotoServer, aws_env: dict[str, str], bundle_dir: Path, tmp_path: Path
+) -> None:
+    rehearsal = Rehearsal(
+        prepare_roots(REPO_ROOT, tmp_path, moto_server), moto_server, bundle_dir, IMAGE_TAG
+    )
+
+    assert rehearsal.apply("bootstrap")["state_bucket"] == STATE_BUCKET
+    rehearsal.apply("pipeline")
+    check_pipeline(rehearsal)
+    rehearsal.publish_bundle()
+    rehearsal.apply("platform")
+    check_platform(rehearsal, bundle_dir)
+
+    assert rehearsal.unconverged() == []
+
+    rehearsal.destroy_all()
+    buckets = [b["Name"] for b in boto3.client("s3").list_buckets()["Buckets"]]
+    assert not [b for b in buckets if b.startswith(PREFIX) or b == STATE_BUCKET]
+    assert not boto3.client("sagemaker").list_endpoints()["Endpoints"]
+    ecs = boto3.client("ecs")
+    clusters = ecs.describe_clusters(clusters=ecs.list_clusters()["clusterArns"])["clusters"]
+    assert {c["status"] for c in clusters} <= {"INACTIVE"}  # deleted clusters linger inactive

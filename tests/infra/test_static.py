@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from churn.ops.terraform import prepare_roots
 from tests.support.environments import REPO_ROOT
-from tests.support.terraform import terraform_root
 
 ROOTS = sorted(
     path.parent.name
@@ -28,12 +28,12 @@ def test_terraform_fmt_is_clean() -> None:
 
 
 def test_there_are_roots() -> None:
-    assert {"bootstrap", "pipeline"} <= set(ROOTS)
+    assert set(ROOTS) == {"bootstrap", "pipeline", "platform"}
 
 
 @pytest.mark.parametrize("root", ROOTS)
 def test_root_validates(root: str, tmp_path: Path) -> None:
-    terraform = terraform_root(root, tmp_path)
+    terraform = prepare_roots(REPO_ROOT, tmp_path)[root]
     terraform.run("init", "-backend=false", "-input=false")
     assert "The configuration is valid" in terraform.run("validate", "-no-color").stdout
 

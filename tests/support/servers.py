@@ -1,17 +1,11 @@
-"""Real servers on free loopback ports: moto (AWS) and a TLS file server."""
+"""Real servers on free loopback ports: moto (AWS, from churn.ops.moto) and a TLS file server."""
 
 from __future__ import annotations
 
 import contextlib
 import http.server
-import os
-import socket
 import ssl
-import subprocess
-import sys
 import threading
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,42 +15,27 @@ from typing import Final
 import boto3
 import trustme
 
-LOOPBACK: Final = "127.0.0.1"
-TEST_REGION: Final = "eu-central-1"
+from churn.ops.moto import (
+    LOOPBACK,
+    REGION,
+    MotoServer,
+    free_port,
+    start_moto_server,
+    wait_for_http,
+)
 
+__all__ = [
+    "LOOPBACK",
+    "TEST_REGION",
+    "MotoServer",
+    "free_port",
+    "make_bucket",
+    "serve_directory_over_tls",
+    "start_moto_server",
+    "wait_for_http",
+]
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((LOOPBACK, 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def wait_for_http(url: str, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
-
-
-@dataclass(frozen=True)
-class MotoServer:
-    endpoint: str
-
-    def client_env(self) -> dict[str, str]:
-        return {
-            "AWS_ENDPOINT_URL": self.endpoint,
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_SESSION_TOKEN": "testing",
-            "AWS_DEFAULT_REGION": TEST_REGION,
-            "AWS_REGION": TEST_REGION,
-        }
+TEST_REGION: Final = REGION
 
 
 def make_bucket(name: str) -> None:
@@ -66,27 +45,6 @@ def make_bucket(name: str) -> None:
         client.create_bucket(
             Bucket=name, CreateBucketConfiguration={"LocationConstraint": TEST_REGION}
         )
-
-
-@contextmanager
-def start_moto_server(log: Path) -> Iterator[MotoServer]:
-    """moto in server mode, as its own process, answering real HTTP on loopback."""
-    port = free_port()
-    env = os.environ | {"MOTO_IAM_LOAD_MANAGED_POLICIES": "true"}
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", LOOPBACK, "-p", str(port)],
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
-    endpoint = f"http://{LOOPBACK}:{port}"
-    try:
-        wait_for_http(f"{endpoint}/moto-api/")
-        yield MotoServer(endpoint)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @dataclass(frozen=True)

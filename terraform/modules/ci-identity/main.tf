@@ -1,6 +1,7 @@
 # The ml-engineer identity CI acts as: a role that only this repository's main branch and
 # production environment can assume through GitHub's OIDC provider, with the S3 and ECR
-# rights the train / build-and-push workflows need. The original design's static-key IAM
+# rights the train / build-and-push workflows need (and, when given, the right to start
+# the ECS training task and read its logs). The original design's static-key IAM
 # user stays available behind enable_static_user (off by default).
 
 locals {
@@ -72,6 +73,12 @@ data "aws_iam_policy_document" "permissions" {
   }
 
   statement {
+    sid       = "ReadTrainingData"
+    actions   = ["s3:GetObject"]
+    resources = ["${var.model_bucket_arn}/data/*"]
+  }
+
+  statement {
     sid       = "UseTheBundleKey"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
     resources = [var.model_kms_key_arn]
@@ -93,10 +100,72 @@ data "aws_iam_policy_document" "permissions" {
   }
 }
 
+data "aws_iam_policy_document" "training" {
+  count = var.training_task == null ? 0 : 1
+
+  # Task definition revisions change on every apply; the family's ARN with any revision.
+  statement {
+    sid       = "RunTheTrainingTask"
+    actions   = ["ecs:RunTask"]
+    resources = ["${local.task_definition_arn_prefix}:*"]
+
+    condition {
+      test     = "ArnEquals"
+      variable = "ecs:cluster"
+      values   = [var.training_task.cluster_arn]
+    }
+  }
+
+  statement {
+    sid       = "WatchTheTrainingTask"
+    actions   = ["ecs:DescribeTasks", "ecs:StopTask"]
+    resources = ["${local.task_arn_prefix}/*"]
+  }
+
+  statement {
+    sid       = "HandTheTaskItsRoles"
+    actions   = ["iam:PassRole"]
+    resources = var.training_task.role_arns
+
+    condition {
+      test     = "StringEquals"
+      variable = "iam:PassedToService"
+      values   = ["ecs-tasks.amazonaws.com"]
+    }
+  }
+
+  statement {
+    sid       = "ReadTheTrainingLogs"
+    actions   = ["logs:GetLogEvents", "logs:FilterLogEvents"]
+    resources = ["${var.training_task.log_group_arn}:*"]
+  }
+
+  # The launcher finds the platform's private subnets and the training security group by name.
+  statement {
+    sid       = "FindTheTrainingNetwork"
+    actions   = ["ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeVpcs"]
+    resources = ["*"] # Describe* calls have no resource-level scope
+  }
+}
+
+locals {
+  # arn:aws:ecs:<region>:<account>:cluster/<name> -> the same account's task and task-definition ARNs
+  ecs_arn_base               = var.training_task == null ? "" : regex("^(.*):cluster/", var.training_task.cluster_arn)[0]
+  task_definition_arn_prefix = var.training_task == null ? "" : "${local.ecs_arn_base}:task-definition/${var.training_task.task_definition_family}"
+  task_arn_prefix            = var.training_task == null ? "" : replace(var.training_task.cluster_arn, ":cluster/", ":task/")
+}
+
+data "aws_iam_policy_document" "combined" {
+  source_policy_documents = compact([
+    data.aws_iam_policy_document.permissions.json,
+    try(data.aws_iam_policy_document.training[0].json, ""),
+  ])
+}
+
 resource "aws_iam_policy" "this" {
   name        = local.name
-  description = "S3 and ECR rights of the ml-engineer identity"
-  policy      = data.aws_iam_policy_document.permissions.json
+  description = "S3, ECR and training-task rights of the ml-engineer identity"
+  policy      = data.aws_iam_policy_document.combined.json
 }
 
 resource "aws_iam_role_policy_attachment" "this" {

@@ -75,3 +75,19 @@ variable "enable_static_user" {
   default     = false
   nullable    = false
 }
+
+variable "training_task" {
+  type = object({
+    cluster_arn            = string
+    task_definition_family = string
+    role_arns              = list(string)
+    log_group_arn          = string
+  })
+  description = "The ECS training task the retrain workflow starts (RunTask, PassRole, its logs); null when training only runs in the CI runner."
+  default     = null
+
+  validation {
+    condition     = var.training_task == null || can(regex("^arn:aws[a-z-]*:ecs:[a-z0-9-]+:[0-9]{12}:cluster/[A-Za-z0-9_-]+$", var.training_task.cluster_arn))
+    error_message = "training_task.cluster_arn must be an ECS cluster ARN."
+  }
+}

@@ -1,0 +1,1 @@
+"""Checkov custom checks for this project's own rules (loaded with --external-checks-dir)."""

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Creates .venv-scanners with checkov, zizmor, check-jsonschema and actionlint, pinned in
+# requirements/scanners/constraints.txt. A venv of their own: checkov pins boto3 exactly.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON="${PYTHON:-python3.11}"
+command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
+[ -x .venv-scanners/bin/python ] || "$PYTHON" -m venv .venv-scanners
+.venv-scanners/bin/python -m pip --disable-pip-version-check --quiet install \
+  -r requirements/scanners/requirements.txt -c requirements/scanners/constraints.txt \
+  2> >(grep -v "is ignored: it is neither" >&2)
+echo "setup: .venv-scanners ready ($(.venv-scanners/bin/checkov --version | tail -1) checkov)" >&2

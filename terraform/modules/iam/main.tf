@@ -1,0 +1,192 @@
+# The platform's four service roles, each with one scoped inline policy (no *FullAccess):
+# SageMaker runs the endpoint, ECS pulls and logs the UI, the UI task signs calls to the
+# API, Lambda serves the API.
+
+locals {
+  bundle_objects = "${var.model_bucket_arn}/${var.model_key_prefix}*"
+}
+
+data "aws_iam_policy_document" "trust" {
+  for_each = {
+    sagemaker-execution = "sagemaker.amazonaws.com"
+    ecs-execution       = "ecs-tasks.amazonaws.com"
+    ecs-task            = "ecs-tasks.amazonaws.com"
+    lambda-execution    = "lambda.amazonaws.com"
+  }
+
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = [each.value]
+    }
+  }
+}
+
+resource "aws_iam_role" "this" {
+  for_each = data.aws_iam_policy_document.trust
+
+  name               = "${var.name_prefix}${each.key}-role"
+  assume_role_policy = each.value.json
+}
+
+# ---------------------------------------------------------------------------------------
+# SageMaker: read the model artifact, pull the prebuilt image, write endpoint logs
+# ---------------------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "sagemaker" {
+  statement {
+    sid       = "ReadTheModel"
+    actions   = ["s3:GetObject"]
+    resources = [local.bundle_objects]
+  }
+
+  statement {
+    sid       = "DecryptTheModel"
+    actions   = ["kms:Decrypt"]
+    resources = [var.model_kms_key_arn]
+  }
+
+  statement {
+    sid       = "LogInToEcr"
+    actions   = ["ecr:GetAuthorizationToken"]
+    resources = ["*"] # this action has no resource-level scope
+  }
+
+  statement {
+    sid       = "PullTheServingImage"
+    actions   = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+    resources = [var.sagemaker_image_repository_arn]
+  }
+
+  # https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html (CreateModel API)
+  statement {
+    sid       = "WriteEndpointLogs"
+    actions   = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
+    resources = ["arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:/aws/sagemaker/Endpoints/*"]
+  }
+
+  statement {
+    sid       = "PublishEndpointMetrics"
+    actions   = ["cloudwatch:PutMetricData"]
+    resources = ["*"] # PutMetricData has no resource-level scope; the namespace condition narrows it
+
+    condition {
+      test     = "StringLike"
+      variable = "cloudwatch:namespace"
+      values   = ["/aws/sagemaker/*", "AWS/SageMaker"]
+    }
+  }
+}
+
+# ---------------------------------------------------------------------------------------
+# ECS execution: pull the UI image, write the UI's logs
+# ---------------------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "ecs_execution" {
+  statement {
+    sid       = "LogInToEcr"
+    actions   = ["ecr:GetAuthorizationToken"]
+    resources = ["*"] # this action has no resource-level scope
+  }
+
+  statement {
+    sid       = "PullTheUiImage"
+    actions   = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+    resources = [var.ui_repository_arn]
+  }
+
+  statement {
+    sid       = "WriteUiLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${var.ui_log_group_arn}:*"]
+  }
+}
+
+# ---------------------------------------------------------------------------------------
+# ECS task (the UI itself): call the API's v1 stage with SigV4
+# ---------------------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "ecs_task" {
+  statement {
+    sid       = "CallThePredictionApi"
+    actions   = ["execute-api:Invoke"]
+    resources = ["${var.api_execution_arn}/${var.api_stage}/*"]
+  }
+}
+
+# ---------------------------------------------------------------------------------------
+# Lambda: read the bundle's spec, invoke the endpoint, write logs and traces
+# ---------------------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "lambda" {
+  statement {
+    sid       = "ReadTheBundle"
+    actions   = ["s3:GetObject"]
+    resources = [local.bundle_objects]
+  }
+
+  statement {
+    sid       = "ListTheBundle"
+    actions   = ["s3:ListBucket"]
+    resources = [var.model_bucket_arn]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["${var.model_key_prefix}*"]
+    }
+  }
+
+  statement {
+    sid       = "DecryptTheBundle"
+    actions   = ["kms:Decrypt"]
+    resources = [var.model_kms_key_arn]
+  }
+
+  statement {
+    sid       = "InvokeTheEndpoint"
+    actions   = ["sagemaker:InvokeEndpoint"]
+    resources = [var.sagemaker_endpoint_arn]
+  }
+
+  statement {
+    sid       = "WriteLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${var.lambda_log_group_arn}:*"]
+  }
+
+  statement {
+    sid       = "WriteTraces"
+    actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+    resources = ["*"] # X-Ray's write actions have no resource-level scope
+  }
+}
+
+# One policy resource per role, so each role's output can wait for its own policy only
+# (a role without its rights yet makes the first SageMaker or Lambda call fail).
+
+resource "aws_iam_role_policy" "sagemaker_execution" {
+  name   = "least-privilege"
+  role   = aws_iam_role.this["sagemaker-execution"].id
+  policy = data.aws_iam_policy_document.sagemaker.json
+}
+
+resource "aws_iam_role_policy" "ecs_execution" {
+  name   = "least-privilege"
+  role   = aws_iam_role.this["ecs-execution"].id
+  policy = data.aws_iam_policy_document.ecs_execution.json
+}
+
+resource "aws_iam_role_policy" "ecs_task" {
+  name   = "least-privilege"
+  role   = aws_iam_role.this["ecs-task"].id
+  policy = data.aws_iam_policy_document.ecs_task.json
+}
+
+resource "aws_iam_role_policy" "lambda_execution" {
+  name   = "least-privilege"
+  role   = aws_iam_role.this["lambda-execution"].id
+  policy = data.aws_iam_policy_document.lambda.json
+}

@@ -1,0 +1,28 @@
+output "sagemaker_execution_role_arn" {
+  description = "Role SageMaker assumes to load the model and serve it (ready once its policy is)."
+  value       = aws_iam_role.this["sagemaker-execution"].arn
+  depends_on  = [aws_iam_role_policy.sagemaker_execution]
+}
+
+output "ecs_execution_role_arn" {
+  description = "Role ECS assumes to pull the UI image and ship its logs (ready once its policy is)."
+  value       = aws_iam_role.this["ecs-execution"].arn
+  depends_on  = [aws_iam_role_policy.ecs_execution]
+}
+
+output "ecs_task_role_arn" {
+  description = "Role the UI container runs as, signing its calls to the API (ready once its policy is)."
+  value       = aws_iam_role.this["ecs-task"].arn
+  depends_on  = [aws_iam_role_policy.ecs_task]
+}
+
+output "lambda_execution_role_arn" {
+  description = "Role the prediction API's Lambda runs as (ready once its policy is)."
+  value       = aws_iam_role.this["lambda-execution"].arn
+  depends_on  = [aws_iam_role_policy.lambda_execution]
+}
+
+output "role_names" {
+  description = "Role name per purpose (sagemaker-execution, ecs-execution, ecs-task, lambda-execution)."
+  value       = { for purpose, role in aws_iam_role.this : purpose => role.name }
+}

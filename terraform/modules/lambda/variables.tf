@@ -1,0 +1,87 @@
+variable "function_name" {
+  type        = string
+  description = "Name of the function, e.g. teleco-customer-churn-prediction-api."
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,64}$", var.function_name))
+    error_message = "function_name must be 1-64 letters, digits, hyphens or underscores."
+  }
+}
+
+variable "image_uri" {
+  type        = string
+  description = "ECR image of the API, tagged with the commit SHA it was built from."
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[0-9]{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/[a-z0-9._/-]+:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image_uri)) && !endswith(var.image_uri, ":latest")
+    error_message = "image_uri must be an ECR image with a tag other than latest."
+  }
+}
+
+variable "role_arn" {
+  type        = string
+  description = "Execution role of the function."
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/", var.role_arn))
+    error_message = "role_arn must be an IAM role ARN."
+  }
+}
+
+variable "memory_size" {
+  type        = number
+  description = "Memory in MB (Lambda allows 128 to 10240)."
+  default     = 1024
+  nullable    = false
+
+  validation {
+    condition     = var.memory_size >= 128 && var.memory_size <= 10240 && floor(var.memory_size) == var.memory_size
+    error_message = "memory_size must be a whole number of MB from 128 to 10240."
+  }
+}
+
+variable "timeout" {
+  type        = number
+  description = "Seconds per invocation; API Gateway cuts integrations at 29 s, so at most 30 is useful."
+  default     = 30
+  nullable    = false
+
+  validation {
+    condition     = var.timeout >= 1 && var.timeout <= 30 && floor(var.timeout) == var.timeout
+    error_message = "timeout must be a whole number of seconds from 1 to 30 (API Gateway's integration limit is 29 s)."
+  }
+}
+
+variable "reserved_concurrency" {
+  type        = number
+  description = "Concurrent executions reserved for, and capping, the function (a cost and blast-radius limit)."
+  default     = 10
+  nullable    = false
+
+  validation {
+    condition     = var.reserved_concurrency >= 1 && var.reserved_concurrency <= 1000 && floor(var.reserved_concurrency) == var.reserved_concurrency
+    error_message = "reserved_concurrency must be a whole number from 1 to 1000 (-1, unreserved, is not allowed here)."
+  }
+}
+
+variable "environment" {
+  type        = map(string)
+  description = "Environment of the function: the API's CHURN_* settings."
+  default     = {}
+  nullable    = false
+}
+
+variable "log_retention_days" {
+  type        = number
+  description = "Days the function's logs are kept."
+  default     = 365
+  nullable    = false
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of CloudWatch's retention values (1, 3, 5, 7, 14, 30, 60, 90, ... 365, ... 3653)."
+  }
+}

@@ -1,0 +1,203 @@
+# The platform stack: what serves the model. Browser -> ALB -> Streamlit on ECS Fargate
+# -> (SigV4) HTTP API v1 stage -> Lambda (FastAPI) -> SageMaker serverless endpoint.
+# Its inputs come from git: the model version (model.auto.tfvars, bumped by the retrain
+# pull request) and the image tag (the commit SHA main's deploy built).
+
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
+data "aws_region" "current" {}
+
+# ---------------------------------------------------------------------------------------
+# What the pipeline stack made, found by the names both stacks derive from the prefix
+# ---------------------------------------------------------------------------------------
+
+locals {
+  account_id       = data.aws_caller_identity.current.account_id
+  model_bucket     = "${var.name_prefix}models-${local.account_id}"
+  model_key_prefix = "models/${var.model_version}/"
+  image_tag        = var.image_tag
+}
+
+data "aws_s3_bucket" "models" {
+  bucket = local.model_bucket
+}
+
+data "aws_kms_alias" "models" {
+  name = "alias/${local.model_bucket}"
+}
+
+data "aws_ecr_repository" "this" {
+  for_each = toset(["api", "ui"])
+
+  name = "${var.name_prefix}${each.key}"
+}
+
+# ---------------------------------------------------------------------------------------
+# Network
+# ---------------------------------------------------------------------------------------
+
+module "vpc" {
+  source = "../modules/vpc"
+
+  name_prefix = var.name_prefix
+  cidr        = var.vpc_cidr
+  zone_count  = var.zone_count
+}
+
+module "alb_security_group" {
+  source = "../modules/security-group"
+
+  name        = "${var.name_prefix}alb"
+  description = "The public load balancer: web traffic in, the UI tasks out"
+  vpc_id      = module.vpc.vpc_id
+  ingress_rules = [
+    { description = "HTTP from anyone (redirects to HTTPS when a certificate is set)", from_port = 80, cidr_blocks = ["0.0.0.0/0"] },
+    { description = "HTTPS from anyone", from_port = 443, cidr_blocks = ["0.0.0.0/0"] },
+  ]
+  egress_rules = [
+    { description = "To the UI tasks in the VPC", from_port = var.ui_port, cidr_blocks = [module.vpc.cidr] },
+  ]
+}
+
+module "ui_security_group" {
+  source = "../modules/security-group"
+
+  name        = "${var.name_prefix}ui"
+  description = "The UI tasks: only the load balancer in, HTTPS out"
+  vpc_id      = module.vpc.vpc_id
+  ingress_rules = [
+    { description = "Streamlit from the load balancer", from_port = var.ui_port, security_group_ids = [module.alb_security_group.id] },
+  ]
+  egress_rules = [
+    { description = "HTTPS to the API, ECR and CloudWatch through the NAT gateways", from_port = 443, cidr_blocks = ["0.0.0.0/0"] },
+  ]
+}
+
+# Training tasks (the pipeline's ECS task) run in the private subnets too, with no inbound.
+module "training_security_group" {
+  source = "../modules/security-group"
+
+  name        = "${var.name_prefix}training"
+  description = "The training task: no inbound, HTTPS out to S3, ECR and CloudWatch"
+  vpc_id      = module.vpc.vpc_id
+  egress_rules = [
+    { description = "HTTPS to S3, ECR and CloudWatch through the NAT gateways", from_port = 443, cidr_blocks = ["0.0.0.0/0"] },
+  ]
+}
+
+# ---------------------------------------------------------------------------------------
+# Roles
+# ---------------------------------------------------------------------------------------
+
+module "iam" {
+  source = "../modules/iam"
+
+  name_prefix                    = var.name_prefix
+  partition                      = data.aws_partition.current.partition
+  region                         = data.aws_region.current.name
+  account_id                     = local.account_id
+  model_bucket_arn               = data.aws_s3_bucket.models.arn
+  model_kms_key_arn              = data.aws_kms_alias.models.target_key_arn
+  model_key_prefix               = local.model_key_prefix
+  sagemaker_image_repository_arn = module.sagemaker_endpoint.image_repository_arn
+  sagemaker_endpoint_arn         = module.sagemaker_endpoint.endpoint_arn
+  ui_repository_arn              = data.aws_ecr_repository.this["ui"].arn
+  ui_log_group_arn               = module.ui_task.log_group_arn
+  lambda_log_group_arn           = module.lambda.log_group_arn
+  api_execution_arn              = module.api_gateway.execution_arn
+  api_stage                      = var.api_stage
+}
+
+# ---------------------------------------------------------------------------------------
+# Model serving: SageMaker endpoint, the API's Lambda, the HTTP API
+# ---------------------------------------------------------------------------------------
+
+module "sagemaker_endpoint" {
+  source = "../modules/sagemaker-endpoint"
+
+  name_prefix        = var.name_prefix
+  model_data_url     = "s3://${local.model_bucket}/${local.model_key_prefix}model.tar.gz"
+  execution_role_arn = module.iam.sagemaker_execution_role_arn
+  memory_size_in_mb  = var.sagemaker_memory_size_in_mb
+  max_concurrency    = var.sagemaker_max_concurrency
+}
+
+module "lambda" {
+  source = "../modules/lambda"
+
+  function_name        = "${var.name_prefix}prediction-api"
+  image_uri            = "${data.aws_ecr_repository.this["api"].repository_url}:${local.image_tag}"
+  role_arn             = module.iam.lambda_execution_role_arn
+  reserved_concurrency = var.api_reserved_concurrency
+  log_retention_days   = var.log_retention_days
+  environment = {
+    CHURN_BUNDLE             = "s3://${local.model_bucket}/${local.model_key_prefix}"
+    CHURN_PREDICTOR          = "sagemaker"
+    CHURN_SAGEMAKER_ENDPOINT = module.sagemaker_endpoint.endpoint_name
+  }
+}
+
+module "api_gateway" {
+  source = "../modules/api-gateway"
+
+  name                 = "${var.name_prefix}http-api"
+  stage_name           = var.api_stage
+  lambda_invoke_arn    = module.lambda.invoke_arn
+  lambda_function_name = module.lambda.function_name
+  log_retention_days   = var.log_retention_days
+}
+
+# ---------------------------------------------------------------------------------------
+# The UI: ALB -> ECS Fargate service
+# ---------------------------------------------------------------------------------------
+
+module "alb" {
+  source = "../modules/alb"
+
+  name                = "${var.name_prefix}alb"
+  vpc_id              = module.vpc.vpc_id
+  subnet_ids          = module.vpc.public_subnet_ids
+  security_group_ids  = [module.alb_security_group.id]
+  target_port         = var.ui_port
+  certificate_arn     = var.certificate_arn
+  deletion_protection = !var.rehearsal
+}
+
+module "ecs" {
+  source = "../modules/ecs"
+
+  name = "${var.name_prefix}cluster"
+}
+
+module "ui_task" {
+  source = "../modules/ecs-task-definition"
+
+  family             = "${var.name_prefix}ui"
+  image              = "${data.aws_ecr_repository.this["ui"].repository_url}:${local.image_tag}"
+  container_port     = var.ui_port
+  execution_role_arn = module.iam.ecs_execution_role_arn
+  task_role_arn      = module.iam.ecs_task_role_arn
+  api_endpoint       = module.api_gateway.api_endpoint
+  log_retention_days = var.log_retention_days
+}
+
+module "ui_service" {
+  source = "../modules/ecs-service"
+
+  name                       = "${var.name_prefix}service"
+  cluster_arn                = module.ecs.arn
+  task_definition_arn        = module.ui_task.arn
+  desired_count              = var.ui_desired_count
+  capacity_provider_strategy = module.ecs.capacity_provider_strategy
+  subnet_ids                 = module.vpc.private_subnet_ids
+  security_group_ids         = [module.ui_security_group.id]
+  target_group_arn           = module.alb.target_group_arn
+  container_name             = module.ui_task.container_name
+  container_port             = module.ui_task.container_port
+  wait_for_steady_state      = var.wait_for_steady_state
+
+  # The target group must be attached to a listener before a service can register in it.
+  depends_on = [module.alb]
+}

@@ -1,0 +1,59 @@
+output "ui_url" {
+  description = "Where people open the UI."
+  value       = module.alb.url
+}
+
+output "api_endpoint" {
+  description = "Base URL of the prediction API (append /v1/...; requests must be SigV4-signed)."
+  value       = module.api_gateway.api_endpoint
+}
+
+output "api_invoke_url" {
+  description = "URL of the API's v1 stage."
+  value       = module.api_gateway.invoke_url
+}
+
+output "sagemaker_endpoint_name" {
+  description = "Name of the SageMaker serverless endpoint."
+  value       = module.sagemaker_endpoint.endpoint_name
+}
+
+output "lambda_function_name" {
+  description = "Name of the API's Lambda."
+  value       = module.lambda.function_name
+}
+
+output "model_version" {
+  description = "Version of the bundle being served."
+  value       = var.model_version
+}
+
+output "image_tag" {
+  description = "Tag (commit SHA) of the API and UI images being served."
+  value       = var.image_tag
+}
+
+output "ecs_cluster_name" {
+  description = "Name of the UI's ECS cluster."
+  value       = module.ecs.name
+}
+
+output "ecs_service_name" {
+  description = "Name of the UI's ECS service."
+  value       = module.ui_service.name
+}
+
+output "private_subnet_ids" {
+  description = "Private subnets (the training task runs there too)."
+  value       = module.vpc.private_subnet_ids
+}
+
+output "training_security_group_id" {
+  description = "Security group for the pipeline's training task."
+  value       = module.training_security_group.id
+}
+
+output "role_names" {
+  description = "The platform's service roles by purpose."
+  value       = module.iam.role_names
+}

@@ -1,0 +1,4 @@
+region      = "eu-central-1"
+name_prefix = "teleco-customer-churn-"
+# Set a certificate ARN here to serve the UI over HTTPS (HTTP then redirects).
+certificate_arn = null

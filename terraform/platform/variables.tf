@@ -1,0 +1,191 @@
+variable "region" {
+  type        = string
+  description = "AWS region of the platform's resources."
+  default     = "eu-central-1"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", var.region))
+    error_message = "region must be an AWS region name such as eu-central-1."
+  }
+}
+
+variable "aws_profile" {
+  type        = string
+  description = "Named AWS CLI profile; null where the environment supplies credentials (CI uses OIDC)."
+  default     = null
+}
+
+variable "name_prefix" {
+  type        = string
+  description = "Prefix of every resource name; a second environment is a second tfvars file with another prefix."
+  default     = "teleco-customer-churn-"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9-]{1,30}-$", var.name_prefix))
+    error_message = "name_prefix must be 3-32 lowercase letters, digits and hyphens, ending in a hyphen."
+  }
+}
+
+variable "model_version" {
+  type        = string
+  description = "Version of the bundle to serve (s3://<model bucket>/models/<version>/); set in model.auto.tfvars, which the retrain pull request bumps."
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}$", var.model_version))
+    error_message = "model_version must be a bundle version id such as 20261123T142501Z-3f9a1c."
+  }
+}
+
+variable "image_tag" {
+  type        = string
+  description = "Tag of the API and UI images: the commit SHA of main the deploy workflow built."
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image_tag)) && var.image_tag != "latest"
+    error_message = "image_tag must be a valid Docker tag other than latest (tags are immutable; use the commit SHA)."
+  }
+}
+
+variable "vpc_cidr" {
+  type        = string
+  description = "IPv4 range of the VPC, /16 to /20."
+  default     = "10.40.0.0/16"
+  nullable    = false
+
+  validation {
+    condition     = can(cidrhost(var.vpc_cidr, 0)) && tonumber(split("/", var.vpc_cidr)[1]) >= 16 && tonumber(split("/", var.vpc_cidr)[1]) <= 20
+    error_message = "vpc_cidr must be an IPv4 CIDR block from /16 to /20, e.g. 10.40.0.0/16."
+  }
+}
+
+variable "zone_count" {
+  type        = number
+  description = "Availability zones to span, each with its own NAT gateway."
+  default     = 2
+  nullable    = false
+
+  validation {
+    condition     = var.zone_count >= 2 && var.zone_count <= 4 && floor(var.zone_count) == var.zone_count
+    error_message = "zone_count must be 2, 3 or 4."
+  }
+}
+
+variable "certificate_arn" {
+  type        = string
+  description = "ACM certificate for the UI's HTTPS listener; null serves plain HTTP."
+  default     = null
+
+  validation {
+    condition     = var.certificate_arn == null || can(regex("^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/", var.certificate_arn))
+    error_message = "certificate_arn must be an ACM certificate ARN or null."
+  }
+}
+
+variable "sagemaker_memory_size_in_mb" {
+  type        = number
+  description = "Memory of each serverless endpoint worker: 1024 to 6144 MB in 1024 MB steps."
+  default     = 2048
+  nullable    = false
+
+  validation {
+    condition     = contains([1024, 2048, 3072, 4096, 5120, 6144], var.sagemaker_memory_size_in_mb)
+    error_message = "sagemaker_memory_size_in_mb must be 1024, 2048, 3072, 4096, 5120 or 6144."
+  }
+}
+
+variable "sagemaker_max_concurrency" {
+  type        = number
+  description = "Concurrent invocations of the endpoint (1 to 200)."
+  default     = 5
+  nullable    = false
+
+  validation {
+    condition     = var.sagemaker_max_concurrency >= 1 && var.sagemaker_max_concurrency <= 200 && floor(var.sagemaker_max_concurrency) == var.sagemaker_max_concurrency
+    error_message = "sagemaker_max_concurrency must be a whole number from 1 to 200."
+  }
+}
+
+variable "api_reserved_concurrency" {
+  type        = number
+  description = "Concurrent executions reserved for, and capping, the API's Lambda."
+  default     = 10
+  nullable    = false
+
+  validation {
+    condition     = var.api_reserved_concurrency >= 1 && var.api_reserved_concurrency <= 1000 && floor(var.api_reserved_concurrency) == var.api_reserved_concurrency
+    error_message = "api_reserved_concurrency must be a whole number from 1 to 1000."
+  }
+}
+
+variable "api_stage" {
+  type        = string
+  description = "Stage of the HTTP API; the app's paths start with /v1, so the stage is v1."
+  default     = "v1"
+  nullable    = false
+
+  validation {
+    condition     = var.api_stage == "v1"
+    error_message = "api_stage must be v1: the API's own routes live under /v1."
+  }
+}
+
+variable "ui_port" {
+  type        = number
+  description = "Port Streamlit listens on in the UI container."
+  default     = 8501
+  nullable    = false
+
+  validation {
+    condition     = var.ui_port >= 1024 && var.ui_port <= 65535
+    error_message = "ui_port must be from 1024 to 65535."
+  }
+}
+
+variable "ui_desired_count" {
+  type        = number
+  description = "UI tasks to run."
+  default     = 2
+  nullable    = false
+
+  validation {
+    condition     = var.ui_desired_count >= 1 && var.ui_desired_count <= 20 && floor(var.ui_desired_count) == var.ui_desired_count
+    error_message = "ui_desired_count must be a whole number from 1 to 20."
+  }
+}
+
+variable "wait_for_steady_state" {
+  type        = bool
+  description = "Make apply wait until the UI service's deployment is steady (a failed rollout then fails the deploy)."
+  default     = true
+  nullable    = false
+}
+
+variable "log_retention_days" {
+  type        = number
+  description = "Days the platform's log groups (Lambda, API access, UI) are kept."
+  default     = 365
+  nullable    = false
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of CloudWatch's retention values (1, 3, 5, 7, 14, 30, 60, 90, ... 365, ... 3653)."
+  }
+}
+
+variable "rehearsal" {
+  type        = bool
+  description = "True for throwaway environments (local rehearsals): no deletion protection on the load balancer."
+  default     = false
+  nullable    = false
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags on every resource (the provider's default_tags)."
+  default     = { Project = "teleco-customer-churn", ManagedBy = "terraform" }
+  nullable    = false
+}
