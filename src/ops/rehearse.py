@@ -192,6 +192,7 @@ def prepare(arguments: argparse.Namespace) -> tuple[Path, Path]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # one line per step, as it happens
     arguments = parse_arguments(argv)
     try:
         repo, bundle = prepare(arguments)

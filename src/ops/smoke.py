@@ -1,0 +1,113 @@
+"""``churn-smoke``: after a deploy, score real example customers through the public path
+(SigV4-signed ``POST /v1/predictions`` on the HTTP API's v1 stage, Lambda, SageMaker) and
+compare every answer with the same bundle scored in this process. Any difference, a wrong
+model version, or an error fails the deploy run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Sequence
+from importlib import resources
+from typing import Any, Final
+
+from churn.api.bundle import BundleError
+from churn.api.schemas import Customer
+from churn.api.service import PredictionService, build_service
+from churn.api.settings import Settings
+from churn.ui.client import ApiClient, ApiError
+from churn.ui.settings import UiSettings
+
+TOLERANCE: Final = 1e-6
+
+
+class SmokeError(Exception):
+    """The deployment answered wrongly or not at all; one line says how."""
+
+
+def example_customers() -> list[dict[str, Any]]:
+    examples: list[dict[str, Any]] = json.loads(
+        resources.files("churn.api").joinpath("examples.json").read_text()
+    )
+    return examples
+
+
+def expected_answer(service: PredictionService, customer: dict[str, Any]) -> dict[str, Any]:
+    prediction = asyncio.run(service.predict_one(Customer.model_validate(customer)))
+    return prediction.model_dump()
+
+
+def check(answer: dict[str, Any], expected: dict[str, Any]) -> None:
+    who = expected.get("customerID") or "customer"
+    if answer.get("model_version") != expected["model_version"]:
+        raise SmokeError(
+            f"{who}: served by model {answer.get('model_version')!r}, "
+            f"but main names {expected['model_version']!r}"
+        )
+    probability = answer.get("churn_probability")
+    if not isinstance(probability, float | int):
+        raise SmokeError(f"{who}: the answer has no churn_probability: {answer}")
+    if abs(probability - expected["churn_probability"]) > TOLERANCE:
+        raise SmokeError(
+            f"{who}: probability {probability:.6f} through the API, "
+            f"{expected['churn_probability']:.6f} from the bundle"
+        )
+    if answer.get("churn") != expected["churn"]:
+        raise SmokeError(
+            f"{who}: churn={answer.get('churn')} but the bundle says {expected['churn']}"
+        )
+
+
+def run(client: ApiClient, service: PredictionService) -> int:
+    customers = example_customers()
+    for customer in customers:
+        try:
+            answer = client.predict(customer)
+        except ApiError as error:
+            raise SmokeError(f"{customer.get('customerID')}: {error}") from None
+        check(answer, expected_answer(service, customer))
+    return len(customers)
+
+
+def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="churn-smoke",
+        description="Score example customers through the deployed API and check the answers.",
+    )
+    parser.add_argument("--api-endpoint", required=True, help="the HTTP API's base URL (no stage)")
+    parser.add_argument(
+        "--bundle", required=True, help="the bundle main names: s3://<bucket>/models/<version>"
+    )
+    parser.add_argument("--region", default="eu-central-1", help="region to sign requests for")
+    parser.add_argument(
+        "--auth", choices=("iam", "none"), default="iam", help="iam: sign with SigV4"
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = parse_arguments(argv)
+    try:
+        service = build_service(Settings(bundle=arguments.bundle, predictor="local"))
+        client = ApiClient(
+            UiSettings.model_validate(
+                {
+                    "API_ENDPOINT": arguments.api_endpoint,
+                    "API_AUTH": arguments.auth,
+                    "AWS_REGION": arguments.region,
+                }
+            )
+        )
+        scored = run(client, service)
+    except (SmokeError, ApiError, BundleError) as error:
+        print(f"churn-smoke: FAILED: {error}", file=sys.stderr)
+        return 1
+    print(f"churn-smoke: {scored} customers answered correctly by {arguments.api_endpoint}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
