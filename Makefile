@@ -12,10 +12,19 @@ STAMP     := $(VENV)/.setup-done
 SCANNERS  := .venv-scanners
 SCANNERS_STAMP := $(SCANNERS)/.setup-done
 TYPECHECK_ROOT := .cache/typecheck
-# Terraform installs the AWS provider from the machine's filesystem mirror (see `make terraform`).
+# Terraform installs the AWS provider from the machine's filesystem mirror (see `make
+# terraform`); CI runners set TF_PROVIDERS=registry and use the public registry instead.
+TF_PROVIDERS ?= mirror
+ifeq ($(TF_PROVIDERS),mirror)
 export TF_CLI_CONFIG_FILE := $(CURDIR)/.cache/terraform/cli.tfrc
+endif
+ROOTS     := bootstrap pipeline platform
+ROOT      ?= platform
+# Pull-request plans read state without taking the lock (their role may only read).
+PLAN_LOCK ?= true
+PLAN_DIR  ?= .cache/plans
 
-.PHONY: help setup scanners run serve train test browser terraform lint scan rehearse format constraints bench clean
+.PHONY: help setup scanners run serve train test browser terraform lint tf-check scan plan apply images rehearse format constraints bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -58,9 +67,29 @@ lint: setup ## ruff, ruff format --check, mypy --strict
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy $(TYPECHECK_ROOT)/churn tests bench policies
 
-scan: scanners ## checkov over terraform/ with the built-in checks and policies/
+tf-check: ## terraform fmt -check and validate of every root (no backend, no credentials)
+	terraform fmt -check -recursive -diff terraform
+	@for root in $(ROOTS); do \
+	  echo "validate terraform/$$root"; \
+	  terraform -chdir=terraform/$$root init -backend=false -input=false >/dev/null; \
+	  terraform -chdir=terraform/$$root validate -no-color; \
+	done
+
+scan: scanners ## checkov over terraform/ with the built-in checks and policies/ (CHECKOV_OUTPUT adds reports)
 	$(SCANNERS)/bin/checkov --directory terraform --framework terraform --external-checks-dir policies \
-	  --skip-download --compact --quiet
+	  --skip-download --compact --quiet $(CHECKOV_OUTPUT)
+
+plan: ## terraform plan of ROOT into PLAN_DIR/ROOT.tfplan and its JSON (AWS credentials from the environment)
+	@mkdir -p $(PLAN_DIR)
+	terraform -chdir=terraform/$(ROOT) init -input=false
+	terraform -chdir=terraform/$(ROOT) plan -input=false -lock=$(PLAN_LOCK) -out=$(CURDIR)/$(PLAN_DIR)/$(ROOT).tfplan
+	terraform -chdir=terraform/$(ROOT) show -json $(CURDIR)/$(PLAN_DIR)/$(ROOT).tfplan > $(PLAN_DIR)/$(ROOT).json
+
+apply: ## apply the plan `make plan` saved for ROOT (nothing else: what was reviewed is what runs)
+	terraform -chdir=terraform/$(ROOT) apply -input=false $(CURDIR)/$(PLAN_DIR)/$(ROOT).tfplan
+
+images: ## build the training, API and UI images and push them to ECR with tag IMAGE_TAG (needs Docker)
+	scripts/push-images.sh "$(IMAGE_TAG)"
 
 rehearse: train terraform ## dress rehearsal: every stack applied, re-planned and destroyed against moto
 	$(BIN)/churn-rehearse --bundle $(ARTIFACTS)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Writes .cache/terraform/cli.tfrc so Terraform installs the AWS provider from this
 # machine's filesystem mirror (no registry is reachable here). Point TF_CLI_CONFIG_FILE at
-# it (the Makefile does). Set TF_PROVIDER_MIRROR to use a mirror somewhere else.
+# it (the Makefile does). Set TF_PROVIDER_MIRROR to use a mirror somewhere else, or
+# TF_PROVIDERS=registry where the public registry is reachable (CI runners).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,13 @@ if ! command -v terraform >/dev/null 2>&1; then
   exit 1
 fi
 provider="registry.terraform.io/hashicorp/aws"
+mkdir -p .cache/terraform
+if [ "${TF_PROVIDERS:-mirror}" = registry ]; then
+  # CI runners reach the public registry: an empty config keeps Terraform's defaults.
+  echo "# Written by scripts/terraform-config.sh: providers come from the public registry." > .cache/terraform/cli.tfrc
+  echo "terraform-config: $(terraform version | head -1), providers from the registry" >&2
+  exit 0
+fi
 mirror="${TF_PROVIDER_MIRROR:-}"
 if [ -z "$mirror" ]; then
   for candidate in /opt/tf-plugins /usr/local/share/terraform/plugins /usr/share/terraform/plugins \

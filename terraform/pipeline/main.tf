@@ -47,6 +47,11 @@ module "training_task" {
 # The ml-engineer identity CI acts as (GitHub OIDC; static-key user off by default)
 # ---------------------------------------------------------------------------------------
 
+# The state bucket's key (made by bootstrap): pull-request plans decrypt state with it.
+data "aws_kms_alias" "state" {
+  name = "alias/${var.state_bucket}"
+}
+
 module "ci_identity" {
   source = "../modules/ci-identity"
 
@@ -57,6 +62,7 @@ module "ci_identity" {
   model_bucket_arn     = module.models.arn
   model_kms_key_arn    = module.models.kms_key_arn
   ecr_repository_arns  = values(module.ecr.repository_arns)
+  state_kms_key_arn    = data.aws_kms_alias.state.target_key_arn
 
   training_task = {
     cluster_arn            = module.training_task.cluster_arn

@@ -38,6 +38,16 @@ output "ml_engineer_role_arn" {
   value       = module.ci_identity.role_arn
 }
 
+output "terraform_plan_role_arn" {
+  description = "Read-only role of pull-request plans (secret AWS_PLAN_ROLE_ARN)."
+  value       = module.ci_identity.plan_role_arn
+}
+
+output "terraform_deploy_role_arn" {
+  description = "Role production deploys apply Terraform with (secret AWS_DEPLOY_ROLE_ARN)."
+  value       = module.ci_identity.deploy_role_arn
+}
+
 output "ml_engineer_static_access_key_id" {
   description = "Static key id of the fallback user (null unless enable_static_ci_user)."
   value       = module.ci_identity.static_access_key_id

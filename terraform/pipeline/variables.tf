@@ -28,6 +28,18 @@ variable "name_prefix" {
   }
 }
 
+variable "state_bucket" {
+  type        = string
+  description = "The Terraform state bucket bootstrap made (backend.tf names it too; backends cannot read variables)."
+  default     = "teleco-churn-terraform-state"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.state_bucket))
+    error_message = "state_bucket must be a valid S3 bucket name."
+  }
+}
+
 variable "image_tag" {
   type        = string
   description = "Tag of the training image the task runs: the commit SHA of main (the deploy workflow passes it)."

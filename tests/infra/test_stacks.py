@@ -58,6 +58,16 @@ def check_pipeline(rehearsal: Rehearsal) -> None:
     assert statements["RunTheTrainingTask"]["Resource"].endswith(f"task-definition/{family}:*")
     assert not iam.list_users()["Users"]  # the static-key user is off by default
 
+    def subject(role: str) -> object:
+        statement = iam.get_role(RoleName=role)["Role"]["AssumeRolePolicyDocument"]["Statement"][0]
+        return statement["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"]
+
+    repository = "repo:teleco-customer-churn/telco-churn"
+    assert subject(f"{PREFIX}terraform-plan") == f"{repository}:pull_request"
+    assert subject(f"{PREFIX}terraform-deploy") == f"{repository}:environment:production"
+    attached = iam.list_attached_role_policies(RoleName=f"{PREFIX}terraform-plan")
+    assert [p["PolicyName"] for p in attached["AttachedPolicies"]] == ["ReadOnlyAccess"]
+
     static = rehearsal.roots["pipeline"].run(
         "plan",
         "-input=false",

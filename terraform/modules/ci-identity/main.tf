@@ -12,6 +12,8 @@ locals {
 
 data "aws_caller_identity" "current" {}
 
+data "aws_partition" "current" {}
+
 resource "aws_iam_openid_connect_provider" "github" {
   count = var.create_oidc_provider ? 1 : 0
 
@@ -192,4 +194,127 @@ resource "aws_iam_user_policy_attachment" "static" {
   count      = var.enable_static_user ? 1 : 0
   user       = aws_iam_user.static[0].name
   policy_arn = aws_iam_policy.this.arn
+}
+
+# ---------------------------------------------------------------------------------------
+# Terraform's identities: a read-only planner for pull requests, a deployer for production
+# ---------------------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "plan_trust" {
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = [local.oidc_provider_arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.oidc_host}:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+
+    # Pull requests of this repository only (forks get no OIDC token for it).
+    condition {
+      test     = "StringEquals"
+      variable = "${local.oidc_host}:sub"
+      values   = ["${local.repository}:pull_request"]
+    }
+  }
+}
+
+resource "aws_iam_role" "plan" {
+  name                 = "${var.name_prefix}terraform-plan"
+  description          = "Read-only: plans the stacks for pull requests of ${var.github_repository}"
+  assume_role_policy   = data.aws_iam_policy_document.plan_trust.json
+  max_session_duration = 3600
+}
+
+resource "aws_iam_role_policy_attachment" "plan_read_only" {
+  role       = aws_iam_role.plan.name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/ReadOnlyAccess"
+}
+
+data "aws_iam_policy_document" "plan_state" {
+  statement {
+    sid       = "DecryptTheState"
+    actions   = ["kms:Decrypt"]
+    resources = [var.state_kms_key_arn]
+  }
+}
+
+resource "aws_iam_role_policy" "plan_state" {
+  name   = "decrypt-state"
+  role   = aws_iam_role.plan.id
+  policy = data.aws_iam_policy_document.plan_state.json
+}
+
+data "aws_iam_policy_document" "deploy_trust" {
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = [local.oidc_provider_arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.oidc_host}:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+
+    # Only jobs in the production environment, whose protection rules decide who deploys.
+    condition {
+      test     = "StringEquals"
+      variable = "${local.oidc_host}:sub"
+      values   = ["${local.repository}:environment:${var.github_environment}"]
+    }
+  }
+}
+
+resource "aws_iam_role" "deploy" {
+  name                 = "${var.name_prefix}terraform-deploy"
+  description          = "Applies the pipeline and platform stacks from the production environment of ${var.github_repository}"
+  assume_role_policy   = data.aws_iam_policy_document.deploy_trust.json
+  max_session_duration = 7200 # a serverless endpoint can take more than ten minutes to come up
+}
+
+# Everything but IAM (PowerUserAccess), plus IAM on the project's own names only: the
+# deployer cannot touch any role, policy or user that is not the project's.
+resource "aws_iam_role_policy_attachment" "deploy_power_user" {
+  role       = aws_iam_role.deploy.name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/PowerUserAccess"
+}
+
+data "aws_iam_policy_document" "deploy_iam" {
+  statement {
+    sid     = "ManageTheProjectsIam"
+    actions = ["iam:*"]
+    resources = [
+      "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:role/${var.name_prefix}*",
+      "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:policy/${var.name_prefix}*",
+      "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:user/${var.name_prefix}*",
+      "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:oidc-provider/${local.oidc_host}",
+    ]
+  }
+
+  statement {
+    sid       = "CreateServiceLinkedRoles"
+    actions   = ["iam:CreateServiceLinkedRole"]
+    resources = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:role/aws-service-role/*"]
+  }
+
+  statement {
+    sid       = "ReadAwsManagedPolicies"
+    actions   = ["iam:GetPolicy", "iam:GetPolicyVersion"]
+    resources = ["arn:${data.aws_partition.current.partition}:iam::aws:policy/*"]
+  }
+}
+
+resource "aws_iam_role_policy" "deploy_iam" {
+  name   = "project-iam"
+  role   = aws_iam_role.deploy.id
+  policy = data.aws_iam_policy_document.deploy_iam.json
 }

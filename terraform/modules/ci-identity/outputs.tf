@@ -19,3 +19,13 @@ output "static_secret_access_key" {
   value       = try(aws_iam_access_key.static[0].secret, null)
   sensitive   = true
 }
+
+output "plan_role_arn" {
+  description = "ARN of the read-only role pull-request plans assume (secret AWS_PLAN_ROLE_ARN)."
+  value       = aws_iam_role.plan.arn
+}
+
+output "deploy_role_arn" {
+  description = "ARN of the role production deploys apply Terraform with (secret AWS_DEPLOY_ROLE_ARN)."
+  value       = aws_iam_role.deploy.arn
+}

@@ -91,3 +91,14 @@ variable "training_task" {
     error_message = "training_task.cluster_arn must be an ECS cluster ARN."
   }
 }
+
+variable "state_kms_key_arn" {
+  type        = string
+  description = "KMS key of the Terraform state bucket (the plan role decrypts state with it)."
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:", var.state_kms_key_arn))
+    error_message = "state_kms_key_arn must be a KMS key ARN."
+  }
+}

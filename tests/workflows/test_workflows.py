@@ -1,0 +1,202 @@
+"""The GitHub workflows: real linters (actionlint, check-jsonschema's workflow schema,
+zizmor with 0 findings) and structural rules over the YAML (callers pass exactly what the
+reusable workflows declare; permissions, timeouts and SHA pins everywhere; triggers)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.support.environments import REPO_ROOT
+
+WORKFLOWS = REPO_ROOT / ".github" / "workflows"
+SCANNERS = REPO_ROOT / ".venv-scanners" / "bin"
+FILES = sorted(WORKFLOWS.glob("*.yml"))
+PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*$")
+AWS_LOGIN = "aws-actions/configure-aws-credentials@"
+
+
+def scanner(name: str, *arguments: str) -> subprocess.CompletedProcess[str]:
+    binary = SCANNERS / name
+    if not binary.exists():
+        pytest.fail(f"{name} is missing: run `make scanners` (make test does)")
+    return subprocess.run(
+        [str(binary), *arguments], capture_output=True, text=True, check=False, cwd=REPO_ROOT
+    )
+
+
+def load(path: Path) -> dict[str, Any]:
+    raw: dict[Any, Any] = yaml.safe_load(path.read_text())
+    # YAML 1.1 reads the key `on` as True.
+    return {("on" if key is True else str(key)): value for key, value in raw.items()}
+
+
+def jobs(path: Path) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = load(path)["jobs"]
+    return found
+
+
+def test_there_are_reusable_workflows_and_callers() -> None:
+    names = {p.name for p in FILES}
+    assert {
+        "reusable-terraform-checks.yml",
+        "reusable-terraform.yml",
+        "reusable-train.yml",
+        "reusable-build-push.yml",
+        "pull-request.yml",
+        "deploy.yml",
+        "retrain.yml",
+    } <= names
+
+
+def test_actionlint_finds_no_errors() -> None:
+    finished = scanner("actionlint", *map(str, FILES))
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+
+
+def test_the_github_workflow_schema_accepts_every_file() -> None:
+    finished = scanner(
+        "check-jsonschema", "--builtin-schema", "vendor.github-workflows", *map(str, FILES)
+    )
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    dependabot = REPO_ROOT / ".github" / "dependabot.yml"
+    finished = scanner("check-jsonschema", "--builtin-schema", "vendor.dependabot", str(dependabot))
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+
+
+@pytest.mark.parametrize("persona", ["regular", "pedantic"])
+def test_zizmor_finds_nothing(persona: str) -> None:
+    finished = scanner("zizmor", "--offline", "--persona", persona, "--format", "plain", ".github")
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    assert "No findings to report" in finished.stdout + finished.stderr
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_every_file_starts_from_no_permissions_and_never_uses_pull_request_target(
+    path: Path,
+) -> None:
+    document = load(path)
+    assert document["permissions"] == {}
+    assert "pull_request_target" not in (document["on"] or {})
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_every_job_states_its_permissions_and_timeout(path: Path) -> None:
+    for name, job in jobs(path).items():
+        assert "permissions" in job, f"{path.name}:{name} has no permissions"
+        if "uses" not in job:  # a reusable workflow's own jobs carry their timeouts
+            assert isinstance(job.get("timeout-minutes"), int), f"{path.name}:{name} has no timeout"
+        for permission, level in job["permissions"].items():
+            comment = re.search(
+                rf"^\s+{re.escape(permission)}: {level} # .+$", path.read_text(), re.M
+            )
+            assert comment, f"{path.name}:{name}: permission {permission} has no comment saying why"
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_every_action_is_pinned_to_a_commit_and_checkouts_keep_no_credentials(path: Path) -> None:
+    for line in path.read_text().splitlines():
+        match = re.match(r"^\s+(?:- )?uses: (.+)$", line)
+        if match is None:
+            continue
+        reference = match.group(1).strip()
+        assert reference.startswith("$/") or PINNED.match(reference), f"{path.name}: {reference}"
+    for name, job in jobs(path).items():
+        for step in job.get("steps", []):
+            if str(step.get("uses", "")).startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] is False, f"{path.name}:{name}"
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_no_expression_reaches_a_shell_directly(path: Path) -> None:
+    for name, job in jobs(path).items():
+        for step in job.get("steps", []):
+            assert "${{" not in step.get("run", ""), f"{path.name}:{name}: {step.get('name')}"
+
+
+def reaches_aws(job: dict[str, Any]) -> bool:
+    steps = job.get("steps", [])
+    if any(str(step.get("uses", "")).startswith(AWS_LOGIN) for step in steps):
+        return True
+    called = str(job.get("uses", ""))
+    if called.startswith("$/.github/workflows/"):
+        return any(reaches_aws(inner) for inner in jobs(REPO_ROOT / called[2:]).values())
+    return False
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_id_token_only_where_aws_is_reached(path: Path) -> None:
+    for name, job in jobs(path).items():
+        has_token = job["permissions"].get("id-token") == "write"
+        assert has_token == reaches_aws(job), f"{path.name}:{name}"
+
+
+def interface(called: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    call = load(REPO_ROOT / called[2:])["on"]["workflow_call"]
+    return call.get("inputs", {}), call.get("secrets", {})
+
+
+def calls() -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (path.name, name, job)
+        for path in FILES
+        for name, job in jobs(path).items()
+        if str(job.get("uses", "")).startswith("$/")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("file_name", "job_name", "job"), calls(), ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_callers_pass_exactly_what_the_reusable_workflows_declare(
+    file_name: str, job_name: str, job: dict[str, Any]
+) -> None:
+    inputs, secrets = interface(job["uses"])
+    given = set(job.get("with", {}))
+    required = {name for name, spec in inputs.items() if spec.get("required")}
+    assert required <= given <= set(inputs), f"{file_name}:{job_name} inputs {sorted(given)}"
+    assert job.get("secrets") != "inherit"
+    assert set(job.get("secrets", {})) == set(secrets), f"{file_name}:{job_name} secrets"
+    for name, spec in inputs.items():
+        assert spec.get("description") and spec.get("type"), f"{job['uses']}: input {name}"
+    for name, spec in secrets.items():
+        assert spec.get("description"), f"{job['uses']}: secret {name}"
+
+
+def test_triggers() -> None:
+    assert load(WORKFLOWS / "pull-request.yml")["on"] == {"pull_request": {"branches": ["main"]}}
+    assert load(WORKFLOWS / "deploy.yml")["on"] == {"push": {"branches": ["main"]}}
+    dispatch = load(WORKFLOWS / "retrain.yml")["on"]["workflow_dispatch"]["inputs"]
+    assert set(dispatch) == {"data-uri", "where"}
+    assert dispatch["where"]["options"] == ["runner", "ecs"]
+    for path in FILES:
+        if path.name.startswith("reusable-"):
+            assert set(load(path)["on"]) == {"workflow_call"}, path.name
+
+
+def test_deploy_runs_in_order_one_at_a_time_in_production() -> None:
+    deploy = load(WORKFLOWS / "deploy.yml")
+    assert deploy["concurrency"]["cancel-in-progress"] is False
+    order = deploy["jobs"]
+    assert order["pipeline"]["needs"] == "checks"
+    assert order["images"]["needs"] == "pipeline"
+    assert order["platform"]["needs"] == "images"
+    assert order["smoke"]["needs"] == "platform"
+    assert order["pipeline"]["with"]["apply"] is True and order["platform"]["with"]["apply"] is True
+    assert {order[j]["with"]["environment"] for j in ("pipeline", "platform")} == {"production"}
+    assert order["smoke"]["environment"] == "production"
+    assert any("churn-smoke" in step.get("run", "") for step in order["smoke"]["steps"])
+
+
+def test_pull_requests_only_plan_and_comment() -> None:
+    pull_request = jobs(WORKFLOWS / "pull-request.yml")
+    for name in ("plan-pipeline", "plan-platform"):
+        assert pull_request[name]["with"].get("apply", False) is False
+    comment = pull_request["comment"]
+    assert set(comment["needs"]) == {"plan-pipeline", "plan-platform"}
+    assert any("churn-plan-comment" in step.get("run", "") for step in comment["steps"])
