@@ -1,2 +1,4 @@
-"""Tools the workflows and people run around the deployables: the local dress rehearsal
-of the deploy against a moto server (``churn-rehearse``)."""
+"""The CLIs the workflows call, which run the same on a laptop: the dress rehearsal of the
+deploy against moto (``churn-rehearse``), the Terraform plan comment
+(``churn-plan-comment``), the model-version bump (``churn-bump-model``), the ECS training
+launcher (``churn-launch-training``) and the post-deploy smoke test (``churn-smoke``)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -43,3 +45,24 @@ def test_root_commits_its_lock_file_for_the_mirrored_provider(root: str) -> None
     lock = (REPO_ROOT / "terraform" / root / ".terraform.lock.hcl").read_text()
     assert 'provider "registry.terraform.io/hashicorp/aws"' in lock
     assert 'version     = "5.100.0"' in lock
+
+
+def test_tflint_config_parses_and_pins_the_aws_ruleset() -> None:
+    """tflint cannot run here (a Go binary); its config is at least valid HCL with the AWS
+    ruleset pinned, read by the HCL parser checkov ships in the scanners' venv."""
+    python = REPO_ROOT / ".venv-scanners" / "bin" / "python"
+    assert python.exists(), "run `make scanners` (make test does)"
+    script = "import hcl2, json, sys; print(json.dumps(hcl2.load(open(sys.argv[1]))))"
+    finished = subprocess.run(
+        [str(python), "-c", script, str(REPO_ROOT / ".tflint.hcl")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    config = json.loads(finished.stdout)
+    plugins = {name: body for entry in config["plugin"] for name, body in entry.items()}
+    aws = plugins["aws"]
+    assert aws["enabled"] == [True]
+    assert aws["source"] == ["github.com/terraform-linters/tflint-ruleset-aws"]
+    assert re.fullmatch(r"\d+\.\d+\.\d+", aws["version"][0])
+    assert config["config"][0]["call_module_type"] == ["local"]

@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
+from churn import artifacts, storage
 from churn.api.service import build_service
 from churn.api.settings import Settings
 from churn.ops import smoke
-from tests.support.servers import free_port
+from tests.support.servers import free_port, make_bucket
 
 
 @pytest.fixture(scope="module")
@@ -64,3 +65,19 @@ def test_a_wrong_answer_fails(
     with pytest.raises(smoke.SmokeError, match=message):
         smoke.check(answer, expected)
     smoke.check(dict(expected), expected)  # the right answer passes
+
+
+def test_the_bundle_main_names_is_read_from_the_model_bucket(
+    api_url: str,
+    bundle_dir: Path,
+    aws_env: dict[str, str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """As in the deploy: the expected answers come from the bundle in S3 (the moto server)."""
+    make_bucket("teleco-customer-churn-smoke")
+    prefix = f"s3://teleco-customer-churn-smoke/models/{bundle_dir.name}"
+    storage.publish_directory(bundle_dir, prefix, last=artifacts.MANIFEST)
+    assert smoke.main(["--api-endpoint", api_url, "--bundle", prefix, "--auth", "none"]) == 0
+    missing = "s3://teleco-customer-churn-smoke/models/20200101T000000Z-000000"
+    assert smoke.main(["--api-endpoint", api_url, "--bundle", missing, "--auth", "none"]) == 1
+    assert capsys.readouterr().err.startswith("churn-smoke: FAILED: ")
