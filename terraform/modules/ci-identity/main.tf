@@ -92,6 +92,14 @@ data "aws_iam_policy_document" "permissions" {
     resources = ["*"] # this action has no resource-level scope
   }
 
+  # The deploy's smoke test: signed POST /v1/predictions on the v1 stage of any of this
+  # account's HTTP APIs (the platform, which creates the API, is applied after this stack).
+  statement {
+    sid       = "SmokeTestTheApi"
+    actions   = ["execute-api:Invoke"]
+    resources = ["arn:${data.aws_partition.current.partition}:execute-api:*:${data.aws_caller_identity.current.account_id}:*/v1/POST/v1/predictions"]
+  }
+
   statement {
     sid = "PushImages"
     actions = [
