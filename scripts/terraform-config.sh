@@ -13,8 +13,12 @@ fi
 provider="registry.terraform.io/hashicorp/aws"
 mkdir -p .cache/terraform
 if [ "${TF_PROVIDERS:-mirror}" = registry ]; then
-  # CI runners reach the public registry: an empty config keeps Terraform's defaults.
-  echo "# Written by scripts/terraform-config.sh: providers come from the public registry." > .cache/terraform/cli.tfrc
+  # CI runners reach the public registry; the cache spares a download per test copy.
+  mkdir -p .cache/terraform/plugin-cache
+  cat > .cache/terraform/cli.tfrc <<EOF
+# Written by scripts/terraform-config.sh: providers come from the public registry.
+plugin_cache_dir = "$PWD/.cache/terraform/plugin-cache"
+EOF
   echo "terraform-config: $(terraform version | head -1), providers from the registry" >&2
   exit 0
 fi
