@@ -42,7 +42,7 @@ def check_pipeline(rehearsal: Rehearsal) -> None:
     iam = boto3.client("iam")
     role_name = f"{PREFIX}ml-engineer"
     trust = iam.get_role(RoleName=role_name)["Role"]["AssumeRolePolicyDocument"]
-    subjects = trust["Statement"][0]["Condition"]["StringLike"][
+    subjects = trust["Statement"][0]["Condition"]["StringEquals"][
         "token.actions.githubusercontent.com:sub"
     ]
     assert sorted(subjects) == [

@@ -26,7 +26,22 @@ locals {
   oidc_provider_arn = var.create_oidc_provider ? aws_iam_openid_connect_provider.github[0].arn : "arn:aws:iam::${data.aws_caller_identity.current.account_id}:oidc-provider/${local.oidc_host}"
 }
 
+locals {
+  # Who may assume each identity: the token's exact subject (no wildcards). A fork, or a
+  # pull request for the ml-engineer and deploy roles, never matches.
+  trusted_subjects = {
+    ml-engineer = [
+      "${local.repository}:ref:refs/heads/${var.github_branch}",
+      "${local.repository}:environment:${var.github_environment}",
+    ]
+    terraform-plan   = ["${local.repository}:pull_request"]
+    terraform-deploy = ["${local.repository}:environment:${var.github_environment}"]
+  }
+}
+
 data "aws_iam_policy_document" "trust" {
+  for_each = local.trusted_subjects
+
   statement {
     actions = ["sts:AssumeRoleWithWebIdentity"]
 
@@ -41,15 +56,10 @@ data "aws_iam_policy_document" "trust" {
       values   = ["sts.amazonaws.com"]
     }
 
-    # Pinned to this repository's main branch and production environment: a fork or a
-    # pull request cannot assume the role.
     condition {
-      test     = "StringLike"
+      test     = "StringEquals"
       variable = "${local.oidc_host}:sub"
-      values = [
-        "${local.repository}:ref:refs/heads/${var.github_branch}",
-        "${local.repository}:environment:${var.github_environment}",
-      ]
+      values   = each.value
     }
   }
 }
@@ -57,7 +67,7 @@ data "aws_iam_policy_document" "trust" {
 resource "aws_iam_role" "this" {
   name                 = local.name
   description          = "What the GitHub workflows of ${var.github_repository} act as"
-  assume_role_policy   = data.aws_iam_policy_document.trust.json
+  assume_role_policy   = data.aws_iam_policy_document.trust["ml-engineer"].json
   max_session_duration = 3600
 }
 
@@ -208,34 +218,10 @@ resource "aws_iam_user_policy_attachment" "static" {
 # Terraform's identities: a read-only planner for pull requests, a deployer for production
 # ---------------------------------------------------------------------------------------
 
-data "aws_iam_policy_document" "plan_trust" {
-  statement {
-    actions = ["sts:AssumeRoleWithWebIdentity"]
-
-    principals {
-      type        = "Federated"
-      identifiers = [local.oidc_provider_arn]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "${local.oidc_host}:aud"
-      values   = ["sts.amazonaws.com"]
-    }
-
-    # Pull requests of this repository only (forks get no OIDC token for it).
-    condition {
-      test     = "StringEquals"
-      variable = "${local.oidc_host}:sub"
-      values   = ["${local.repository}:pull_request"]
-    }
-  }
-}
-
 resource "aws_iam_role" "plan" {
   name                 = "${var.name_prefix}terraform-plan"
   description          = "Read-only: plans the stacks for pull requests of ${var.github_repository}"
-  assume_role_policy   = data.aws_iam_policy_document.plan_trust.json
+  assume_role_policy   = data.aws_iam_policy_document.trust["terraform-plan"].json
   max_session_duration = 3600
 }
 
@@ -258,34 +244,10 @@ resource "aws_iam_role_policy" "plan_state" {
   policy = data.aws_iam_policy_document.plan_state.json
 }
 
-data "aws_iam_policy_document" "deploy_trust" {
-  statement {
-    actions = ["sts:AssumeRoleWithWebIdentity"]
-
-    principals {
-      type        = "Federated"
-      identifiers = [local.oidc_provider_arn]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "${local.oidc_host}:aud"
-      values   = ["sts.amazonaws.com"]
-    }
-
-    # Only jobs in the production environment, whose protection rules decide who deploys.
-    condition {
-      test     = "StringEquals"
-      variable = "${local.oidc_host}:sub"
-      values   = ["${local.repository}:environment:${var.github_environment}"]
-    }
-  }
-}
-
 resource "aws_iam_role" "deploy" {
   name                 = "${var.name_prefix}terraform-deploy"
   description          = "Applies the pipeline and platform stacks from the production environment of ${var.github_repository}"
-  assume_role_policy   = data.aws_iam_policy_document.deploy_trust.json
+  assume_role_policy   = data.aws_iam_policy_document.trust["terraform-deploy"].json
   max_session_duration = 7200 # a serverless endpoint can take more than ten minutes to come up
 }
 
