@@ -17,17 +17,12 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
-
-import boto3
+from typing import Final
 
 from churn import artifacts, storage
 from churn.api.bundle import BundleError, resolve
-from churn.ops.moto import FAKE_KEY, REGION, MotoServer, start_moto_server
+from churn.ops.moto import start_moto_server
 from churn.ops.terraform import Terraform, TerraformError, prepare_roots
-
-if TYPE_CHECKING:
-    from mypy_boto3_s3 import S3Client
 
 ORDER: Final = ("bootstrap", "pipeline", "platform")
 EXIT_USAGE: Final = 2
@@ -48,10 +43,10 @@ class StackFigures:
 @dataclass
 class Rehearsal:
     """The deploy's steps against one moto server; each step can be run on its own (the
-    tests check things between them), ``run_all`` runs them in order."""
+    tests check things between them), ``run_all`` runs them in order. Like the deploy,
+    it reaches S3 through ``storage``'s client: the environment points it at moto."""
 
     roots: dict[str, Terraform]
-    server: MotoServer
     bundle: Path
     image_tag: str
     say: Callable[[str], None] = print
@@ -65,15 +60,6 @@ class Rehearsal:
         if root == "platform":
             values["model_version"] = self.bundle.name
         return values
-
-    def s3(self) -> S3Client:
-        return boto3.client(
-            "s3",
-            endpoint_url=self.server.endpoint,
-            region_name=REGION,
-            aws_access_key_id=FAKE_KEY,
-            aws_secret_access_key=FAKE_KEY,
-        )
 
     def apply(self, root: str) -> dict[str, object]:
         terraform = self.roots[root]
@@ -99,9 +85,10 @@ class Rehearsal:
         """Roots whose second plan still finds changes (should be none)."""
         changed = []
         for root in self.outputs:
-            empty, _ = self.roots[root].plan_is_empty(self.variables(root))
-            self.say(f"{root}: second plan {'empty' if empty else 'NOT EMPTY'}")
+            empty, plan = self.roots[root].plan_is_empty(self.variables(root))
+            self.say(f"{root}: second plan {'empty' if empty else 'NOT EMPTY:'}")
             if not empty:
+                self.say(plan[-4000:])  # what would change, for whoever has to fix it
                 changed.append(root)
         return changed
 
@@ -121,7 +108,7 @@ class Rehearsal:
         a bucket with DeleteObjects, which moto 5.2 fails on delete markers (S3-native
         locking leaves one per run in the state bucket), and the provider then retries for
         minutes."""
-        s3 = self.s3()
+        s3 = storage.s3_client()
         listed = s3.list_object_versions(Bucket=bucket)
         entries = [*listed.get("Versions", []), *listed.get("DeleteMarkers", [])]
         for entry in entries:
@@ -207,9 +194,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # storage.publish_directory builds its own boto3 client: point it at moto too.
         os.environ.update(server.client_env())
         print(f"moto server at {server.endpoint} (log: {workdir / 'moto.log'})")
-        rehearsal = Rehearsal(
-            prepare_roots(repo, workdir, server), server, bundle, git_commit(repo)
-        )
+        rehearsal = Rehearsal(prepare_roots(repo, workdir, server), bundle, git_commit(repo))
         try:
             rehearsal.run_all()
         except (RehearsalError, TerraformError) as error:

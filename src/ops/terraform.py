@@ -239,6 +239,18 @@ def as_flags(variables: dict[str, str]) -> list[str]:
     return [flag for name, value in variables.items() for flag in ("-var", f"{name}={value}")]
 
 
+def terraform_env(repo: Path) -> dict[str, str]:
+    """A clean environment for terraform: no AWS or TF settings of the caller's leak in,
+    providers come through the project's CLI config, nothing is asked or phoned home."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_"))}
+    return env | {
+        "TF_CLI_CONFIG_FILE": str(cli_config(repo).resolve()),
+        "TF_IN_AUTOMATION": "1",
+        "TF_INPUT": "0",
+        "CHECKPOINT_DISABLE": "1",
+    }
+
+
 def prepare_roots(
     repo: Path, scratch: Path, server: MotoServer | None = None
 ) -> dict[str, Terraform]:
@@ -249,13 +261,7 @@ def prepare_roots(
     for module, text in MODULE_OVERRIDES.items() if server is not None else ():
         header = "# Written for a moto run only; never part of the real configuration.\n"
         (copy / "modules" / module / OVERRIDE_FILE).write_text(header + text)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_"))}
-    env |= {
-        "TF_CLI_CONFIG_FILE": str(cli_config(repo).resolve()),
-        "TF_IN_AUTOMATION": "1",
-        "TF_INPUT": "0",
-        "CHECKPOINT_DISABLE": "1",
-    }
+    env = terraform_env(repo)
     roots = {}
     for directory in sorted(p for p in copy.iterdir() if (p / "versions.tf").exists()):
         if directory.name == "modules":

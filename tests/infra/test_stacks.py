@@ -13,7 +13,7 @@ import boto3
 import pytest
 
 from churn.ops.rehearse import Rehearsal
-from churn.ops.terraform import prepare_roots
+from churn.ops.terraform import as_flags, prepare_roots
 from tests.support.environments import REPO_ROOT
 from tests.support.servers import MotoServer
 
@@ -68,16 +68,9 @@ def check_pipeline(rehearsal: Rehearsal) -> None:
     attached = iam.list_attached_role_policies(RoleName=f"{PREFIX}terraform-plan")
     assert [p["PolicyName"] for p in attached["AttachedPolicies"]] == ["ReadOnlyAccess"]
 
+    with_static_user = rehearsal.variables("pipeline") | {"enable_static_ci_user": "true"}
     static = rehearsal.roots["pipeline"].run(
-        "plan",
-        "-input=false",
-        "-no-color",
-        "-var",
-        "rehearsal=true",
-        "-var",
-        f"image_tag={IMAGE_TAG}",
-        "-var",
-        "enable_static_ci_user=true",
+        "plan", "-input=false", "-no-color", *as_flags(with_static_user)
     )
     assert "Plan: 3 to add, 0 to change, 0 to destroy" in static.stdout
     assert "aws_iam_access_key.static[0]" in static.stdout
@@ -149,9 +142,7 @@ def check_platform(rehearsal: Rehearsal, bundle_dir: Path) -> None:
 def test_rehearsal_applies_converges_and_destroys_every_stack(
     moto_server: MotoServer, aws_env: dict[str, str], bundle_dir: Path, tmp_path: Path
 ) -> None:
-    rehearsal = Rehearsal(
-        prepare_roots(REPO_ROOT, tmp_path, moto_server), moto_server, bundle_dir, IMAGE_TAG
-    )
+    rehearsal = Rehearsal(prepare_roots(REPO_ROOT, tmp_path, moto_server), bundle_dir, IMAGE_TAG)
 
     assert rehearsal.apply("bootstrap")["state_bucket"] == STATE_BUCKET
     rehearsal.apply("pipeline")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from churn.ops import bump_model
+from churn.ops.terraform import terraform_env
 from tests.support.environments import REPO_ROOT
 
 
@@ -99,7 +100,7 @@ def test_terraform_still_reads_the_bumped_file(
         capture_output=True,
         text=True,
         check=False,
-        env={"PATH": str(Path(shutil.which("terraform") or "terraform").parent), "TF_INPUT": "0"},
+        env=terraform_env(REPO_ROOT),
     )
     assert console.stdout.strip() == f'"{challenger.name}"', console.stderr
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from churn.ops import plan_comment
-from churn.ops.terraform import Terraform, as_flags, cli_config, provider_override
+from churn.ops.terraform import Terraform, as_flags, provider_override, terraform_env
 from tests.support.environments import REPO_ROOT
 from tests.support.servers import MotoServer
 
@@ -24,11 +24,7 @@ def fixture_root(moto_server: MotoServer, tmp_path: Path) -> Terraform:
     directory = tmp_path / "plan_fixture"
     shutil.copytree(FIXTURE, directory)
     (directory / "moto_override.tf").write_text(provider_override(moto_server))
-    env = {"PATH": "/usr/bin:/bin:/usr/local/bin", "TF_CLI_CONFIG_FILE": str(cli_config(REPO_ROOT))}
-    env["PATH"] = ":".join(
-        [str(Path(shutil.which("terraform") or "terraform").parent), env["PATH"]]
-    )
-    terraform = Terraform(directory, env | {"TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1"})
+    terraform = Terraform(directory, terraform_env(REPO_ROOT))
     terraform.init()
     return terraform
 

@@ -98,6 +98,22 @@ def test_every_job_states_its_permissions_and_timeout(path: Path) -> None:
             assert comment, f"{path.name}:{name}: permission {permission} has no comment saying why"
 
 
+SCOPES = "actions|attestations|checks|contents|deployments|id-token|issues|packages|pages|"
+SCOPES += "pull-requests|security-events|statuses"
+PERMISSION_LINE = re.compile(rf"^\s+({SCOPES}): (read|write)\b(.*)$")
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_every_permission_granted_says_why_on_its_own_line(path: Path) -> None:
+    """The per-job check above finds a commented grant anywhere in the file; this one
+    holds each grant line to it."""
+    grants = [m for line in path.read_text().splitlines() if (m := PERMISSION_LINE.match(line))]
+    for grant in grants:
+        assert re.match(r"\s+# \S", grant.group(3)), f"{path.name}: {grant.group(0).strip()}"
+    granted = sum(len(job["permissions"]) for job in jobs(path).values())
+    assert len(grants) == granted, f"{path.name}: {len(grants)} grant lines, {granted} grants"
+
+
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_every_action_is_pinned_to_a_commit_and_checkouts_keep_no_credentials(path: Path) -> None:
     for line in path.read_text().splitlines():
