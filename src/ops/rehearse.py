@@ -75,7 +75,7 @@ class Rehearsal:
 
     def publish_bundle(self) -> str:
         """What the deploy does between the stacks: the bundle main names, in the bucket."""
-        bucket = str(self.outputs["pipeline"]["model_bucket"])
+        bucket = str(self.outputs["pipeline"]["bucket_name"])
         prefix = f"s3://{bucket}/models/{self.bundle.name}"
         storage.publish_directory(self.bundle, prefix, last=artifacts.MANIFEST)
         self.say(f"bundle: published {self.bundle.name} to {prefix}/")
@@ -93,7 +93,7 @@ class Rehearsal:
         return changed
 
     def destroy(self, root: str) -> None:
-        bucket_output = {"pipeline": "model_bucket", "bootstrap": "state_bucket"}.get(root)
+        bucket_output = {"pipeline": "bucket_name", "bootstrap": "state_bucket"}.get(root)
         if bucket_output is not None:
             self.empty_bucket(str(self.outputs[root][bucket_output]))
         started = time.monotonic()

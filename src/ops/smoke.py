@@ -2,6 +2,9 @@
 (SigV4-signed ``POST /v1/predictions`` on the HTTP API's v1 stage, Lambda, SageMaker) and
 compare every answer with the same bundle scored in this process. Any difference, a wrong
 model version, or an error fails the deploy run.
+
+A serverless endpoint that has just been created answers 503 (or API Gateway 502) while it
+starts: those are retried, after the Retry-After the API sends, for a bounded time.
 """
 
 from __future__ import annotations
@@ -10,7 +13,9 @@ import argparse
 import asyncio
 import json
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Final
 
@@ -22,6 +27,9 @@ from churn.ui.client import ApiClient, ApiError
 from churn.ui.settings import UiSettings
 
 TOLERANCE: Final = 1e-6
+# A cold or starting deployment: the API's 503 (endpoint starting) and API Gateway's 502.
+RETRYABLE: Final = frozenset({502, 503})
+DEFAULT_PAUSE_SECONDS: Final = 5.0
 
 
 class SmokeError(Exception):
@@ -61,11 +69,40 @@ def check(answer: dict[str, Any], expected: dict[str, Any]) -> None:
         )
 
 
-def run(client: ApiClient, service: PredictionService) -> int:
+@dataclass
+class Patience:
+    """How long a starting deployment is waited for, across all customers."""
+
+    seconds: float
+    say: Callable[[str], None] = print
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
+
+    def __post_init__(self) -> None:
+        self.deadline = self.clock() + self.seconds
+
+    def predict(self, client: ApiClient, customer: dict[str, Any]) -> dict[str, Any]:
+        while True:
+            try:
+                return client.predict(customer)
+            except ApiError as error:
+                if error.status not in RETRYABLE:
+                    raise
+                pause = DEFAULT_PAUSE_SECONDS if error.retry_after is None else error.retry_after
+                if self.clock() + pause > self.deadline:
+                    raise SmokeError(
+                        f"{customer.get('customerID')}: still {error.status} after waiting "
+                        f"{self.seconds:.0f} s: {error}"
+                    ) from None
+                self.say(f"churn-smoke: {error.status} (starting?); retrying in {pause:.0f} s")
+                self.sleep(pause)
+
+
+def run(client: ApiClient, service: PredictionService, patience: Patience) -> int:
     customers = example_customers()
     for customer in customers:
         try:
-            answer = client.predict(customer)
+            answer = patience.predict(client, customer)
         except ApiError as error:
             raise SmokeError(f"{customer.get('customerID')}: {error}") from None
         check(answer, expected_answer(service, customer))
@@ -85,6 +122,12 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--auth", choices=("iam", "none"), default="iam", help="iam: sign with SigV4"
     )
+    parser.add_argument(
+        "--wait-seconds",
+        type=float,
+        default=600.0,
+        help="how long 502/503 answers of a starting deployment are retried (default 600)",
+    )
     return parser.parse_args(argv)
 
 
@@ -101,7 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 }
             )
         )
-        scored = run(client, service)
+        scored = run(client, service, Patience(arguments.wait_seconds))
     except (SmokeError, ApiError, BundleError) as error:
         print(f"churn-smoke: FAILED: {error}", file=sys.stderr)
         return 1

@@ -117,13 +117,12 @@ data "aws_iam_policy_document" "tls_only" {
   }
 }
 """,
-    # moto returns an empty vpc_config for the model, forgets its network isolation, and
-    # returns a data_capture_config for the endpoint configuration; each would force a
-    # replacement on every plan.
+    # moto returns an empty vpc_config for the model and a data_capture_config for the
+    # endpoint configuration; each would force a replacement on every plan.
     "sagemaker-endpoint": """
 resource "aws_sagemaker_model" "this" {
   lifecycle {
-    ignore_changes = [vpc_config, enable_network_isolation]
+    ignore_changes = [vpc_config]
   }
 }
 

@@ -23,9 +23,12 @@ SIGNING_SERVICE = "execute-api"
 class ApiError(Exception):
     """Something went wrong talking to the API; ``str(error)`` is the message to show."""
 
-    def __init__(self, message: str, *, status: int | None = None) -> None:
+    def __init__(
+        self, message: str, *, status: int | None = None, retry_after: float | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
+        self.retry_after = retry_after
 
 
 class SigV4Signer:
@@ -87,7 +90,19 @@ class ApiClient:
         if response.is_success:
             answer: dict[str, Any] = response.json()
             return answer
-        raise ApiError(_explain(response), status=response.status_code)
+        raise ApiError(
+            _explain(response),
+            status=response.status_code,
+            retry_after=_seconds(response.headers.get("retry-after")),
+        )
+
+
+def _seconds(retry_after: str | None) -> float | None:
+    """Retry-After in seconds; the HTTP-date form (which the API never sends) counts as none."""
+    try:
+        return max(0.0, float(retry_after)) if retry_after else None
+    except ValueError:
+        return None
 
 
 def _explain(response: httpx.Response) -> str:

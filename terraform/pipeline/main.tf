@@ -24,8 +24,9 @@ module "models" {
 module "ecr" {
   source = "../modules/ecr"
 
-  name_prefix  = var.name_prefix
-  force_delete = var.rehearsal
+  name_prefix              = var.name_prefix
+  force_delete             = var.rehearsal
+  lambda_pull_repositories = ["api"] # the prediction API runs as a container-image Lambda
 }
 
 # ---------------------------------------------------------------------------------------

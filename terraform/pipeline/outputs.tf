@@ -1,9 +1,9 @@
-output "model_bucket" {
-  description = "Bucket of the model bundles; bundles live under models/<version>/."
+output "bucket_name" {
+  description = "Bucket of the model bundles (models/<version>/) and training data (data/): the repository variable MODEL_BUCKET."
   value       = module.models.id
 }
 
-output "model_bucket_arn" {
+output "bucket_arn" {
   description = "ARN of the model bucket."
   value       = module.models.arn
 }
@@ -34,28 +34,28 @@ output "training_log_group" {
 }
 
 output "ml_engineer_role_arn" {
-  description = "Role the workflows assume (repository variable AWS_ROLE_ARN)."
+  description = "Role the train, image and smoke-test jobs assume: the repository secret AWS_ROLE_ARN."
   value       = module.ci_identity.role_arn
 }
 
 output "terraform_plan_role_arn" {
-  description = "Read-only role of pull-request plans (secret AWS_PLAN_ROLE_ARN)."
+  description = "Read-only role every plan job assumes (pull requests and deploys): the repository secret AWS_PLAN_ROLE_ARN."
   value       = module.ci_identity.plan_role_arn
 }
 
 output "terraform_deploy_role_arn" {
-  description = "Role production deploys apply Terraform with (secret AWS_DEPLOY_ROLE_ARN)."
+  description = "Role the deploy's apply job (environment production) assumes: the repository secret AWS_DEPLOY_ROLE_ARN."
   value       = module.ci_identity.deploy_role_arn
 }
 
-output "ml_engineer_static_access_key_id" {
-  description = "Static key id of the fallback user (null unless enable_static_ci_user)."
+output "ml_engineer_access_key_id" {
+  description = "Key id of the static ml-engineer user (null unless enable_static_ci_user): the secret AWS_ACCESS_KEY_ID of the static-key fallback."
   value       = module.ci_identity.static_access_key_id
   sensitive   = true
 }
 
-output "ml_engineer_static_secret_access_key" {
-  description = "Static secret of the fallback user (null unless enable_static_ci_user)."
+output "ml_engineer_secret_access_key" {
+  description = "Secret of the static ml-engineer user's key (null unless enable_static_ci_user): the secret AWS_SECRET_ACCESS_KEY of the static-key fallback."
   value       = module.ci_identity.static_secret_access_key
   sensitive   = true
 }

@@ -22,9 +22,11 @@ variable "name_prefix" {
   default     = "teleco-customer-churn-"
   nullable    = false
 
+  # At most 26 characters: the platform's target group is <prefix>alb-ui, and load balancer
+  # names stop at 32 (both stacks share the prefix). moto does not check the length.
   validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9-]{1,30}-$", var.name_prefix))
-    error_message = "name_prefix must be 3-32 lowercase letters, digits and hyphens, ending in a hyphen."
+    condition     = can(regex("^[a-z0-9][a-z0-9-]{1,24}-$", var.name_prefix))
+    error_message = "name_prefix must be 3-26 lowercase letters, digits and hyphens, ending in a hyphen."
   }
 }
 

@@ -17,11 +17,27 @@ locals {
   account_id       = data.aws_caller_identity.current.account_id
   model_bucket     = "${var.name_prefix}models-${local.account_id}"
   model_key_prefix = "models/${var.model_version}/"
+  bundle_manifest  = "bundle.json" # churn.artifacts.MANIFEST, written last by every publisher
   image_tag        = var.image_tag
 }
 
 data "aws_s3_bucket" "models" {
   bucket = local.model_bucket
+}
+
+# The bundle main names must be published, and complete (its manifest is written last),
+# before anything is applied: a fork's first deploy then stops at plan time with one line
+# instead of half-applying a VPC and failing at the SageMaker model.
+data "aws_s3_objects" "bundle_manifest" {
+  bucket = data.aws_s3_bucket.models.id
+  prefix = "${local.model_key_prefix}${local.bundle_manifest}"
+
+  lifecycle {
+    postcondition {
+      condition     = contains(self.keys, "${local.model_key_prefix}${local.bundle_manifest}")
+      error_message = "Model version ${var.model_version} has no complete bundle in s3://${local.model_bucket}/${local.model_key_prefix} (no ${local.bundle_manifest}): run the retrain workflow, or point model.auto.tfvars at a published version."
+    }
+  }
 }
 
 data "aws_kms_alias" "models" {
@@ -142,7 +158,7 @@ module "lambda" {
 module "api_gateway" {
   source = "../modules/api-gateway"
 
-  name                 = "${var.name_prefix}http-api"
+  name                 = "${var.name_prefix}prediction-api"
   stage_name           = var.api_stage
   lambda_invoke_arn    = module.lambda.invoke_arn
   lambda_function_name = module.lambda.function_name

@@ -22,9 +22,11 @@ variable "name_prefix" {
   default     = "teleco-customer-churn-"
   nullable    = false
 
+  # At most 26 characters: the platform's target group is <prefix>alb-ui, and load balancer
+  # names stop at 32 (both stacks share the prefix). moto does not check the length.
   validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9-]{1,30}-$", var.name_prefix))
-    error_message = "name_prefix must be 3-32 lowercase letters, digits and hyphens, ending in a hyphen."
+    condition     = can(regex("^[a-z0-9][a-z0-9-]{1,24}-$", var.name_prefix))
+    error_message = "name_prefix must be 3-26 lowercase letters, digits and hyphens, ending in a hyphen."
   }
 }
 
@@ -111,13 +113,12 @@ variable "sagemaker_max_concurrency" {
 
 variable "api_reserved_concurrency" {
   type        = number
-  description = "Concurrent executions reserved for, and capping, the API's Lambda."
-  default     = 10
-  nullable    = false
+  description = "Concurrent executions reserved for, and capping, the API's Lambda; null (the default) reserves none and the HTTP API's throttle is the guard. Reserving needs an account quota of at least 100 plus this number."
+  default     = null
 
   validation {
-    condition     = var.api_reserved_concurrency >= 1 && var.api_reserved_concurrency <= 1000 && floor(var.api_reserved_concurrency) == var.api_reserved_concurrency
-    error_message = "api_reserved_concurrency must be a whole number from 1 to 1000."
+    condition     = var.api_reserved_concurrency == null || try(var.api_reserved_concurrency >= 1 && var.api_reserved_concurrency <= 1000 && floor(var.api_reserved_concurrency) == var.api_reserved_concurrency, false)
+    error_message = "api_reserved_concurrency must be null or a whole number from 1 to 1000."
   }
 }
 

@@ -26,7 +26,7 @@ def check_pipeline(rehearsal: Rehearsal) -> None:
     outputs = rehearsal.outputs["pipeline"]
     state = boto3.client("s3").get_object(Bucket=STATE_BUCKET, Key="pipeline/terraform.tfstate")
     assert json.loads(state["Body"].read())["resources"]
-    assert str(outputs["model_bucket"]).startswith(f"{PREFIX}models-")
+    assert str(outputs["bucket_name"]).startswith(f"{PREFIX}models-")
     urls = outputs["repository_urls"]
     assert isinstance(urls, dict) and sorted(urls) == ["api", "training", "ui"]
     repositories = boto3.client("ecr").describe_repositories()["repositories"]
@@ -56,6 +56,16 @@ def check_pipeline(rehearsal: Rehearsal) -> None:
     document = iam.get_policy_version(PolicyArn=policy_arn, VersionId=version)
     statements = {s["Sid"]: s for s in document["PolicyVersion"]["Document"]["Statement"]}
     assert statements["RunTheTrainingTask"]["Resource"].endswith(f"task-definition/{family}:*")
+    assert statements["ReadTheTrainingTaskDefinition"]["Action"] == "ecs:DescribeTaskDefinition"
+    # execute-api ARNs leave the stage out of the resource path: api-id/v1/POST/predictions.
+    assert statements["SmokeTestTheApi"]["Resource"].endswith(":*/v1/POST/predictions")
+
+    # Lambda may pull the API image by the repository's own policy, not the deployer's rights.
+    pull = json.loads(
+        boto3.client("ecr").get_repository_policy(repositoryName=f"{PREFIX}api")["policyText"]
+    )["Statement"][0]
+    assert pull["Principal"] == {"Service": "lambda.amazonaws.com"}
+    assert sorted(pull["Action"]) == ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
     assert not iam.list_users()["Users"]  # the static-key user is off by default
 
     def subject(role: str) -> object:
@@ -78,7 +88,7 @@ def check_pipeline(rehearsal: Rehearsal) -> None:
 
 def check_platform(rehearsal: Rehearsal, bundle_dir: Path) -> None:
     outputs = rehearsal.outputs["platform"]
-    bucket = str(rehearsal.outputs["pipeline"]["model_bucket"])
+    bucket = str(rehearsal.outputs["pipeline"]["bucket_name"])
 
     sagemaker = boto3.client("sagemaker")
     endpoint = sagemaker.describe_endpoint(EndpointName=f"{PREFIX}xgboost-endpoint")
@@ -90,7 +100,10 @@ def check_platform(rehearsal: Rehearsal, bundle_dir: Path) -> None:
     assert container["ModelDataUrl"] == f"s3://{bucket}/models/{bundle_dir.name}/model.tar.gz"
     assert container["Image"].endswith("/sagemaker-xgboost:1.7-1")
 
-    function = boto3.client("lambda").get_function_configuration(
+    lambda_client = boto3.client("lambda")
+    function = lambda_client.get_function_configuration(FunctionName=f"{PREFIX}prediction-api")
+    # No reservation by default: a new account's quota cannot spare one.
+    assert "ReservedConcurrentExecutions" not in lambda_client.get_function_concurrency(
         FunctionName=f"{PREFIX}prediction-api"
     )
     assert (function["MemorySize"], function["Timeout"], function["PackageType"]) == (
@@ -105,13 +118,15 @@ def check_platform(rehearsal: Rehearsal, bundle_dir: Path) -> None:
     }
 
     api = boto3.client("apigatewayv2")
-    api_id = next(a["ApiId"] for a in api.get_apis()["Items"] if a["Name"] == f"{PREFIX}http-api")
+    api_id = next(
+        a["ApiId"] for a in api.get_apis()["Items"] if a["Name"] == f"{PREFIX}prediction-api"
+    )
     routes = api.get_routes(ApiId=api_id)["Items"]
     assert [(r["RouteKey"], r["AuthorizationType"]) for r in routes] == [("$default", "AWS_IAM")]
     stage = api.get_stage(ApiId=api_id, StageName="v1")
     assert stage["AutoDeploy"] is True
     assert stage["AccessLogSettings"]["DestinationArn"].endswith(
-        f"/aws/apigateway/{PREFIX}http-api/v1"
+        f"/aws/apigateway/{PREFIX}prediction-api/v1"
     )
 
     elb = boto3.client("elbv2")
@@ -147,13 +162,22 @@ def test_rehearsal_applies_converges_and_destroys_every_stack(
     assert rehearsal.apply("bootstrap")["state_bucket"] == STATE_BUCKET
     rehearsal.apply("pipeline")
     check_pipeline(rehearsal)
+    # Before the bundle is published, the platform refuses at plan time, applying nothing.
+    platform = rehearsal.roots["platform"]
+    platform.init()
+    refused = platform.run(
+        "plan", "-input=false", "-no-color", *as_flags(rehearsal.variables("platform")), check=False
+    )
+    assert refused.returncode == 1
+    assert f"Model version {bundle_dir.name} has no complete bundle" in refused.stderr
+    assert "aws_vpc" not in platform.run("state", "list", check=False).stdout
     rehearsal.publish_bundle()
     rehearsal.apply("platform")
     check_platform(rehearsal, bundle_dir)
 
     assert rehearsal.unconverged() == []
 
-    made = {STATE_BUCKET, str(rehearsal.outputs["pipeline"]["model_bucket"])}
+    made = {STATE_BUCKET, str(rehearsal.outputs["pipeline"]["bucket_name"])}
     rehearsal.destroy_all()
     # The moto server is shared by the session: only this test's buckets must be gone.
     buckets = {b["Name"] for b in boto3.client("s3").list_buckets()["Buckets"]}

@@ -4,16 +4,23 @@ SigV4 signing it relies on is the UI client's, verified in tests/ui/test_sigv4.p
 
 from __future__ import annotations
 
+import http.server
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from churn import artifacts, storage
 from churn.api.service import build_service
 from churn.api.settings import Settings
 from churn.ops import smoke
-from tests.support.servers import free_port, make_bucket
+from churn.ui.client import ApiError
+from tests.support.servers import LOOPBACK, free_port, make_bucket
 
 
 @pytest.fixture(scope="module")
@@ -81,3 +88,80 @@ def test_the_bundle_main_names_is_read_from_the_model_bucket(
     missing = "s3://teleco-customer-churn-smoke/models/20200101T000000Z-000000"
     assert smoke.main(["--api-endpoint", api_url, "--bundle", missing, "--auth", "none"]) == 1
     assert capsys.readouterr().err.startswith("churn-smoke: FAILED: ")
+
+
+@contextmanager
+def starting_deployment(api_url: str, unavailable_answers: int) -> Iterator[str]:
+    """The live API behind a front that first answers 503 with Retry-After, as a serverless
+    endpoint does while it starts, then forwards every request."""
+    remaining = [unavailable_answers]
+
+    class Front(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["content-length"]))
+            if remaining[0] > 0:
+                remaining[0] -= 1
+                status, headers, content = 503, {"Retry-After": "1"}, b'{"message": "starting"}'
+            else:
+                forwarded = httpx.post(
+                    api_url + self.path, content=body, headers={"content-type": "application/json"}
+                )
+                status, headers, content = forwarded.status_code, {}, forwarded.content
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(content)))
+            self.end_headers()
+            self.wfile.write(content)
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer((LOOPBACK, free_port()), Front)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{LOOPBACK}:{server.server_port}"
+    finally:
+        server.shutdown()
+
+
+def test_a_starting_deployment_is_waited_for_as_retry_after_says(
+    api_url: str, bundle_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with starting_deployment(api_url, unavailable_answers=2) as url:
+        started = time.monotonic()
+        code = smoke.main(["--api-endpoint", url, "--bundle", str(bundle_dir), "--auth", "none"])
+        waited = time.monotonic() - started
+    assert code == 0
+    output = capsys.readouterr().out
+    assert output.count("churn-smoke: 503 (starting?); retrying in 1 s") == 2
+    assert waited >= 2.0  # Retry-After: 1, twice
+
+
+def test_a_deployment_that_never_starts_fails_once_the_wait_is_over(
+    api_url: str, bundle_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with starting_deployment(api_url, unavailable_answers=1_000) as url:
+        arguments = ["--api-endpoint", url, "--bundle", str(bundle_dir), "--auth", "none"]
+        code = smoke.main([*arguments, "--wait-seconds", "2"])
+    assert code == 1
+    error = capsys.readouterr().err
+    assert error.startswith("churn-smoke: FAILED: 7590-VHVEG: still 503 after waiting 2 s")
+    assert error.count("\n") == 1
+
+
+def test_other_errors_are_not_retried(bundle_dir: Path) -> None:
+    class Refusing:
+        calls = 0
+
+        def predict(self, customer: dict[str, Any]) -> dict[str, Any]:
+            self.calls += 1
+            raise ApiError("refused (403)", status=403)
+
+    client = Refusing()
+    patience = smoke.Patience(60, say=print, sleep=lambda _: None)
+    with pytest.raises(ApiError):
+        patience.predict(client, smoke.example_customers()[0])  # type: ignore[arg-type]
+    assert client.calls == 1

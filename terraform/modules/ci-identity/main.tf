@@ -104,10 +104,12 @@ data "aws_iam_policy_document" "permissions" {
 
   # The deploy's smoke test: signed POST /v1/predictions on the v1 stage of any of this
   # account's HTTP APIs (the platform, which creates the API, is applied after this stack).
+  # The ARN's resource path leaves the stage out: api-id/stage/VERB/path-after-the-stage
+  # (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-access-control-iam.html).
   statement {
     sid       = "SmokeTestTheApi"
     actions   = ["execute-api:Invoke"]
-    resources = ["arn:${data.aws_partition.current.partition}:execute-api:*:${data.aws_caller_identity.current.account_id}:*/v1/POST/v1/predictions"]
+    resources = ["arn:${data.aws_partition.current.partition}:execute-api:*:${data.aws_caller_identity.current.account_id}:*/${var.api_stage}/POST/predictions"]
   }
 
   statement {
@@ -134,6 +136,14 @@ data "aws_iam_policy_document" "training" {
       variable = "ecs:cluster"
       values   = [var.training_task.cluster_arn]
     }
+  }
+
+  # The launcher reads the log group from the task definition. DescribeTaskDefinition has
+  # no resource-level scope (ECS's service authorization reference lists no resource type).
+  statement {
+    sid       = "ReadTheTrainingTaskDefinition"
+    actions   = ["ecs:DescribeTaskDefinition"]
+    resources = ["*"]
   }
 
   statement {

@@ -102,3 +102,15 @@ variable "state_kms_key_arn" {
     error_message = "state_kms_key_arn must be a KMS key ARN."
   }
 }
+
+variable "api_stage" {
+  type        = string
+  description = "Stage of the platform's HTTP API the smoke test calls (its paths start with /<stage>/)."
+  default     = "v1"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,128}$", var.api_stage))
+    error_message = "api_stage must be 1-128 letters, digits, hyphens or underscores."
+  }
+}

@@ -38,3 +38,45 @@ resource "aws_ecr_lifecycle_policy" "this" {
     ]
   })
 }
+
+# ---------------------------------------------------------------------------------------
+# Lambda's image pull, granted here rather than left to the deployer
+# ---------------------------------------------------------------------------------------
+
+# Creating an image function makes Lambda add this grant to the repository policy itself,
+# but only when the deployer may rewrite repository policies
+# (https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#configuration-images-permissions);
+# granting it explicitly lets the deploy role go without ecr:SetRepositoryPolicy.
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
+data "aws_region" "current" {}
+
+data "aws_iam_policy_document" "lambda_pull" {
+  for_each = var.lambda_pull_repositories
+
+  statement {
+    sid     = "LambdaPullsTheImage"
+    actions = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+
+    # Only this account's functions named with the prefix.
+    condition {
+      test     = "StringLike"
+      variable = "aws:sourceArn"
+      values   = ["arn:${data.aws_partition.current.partition}:lambda:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:function:${var.name_prefix}*"]
+    }
+  }
+}
+
+resource "aws_ecr_repository_policy" "lambda_pull" {
+  for_each = var.lambda_pull_repositories
+
+  repository = aws_ecr_repository.this[each.key].name
+  policy     = data.aws_iam_policy_document.lambda_pull[each.key].json
+}

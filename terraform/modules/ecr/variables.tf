@@ -39,3 +39,15 @@ variable "force_delete" {
   default     = false
   nullable    = false
 }
+
+variable "lambda_pull_repositories" {
+  type        = set(string)
+  description = "Repositories (of var.repositories) whose images Lambda functions named with the prefix may pull."
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = length(setsubtract(var.lambda_pull_repositories, var.repositories)) == 0
+    error_message = "lambda_pull_repositories must name repositories of var.repositories."
+  }
+}

@@ -57,13 +57,15 @@ variable "timeout" {
 
 variable "reserved_concurrency" {
   type        = number
-  description = "Concurrent executions reserved for, and capping, the function (a cost and blast-radius limit)."
-  default     = 10
-  nullable    = false
+  description = "Concurrent executions reserved for, and capping, the function; null reserves none (the HTTP API's throttle is then the guard)."
+  default     = null
 
+  # AWS keeps 100 executions (or the whole quota, on a new account whose quota is 10)
+  # unreserved, so reserving any on such an account fails the deploy:
+  # https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
   validation {
-    condition     = var.reserved_concurrency >= 1 && var.reserved_concurrency <= 1000 && floor(var.reserved_concurrency) == var.reserved_concurrency
-    error_message = "reserved_concurrency must be a whole number from 1 to 1000 (-1, unreserved, is not allowed here)."
+    condition     = var.reserved_concurrency == null || try(var.reserved_concurrency >= 1 && var.reserved_concurrency <= 1000 && floor(var.reserved_concurrency) == var.reserved_concurrency, false)
+    error_message = "reserved_concurrency must be null or a whole number from 1 to 1000 (0 would stop the function)."
   }
 }
 

@@ -1,6 +1,11 @@
 # The model served by SageMaker's own XGBoost 1.7-1 container (no image of ours to build),
 # on a serverless endpoint: no instance to run when nobody scores.
 #
+# Serverless endpoints exclude VPC configuration, network isolation, data capture, KMS
+# keys and more than one production variant; AWS rejects them at create time, moto does
+# not (policies/aws_limits.py checks them instead):
+# https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints.html#serverless-endpoints-how-it-works-exclusions
+#
 # A new model version must not take the endpoint down: the model and the endpoint
 # configuration get new names and are created before the old ones are destroyed, and the
 # endpoint switches configurations in place (SageMaker keeps serving the old one until
@@ -22,9 +27,9 @@ locals {
 }
 
 resource "aws_sagemaker_model" "this" {
-  name                     = "${var.name_prefix}xgboost-${local.model_suffix}"
-  execution_role_arn       = var.execution_role_arn
-  enable_network_isolation = true # the container needs nothing but its model artifact
+  # checkov:skip=CKV_AWS_370:Network isolation is one of the serverless exclusions: AWS rejects the endpoint with it (see the top of this file).
+  name               = "${var.name_prefix}xgboost-${local.model_suffix}"
+  execution_role_arn = var.execution_role_arn
 
   primary_container {
     image          = data.aws_sagemaker_prebuilt_ecr_image.xgboost.registry_path

@@ -4,8 +4,10 @@ variable "name_prefix" {
   nullable    = false
 
   validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9-]*-$", var.name_prefix)) && length(var.name_prefix) <= 38
-    error_message = "name_prefix must be lowercase letters, digits and hyphens ending in a hyphen, at most 38 characters (SageMaker names stop at 63)."
+    # The endpoint configuration's name is <prefix>xgboost- plus Terraform's 26-character
+    # unique suffix, and SageMaker names stop at 63 characters.
+    condition     = can(regex("^[a-z0-9][a-z0-9-]*-$", var.name_prefix)) && length(var.name_prefix) <= 29
+    error_message = "name_prefix must be lowercase letters, digits and hyphens ending in a hyphen, at most 29 characters (SageMaker names stop at 63)."
   }
 }
 
