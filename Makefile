@@ -6,7 +6,18 @@ SHELL := bash
 
 VENV      := .venv
 BIN       := $(VENV)/bin
-DATA      ?= ../shared/data/telco-customer-churn.csv
+# The real data set: ../shared's copy where it exists, else the public IBM file at a pinned
+# commit, downloaded once and kept only if its SHA-256 matches (`make data`).
+SHARED_DATA  := ../shared/data/telco-customer-churn.csv
+DATA_URL     := https://raw.githubusercontent.com/IBM/telco-customer-churn-on-icp4d/d5371f5d83a446ad5673cbcca3b814b926491f8a/data/Telco-Customer-Churn.csv
+DATA_SHA256  := 16320c9c1ec72448db59aa0a26a0b95401046bef5d02fd3aeb906448e3055e91
+FETCHED_DATA := .cache/data/telco-customer-churn.csv
+DATA      ?= $(if $(wildcard $(SHARED_DATA)),$(SHARED_DATA),$(FETCHED_DATA))
+# The tests read the data set from CHURN_DATA.
+export CHURN_DATA ?= $(DATA)
+# The browser tests drive this Chromium binary: Debian's real binary by default; a GitHub
+# runner sets CHROMIUM=/usr/bin/chromium (its image ships one).
+export CHROMIUM ?= /usr/lib/chromium/chromium
 ARTIFACTS ?= artifacts
 STAMP     := $(VENV)/.setup-done
 SCANNERS  := .venv-scanners
@@ -20,11 +31,14 @@ export TF_CLI_CONFIG_FILE := $(CURDIR)/.cache/terraform/cli.tfrc
 endif
 ROOTS     := bootstrap pipeline platform
 ROOT      ?= platform
-# Pull-request plans read state without taking the lock (their role may only read).
-PLAN_LOCK ?= true
-PLAN_DIR  ?= .cache/plans
+IMAGE_TAG ?= $(shell git rev-parse HEAD)
+# NAME_PREFIX, when set, is the environment: churn-stack and churn-push-images read it from
+# the environment (empty: the project's default prefix).
+# A small venv with only the ops CLIs and boto3: what CI's plan, apply and image jobs use.
+OPS       := .venv-ops
+OPS_STAMP := $(OPS)/.setup-done
 
-.PHONY: help setup scanners run serve train test browser terraform lint tf-check scan plan apply images rehearse format constraints bench clean
+.PHONY: help setup ops-tools scanners data run serve train test browser terraform lint tf-check scan init plan apply images rehearse format constraints bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -35,13 +49,24 @@ $(STAMP): pyproject.toml constraints.txt requirements/*.txt src/*/requirements.t
 	scripts/setup.sh
 	@touch $@
 
+ops-tools: $(OPS_STAMP) ## create .venv-ops: only the ops CLIs and boto3 (CI's plan, apply and image jobs)
+
+$(OPS_STAMP): pyproject.toml constraints.txt src/ops/requirements.txt scripts/setup.sh
+	VENV=$(OPS) EXTRAS=ops EDITABLE=no scripts/setup.sh
+	@touch $@
+
 scanners: $(SCANNERS_STAMP) ## create .venv-scanners: checkov, zizmor, check-jsonschema, actionlint
 
 $(SCANNERS_STAMP): requirements/scanners/requirements.txt requirements/scanners/constraints.txt scripts/setup-scanners.sh
 	scripts/setup-scanners.sh
 	@touch $@
 
-train: setup ## train on $(DATA) and write a bundle under $(ARTIFACTS)/
+data: setup ## the data set: ../shared's copy, or the pinned public file fetched into .cache/data
+ifeq ($(DATA),$(FETCHED_DATA))
+	$(BIN)/churn-fetch-data --url $(DATA_URL) --sha256 $(DATA_SHA256) --output $(FETCHED_DATA)
+endif
+
+train: setup data ## train on $(DATA) and write a bundle under $(ARTIFACTS)/
 	$(BIN)/churn-train --data $(DATA) --output $(ARTIFACTS)
 
 run: train ## set up, train on the real data, serve the API (:8000) and the UI (:8501)
@@ -50,13 +75,13 @@ run: train ## set up, train on the real data, serve the API (:8000) and the UI (
 serve: setup ## serve the newest bundle under $(ARTIFACTS)/ without retraining
 	scripts/serve.sh $(ARTIFACTS)
 
-test: setup scanners lint browser terraform ## lint, type-check and run every test
+test: setup scanners data lint browser terraform ## lint, type-check and run every test
 	$(BIN)/pytest
 
 terraform: ## write the Terraform CLI config that uses this machine's provider mirror
 	scripts/terraform-config.sh
 
-browser: ## install Debian's Chromium for the browser tests (needs root or sudo)
+browser: ## Chromium for the browser tests: $(CHROMIUM), installed with apt (root or sudo) when missing
 	scripts/setup-browser.sh
 
 # mypy resolves `churn.*` through a link named churn -> src, since the package is mapped
@@ -79,17 +104,14 @@ scan: scanners ## checkov over terraform/ with the built-in checks and policies/
 	$(SCANNERS)/bin/checkov --directory terraform --framework terraform --external-checks-dir policies \
 	  --skip-download --compact --quiet $(CHECKOV_OUTPUT)
 
-plan: ## terraform plan of ROOT into PLAN_DIR/ROOT.tfplan and its JSON (AWS credentials from the environment)
-	@mkdir -p $(PLAN_DIR)
-	terraform -chdir=terraform/$(ROOT) init -input=false
-	terraform -chdir=terraform/$(ROOT) plan -input=false -lock=$(PLAN_LOCK) -out=$(CURDIR)/$(PLAN_DIR)/$(ROOT).tfplan
-	terraform -chdir=terraform/$(ROOT) show -json $(CURDIR)/$(PLAN_DIR)/$(ROOT).tfplan > $(PLAN_DIR)/$(ROOT).json
+plan: setup ## save a plan of ROOT (.cache/plans), with the images of IMAGE_TAG; AWS credentials from the environment
+	$(BIN)/churn-stack plan $(ROOT) --image-tag "$(IMAGE_TAG)"
 
-apply: ## apply the plan `make plan` saved for ROOT (nothing else: what was reviewed is what runs)
-	terraform -chdir=terraform/$(ROOT) apply -input=false $(CURDIR)/$(PLAN_DIR)/$(ROOT).tfplan
+apply: setup ## apply the plan `make plan` saved for ROOT (nothing else: what was reviewed is what runs)
+	$(BIN)/churn-stack apply $(ROOT)
 
-images: ## build the training, API and UI images and push them to ECR with tag IMAGE_TAG (needs Docker)
-	scripts/push-images.sh "$(IMAGE_TAG)"
+images: setup ## build and push the images ECR lacks, tagged IMAGE_TAG (needs Docker and push rights)
+	$(BIN)/churn-push-images --tag "$(IMAGE_TAG)"
 
 rehearse: train terraform ## dress rehearsal: every stack applied, re-planned and destroyed against moto
 	$(BIN)/churn-rehearse --bundle $(ARTIFACTS)
@@ -98,7 +120,7 @@ format: setup ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: setup browser ## print benchmark figures: training, API, UI (on the newest bundle)
+bench: setup data browser ## print benchmark figures: training, API, UI (on the newest bundle)
 	$(BIN)/python bench/train.py --data $(DATA)
 	PYTHONPATH=. $(BIN)/python bench/api.py --bundle $(ARTIFACTS)
 	PYTHONPATH=. $(BIN)/python bench/ui.py --bundle $(ARTIFACTS)
@@ -107,4 +129,4 @@ constraints: ## re-resolve every requirement file afresh and rewrite constraints
 	scripts/constraints.sh
 
 clean: ## remove the virtualenv, caches and local bundles
-	rm -rf $(VENV) $(SCANNERS) .cache $(ARTIFACTS) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(SCANNERS) $(OPS) .cache $(ARTIFACTS) .pytest_cache .mypy_cache .ruff_cache

@@ -11,9 +11,16 @@ if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev
   exit 1
 fi
 
-[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-pip() { .venv/bin/python -m pip --disable-pip-version-check --quiet "$@"; }
+# VENV, EXTRAS and EDITABLE choose the environment: the project's full one by default; CI's
+# plan, apply and image jobs make a small one (.venv-ops: EXTRAS=ops, not editable).
+venv="${VENV:-.venv}"
+extras="${EXTRAS:-train,api,ui,ops,serve,dev}"
+editable=(-e)
+[ "${EDITABLE:-yes}" = yes ] || editable=()
+
+[ -x "$venv/bin/python" ] || "$PYTHON" -m venv "$venv"
+pip() { "$venv/bin/python" -m pip --disable-pip-version-check --quiet "$@"; }
 pip install -c constraints.txt pip setuptools wheel
 # No build isolation: the build uses the setuptools pinned above, not whatever is newest.
-pip install --no-build-isolation -c constraints.txt -e '.[train,api,ui,ops,serve,dev]'
-echo "setup: .venv ready ($(.venv/bin/python --version))" >&2
+pip install --no-build-isolation -c constraints.txt "${editable[@]}" ".[$extras]"
+echo "setup: $venv ready ($("$venv/bin/python" --version))" >&2

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any, Final
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
+from churn.ops.environment import name_prefix
+
 if TYPE_CHECKING:
     from mypy_boto3_ec2 import EC2Client
     from mypy_boto3_ecs import ECSClient
@@ -179,7 +181,9 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--data", required=True, help="data URI the task reads (s3:// or https://)")
     parser.add_argument("--output", required=True, help="where bundles go: s3://<bucket>/models")
     parser.add_argument(
-        "--name-prefix", default="teleco-customer-churn-", help="the stacks' name prefix"
+        "--name-prefix",
+        default=name_prefix(),
+        help="the stacks' name prefix (default: $NAME_PREFIX, else the project's)",
     )
     parser.add_argument(
         "--timeout-minutes", type=float, default=60.0, help="stop the task after this long"

@@ -1,11 +1,13 @@
 """``churn-plan-comment``: one pull-request comment from the Terraform plans of the stacks.
 
-It reads ``terraform show -json <planfile>`` of each stack and writes Markdown: a summary
-table (adds / changes / destroys / replacements per stack), the replaced resources called
-out (a replacement is where downtime and data loss hide), then each stack's changes in a
-collapsed block. The comment starts with a marker so the workflow can find and update it in
-place, and it is cut gracefully under GitHub's 65,536-character limit, pointing at the plan
-artifact for the rest.
+It reads each stack's digest (what ``churn-stack plan`` keeps of a plan: addresses,
+actions and the names of changed attributes, never their values) or the full
+``terraform show -json <planfile>``, and writes Markdown: a summary table (adds / changes /
+destroys / replacements per stack), the replaced resources called out (a replacement is
+where downtime and data loss hide), then each stack's changes in a collapsed block. The
+comment starts with a marker so the workflow can find and update it in place, and it is cut
+gracefully under GitHub's 65,536-character limit, pointing at the plan jobs' logs for the
+rest.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ GITHUB_LIMIT: Final = 65_536
 # Room kept below the limit for the cut notice and GitHub's own accounting.
 SAFETY_MARGIN: Final = 1_024
 SYMBOLS: Final = {"create": "+", "update": "~", "delete": "-", "replace": "-/+", "read": "<="}
+DIGEST_VERSION: Final = 1
 
 
 class PlanError(Exception):
@@ -99,6 +102,31 @@ def read_plan(stack: str, document: dict[str, Any]) -> StackPlan:
     return plan
 
 
+def to_digest(plan: StackPlan) -> dict[str, Any]:
+    """What a pull request may keep of a plan: no attribute values, so nothing sensitive."""
+    return {
+        "digest_version": DIGEST_VERSION,
+        "stack": plan.stack,
+        "changes": [
+            {"address": c.address, "action": c.action, "attributes": list(c.attributes)}
+            for c in plan.changes
+        ],
+    }
+
+
+def from_digest(stack: str, document: dict[str, Any]) -> StackPlan:
+    if document.get("digest_version") != DIGEST_VERSION or not isinstance(
+        document.get("changes"), list
+    ):
+        raise PlanError(f"{stack}: not a plan digest of version {DIGEST_VERSION}")
+    changes = [
+        Change(str(c["address"]), str(c["action"]), tuple(map(str, c.get("attributes", []))))
+        for c in document["changes"]
+        if isinstance(c, dict) and c.get("action") in SYMBOLS
+    ]
+    return StackPlan(stack, changes)
+
+
 def because(change: Change) -> str:
     return f" because of {', '.join(change.attributes)}" if change.attributes else ""
 
@@ -162,7 +190,7 @@ def render(plans: Sequence[StackPlan], artifact_url: str, limit: int = GITHUB_LI
         body += [
             "",
             f"**Cut:** {left_out} changes did not fit in a comment; the full plans are in the "
-            f"workflow artifact: {artifact_url}",
+            f"plan jobs' logs: {artifact_url}",
         ]
     return "\n".join(head + body) + "\n"
 
@@ -176,9 +204,9 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         "plans",
         nargs="+",
         metavar="STACK=PLAN.json",
-        help="a stack name and its `terraform show -json <planfile>` output",
+        help="a stack name and its plan digest (churn-stack plan) or `terraform show -json`",
     )
-    parser.add_argument("--artifact-url", required=True, help="where the full plans are")
+    parser.add_argument("--artifact-url", required=True, help="where the full plans are (logs)")
     parser.add_argument("--output", type=Path, required=True, help="the Markdown file to write")
     return parser.parse_args(argv)
 
@@ -193,6 +221,8 @@ def load(argument: str) -> StackPlan:
         raise PlanError(f"{path}: cannot read the plan ({error})") from None
     if not isinstance(document, dict):
         raise PlanError(f"{stack}: not the JSON of `terraform show -json <planfile>`")
+    if "digest_version" in document:
+        return from_digest(stack, document)
     return read_plan(stack, document)
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from churn.ops.environment import DEFAULT_PREFIX, state_key
 from churn.ops.moto import FAKE_KEY, REGION, MotoServer
 
 CLI_CONFIG: Final = Path(".cache") / "terraform" / "cli.tfrc"
@@ -74,14 +75,17 @@ provider "aws" {{
 """
 
 
-def backend_override(server: MotoServer, backend_tf: Path) -> str:
+def backend_override(server: MotoServer, backend_tf: Path, key: str | None = None) -> str:
     """The root's own S3 backend settings (copied from backend.tf, since an override's
-    backend block replaces the original whole) pointed at the moto server."""
+    backend block replaces the original whole) pointed at the moto server; ``key`` fills
+    the partial configuration when no ``-backend-config`` will."""
     settings = "\n".join(
         f"    {line.split('#')[0].strip()}"
         for line in backend_tf.read_text().splitlines()
         if "=" in line and not line.strip().startswith("#")
     )
+    if key is not None:
+        settings += f'\n    key = "{key}"'
     return f"""
 terraform {{
   backend "s3" {{
@@ -267,7 +271,8 @@ def prepare_roots(
             continue
         if server is not None:
             backend_tf = directory / "backend.tf"
-            backend = backend_override(server, backend_tf) if backend_tf.exists() else ""
+            key = state_key(DEFAULT_PREFIX, directory.name)
+            backend = backend_override(server, backend_tf, key) if backend_tf.exists() else ""
             (directory / OVERRIDE_FILE).write_text(provider_override(server) + backend)
         roots[directory.name] = Terraform(directory, env)
     return roots

@@ -8,4 +8,6 @@ module "state" {
   purpose                 = "Terraform state"
   noncurrent_version_days = var.noncurrent_state_days
   force_destroy           = var.rehearsal
+  # A deploy's plan jobs hand their saved plans to its apply job under plans/<run>/.
+  expiring_prefixes = { "plans/" = 7 }
 }

@@ -64,6 +64,7 @@ module "ci_identity" {
   model_kms_key_arn    = module.models.kms_key_arn
   ecr_repository_arns  = values(module.ecr.repository_arns)
   state_kms_key_arn    = data.aws_kms_alias.state.target_key_arn
+  state_bucket         = var.state_bucket
 
   training_task = {
     cluster_arn            = module.training_task.cluster_arn

@@ -59,3 +59,8 @@ output "ml_engineer_secret_access_key" {
   value       = module.ci_identity.static_secret_access_key
   sensitive   = true
 }
+
+output "image_tag" {
+  description = "Tag (commit SHA) of the training image the task runs: pull-request plans keep it."
+  value       = var.image_tag
+}

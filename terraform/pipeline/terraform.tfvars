@@ -1,4 +1,3 @@
-region      = "eu-central-1"
-name_prefix = "teleco-customer-churn-"
+region = "eu-central-1"
 # A fork sets its own repository here.
 github_repository = "teleco-customer-churn/telco-churn"

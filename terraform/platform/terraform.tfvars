@@ -1,4 +1,3 @@
-region      = "eu-central-1"
-name_prefix = "teleco-customer-churn-"
+region = "eu-central-1"
 # Set a certificate ARN here to serve the UI over HTTPS (HTTP then redirects).
 certificate_arn = null

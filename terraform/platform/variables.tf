@@ -18,7 +18,7 @@ variable "aws_profile" {
 
 variable "name_prefix" {
   type        = string
-  description = "Prefix of every resource name; a second environment is a second tfvars file with another prefix."
+  description = "Prefix of every resource name: the environment. NAME_PREFIX (make, the repository variable) passes it as TF_VAR_name_prefix and picks the state key with it."
   default     = "teleco-customer-churn-"
   nullable    = false
 

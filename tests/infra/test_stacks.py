@@ -24,7 +24,8 @@ IMAGE_TAG = "0123456789abcdef0123456789abcdef01234567"
 
 def check_pipeline(rehearsal: Rehearsal) -> None:
     outputs = rehearsal.outputs["pipeline"]
-    state = boto3.client("s3").get_object(Bucket=STATE_BUCKET, Key="pipeline/terraform.tfstate")
+    key = "teleco-customer-churn/pipeline/terraform.tfstate"
+    state = boto3.client("s3").get_object(Bucket=STATE_BUCKET, Key=key)
     assert json.loads(state["Body"].read())["resources"]
     assert str(outputs["bucket_name"]).startswith(f"{PREFIX}models-")
     urls = outputs["repository_urls"]
@@ -73,7 +74,10 @@ def check_pipeline(rehearsal: Rehearsal) -> None:
         return statement["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"]
 
     repository = "repo:teleco-customer-churn/telco-churn"
-    assert subject(f"{PREFIX}terraform-plan") == f"{repository}:pull_request"
+    assert sorted(subject(f"{PREFIX}terraform-plan")) == [  # type: ignore[call-overload]
+        f"{repository}:pull_request",
+        f"{repository}:ref:refs/heads/main",
+    ]
     assert subject(f"{PREFIX}terraform-deploy") == f"{repository}:environment:production"
     attached = iam.list_attached_role_policies(RoleName=f"{PREFIX}terraform-plan")
     assert [p["PolicyName"] for p in attached["AttachedPolicies"]] == ["ReadOnlyAccess"]

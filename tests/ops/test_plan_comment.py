@@ -60,6 +60,12 @@ def test_create_no_op_and_replacement_plans(fixture_root: Terraform) -> None:
     assert "- platform: `aws_iam_role.this` because of name" in comment
     assert "-/+ aws_iam_role.this (name)" in comment
 
+    # What a pull request keeps of the plan renders the same comment and holds no values.
+    digest = json.dumps(plan_comment.to_digest(replaced))
+    assert "teleco-customer-churn-fixture-b" not in digest and "sts:AssumeRole" not in digest
+    again = plan_comment.from_digest("platform", json.loads(digest))
+    assert plan_comment.render([again], ARTIFACT) == comment
+
 
 @pytest.mark.slow
 def test_a_plan_too_big_for_one_comment_is_cut_with_a_pointer(fixture_root: Terraform) -> None:
@@ -68,7 +74,7 @@ def test_a_plan_too_big_for_one_comment_is_cut_with_a_pointer(fixture_root: Terr
     comment = plan_comment.render([huge], ARTIFACT)
     assert len(comment) <= plan_comment.GITHUB_LIMIT
     assert "| platform | 3001 | 0 | 0 | 0 |" in comment  # the summary is always whole
-    assert f"full plans are in the workflow artifact: {ARTIFACT}" in comment
+    assert f"full plans are in the plan jobs' logs: {ARTIFACT}" in comment
     kept = comment.count("\n+ ")
     assert 100 < kept < 3001
     assert f"**Cut:** {3001 - kept} changes" in comment

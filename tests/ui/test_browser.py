@@ -6,6 +6,7 @@ Screenshots of each page land in test-output/ui/ for a human to look at.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -23,7 +24,8 @@ from tests.support.servers import LOOPBACK, free_port, wait_for_http
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO_ROOT / "test-output" / "ui"
-CHROMIUM = "/usr/lib/chromium/chromium"
+# The binary `make browser` made sure of (CHROMIUM; Debian's real binary by default).
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/lib/chromium/chromium")
 # Without the background-networking flags Chromium keeps dialling Google on a closed network.
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -34,7 +34,11 @@ locals {
       "${local.repository}:ref:refs/heads/${var.github_branch}",
       "${local.repository}:environment:${var.github_environment}",
     ]
-    terraform-plan   = ["${local.repository}:pull_request"]
+    # Pull requests plan for review; the deploy plans on main before its apply job.
+    terraform-plan = [
+      "${local.repository}:pull_request",
+      "${local.repository}:ref:refs/heads/${var.github_branch}",
+    ]
     terraform-deploy = ["${local.repository}:environment:${var.github_environment}"]
   }
 }
@@ -246,10 +250,24 @@ data "aws_iam_policy_document" "plan_state" {
     actions   = ["kms:Decrypt"]
     resources = [var.state_kms_key_arn]
   }
+
+  # A deploy's plan jobs hand their saved plans to its apply job through plans/<run>/ of
+  # the state bucket (the apply job checks each plan's SHA-256 from the plan job's output).
+  statement {
+    sid       = "HandOverSavedPlans"
+    actions   = ["s3:PutObject"]
+    resources = ["arn:${data.aws_partition.current.partition}:s3:::${var.state_bucket}/plans/*"]
+  }
+
+  statement {
+    sid       = "EncryptSavedPlans"
+    actions   = ["kms:GenerateDataKey"]
+    resources = [var.state_kms_key_arn]
+  }
 }
 
 resource "aws_iam_role_policy" "plan_state" {
-  name   = "decrypt-state"
+  name   = "read-state-hand-over-plans"
   role   = aws_iam_role.plan.id
   policy = data.aws_iam_policy_document.plan_state.json
 }

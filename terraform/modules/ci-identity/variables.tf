@@ -114,3 +114,14 @@ variable "api_stage" {
     error_message = "api_stage must be 1-128 letters, digits, hyphens or underscores."
   }
 }
+
+variable "state_bucket" {
+  type        = string
+  description = "The Terraform state bucket: deploy plan jobs write their saved plans under plans/ there."
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.state_bucket))
+    error_message = "state_bucket must be a valid S3 bucket name."
+  }
+}

@@ -67,6 +67,28 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
       days_after_initiation = 7
     }
   }
+
+  # Short-lived objects (the deploy's saved plans) go entirely after their days.
+  dynamic "rule" {
+    for_each = var.expiring_prefixes
+
+    content {
+      id     = "expire-${trimsuffix(replace(rule.key, "/", "-"), "-")}"
+      status = "Enabled"
+
+      filter {
+        prefix = rule.key
+      }
+
+      expiration {
+        days = rule.value
+      }
+
+      noncurrent_version_expiration {
+        noncurrent_days = 1
+      }
+    }
+  }
 }
 
 data "aws_iam_policy_document" "tls_only" {

@@ -45,3 +45,15 @@ variable "force_destroy" {
   default     = false
   nullable    = false
 }
+
+variable "expiring_prefixes" {
+  type        = map(number)
+  description = "Key prefixes whose objects are deleted after the given days (e.g. { \"plans/\" = 7 })."
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for prefix, days in var.expiring_prefixes : endswith(prefix, "/") && days >= 1 && floor(days) == days])
+    error_message = "expiring_prefixes maps key prefixes ending in a slash to whole numbers of days, at least 1."
+  }
+}

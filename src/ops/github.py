@@ -1,0 +1,215 @@
+"""``churn-github``: the few GitHub REST calls the workflows make, through ``GITHUB_API_URL``
+(which GitHub and act both set), so a local stand-in of the API can answer them.
+
+- ``upsert-comment``: create the plan comment on a pull request, or update it in place; only
+  a comment the workflows' own identity wrote (and that starts with the marker) is updated.
+- ``propose``: commit one changed file on a new branch through the API (no git credentials,
+  and GitHub signs the commit), then open the pull request. Run with a GitHub App
+  installation token: a pull request opened with ``GITHUB_TOKEN`` starts no workflow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+API_VERSION: Final = "2022-11-28"
+# GITHUB_TOKEN acts as this bot; the retrain's App token as "<app slug>[bot]".
+ACTIONS_BOT: Final = "github-actions[bot]"
+TIMEOUT_SECONDS: Final = 30
+PAGE_SIZE: Final = 100
+
+
+class GitHubError(Exception):
+    """A call was refused or failed; one line for the user."""
+
+
+@dataclass(frozen=True)
+class GitHub:
+    api_url: str
+    token: str
+    repository: str  # owner/name
+
+    @classmethod
+    def from_environment(cls) -> GitHub:
+        missing = [
+            n for n in ("GITHUB_API_URL", "GH_TOKEN", "GITHUB_REPOSITORY") if not os.environ.get(n)
+        ]
+        if missing:
+            raise GitHubError(f"{', '.join(missing)} not set (the workflow sets them)")
+        return cls(
+            os.environ["GITHUB_API_URL"].rstrip("/"),
+            os.environ["GH_TOKEN"],
+            os.environ["GITHUB_REPOSITORY"],
+        )
+
+    def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        url = f"{self.api_url}/repos/{self.repository}/{path}"
+        if not url.startswith(("https://", "http://")):
+            raise GitHubError(f"GITHUB_API_URL must be an http(s) URL, not {self.api_url!r}")
+        request = urllib.request.Request(  # noqa: S310 (scheme checked above)
+            url,
+            method=method,
+            data=None if body is None else json.dumps(body).encode(),
+            headers={
+                "Accept": "application/vnd.github+json",
+                "Authorization": f"Bearer {self.token}",
+                "X-GitHub-Api-Version": API_VERSION,
+                "Content-Type": "application/json",
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+                content = response.read()
+        except urllib.error.HTTPError as error:
+            raise GitHubError(f"{method} {path}: {error.code} {explain(error)}") from None
+        except OSError as error:
+            raise GitHubError(f"{method} {path}: GitHub cannot be reached ({error})") from None
+        return json.loads(content) if content else None
+
+
+def explain(error: urllib.error.HTTPError) -> str:
+    try:
+        return str(json.loads(error.read()).get("message", error.reason))
+    except (ValueError, AttributeError):
+        return str(error.reason)
+
+
+# ---------------------------------------------------------------------------------------
+# The plan comment
+# ---------------------------------------------------------------------------------------
+
+
+def comments(github: GitHub, number: int) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    page = 1
+    while True:
+        batch = github.call("GET", f"issues/{number}/comments?per_page={PAGE_SIZE}&page={page}")
+        found += batch
+        if len(batch) < PAGE_SIZE:
+            return found
+        page += 1
+
+
+def upsert_comment(github: GitHub, number: int, body: str, author: str = ACTIONS_BOT) -> str:
+    """Update the comment ``author`` wrote that starts with the body's first line (its
+    marker), or create one. Anyone else's comment is never touched, whatever it says."""
+    marker = body.splitlines()[0] if body else ""
+    if not marker:
+        raise GitHubError("the comment is empty: its first line is the marker")
+    ours = [
+        c
+        for c in comments(github, number)
+        if c.get("user", {}).get("login") == author and str(c.get("body", "")).startswith(marker)
+    ]
+    if ours:
+        github.call("PATCH", f"issues/comments/{ours[0]['id']}", {"body": body})
+        return f"updated comment {ours[0]['id']} on #{number}"
+    created = github.call("POST", f"issues/{number}/comments", {"body": body})
+    return f"created comment {created['id']} on #{number}"
+
+
+# ---------------------------------------------------------------------------------------
+# The model-version pull request
+# ---------------------------------------------------------------------------------------
+
+
+def git(*arguments: str) -> str:
+    finished = subprocess.run(  # noqa: S603 (git with arguments we build)
+        ["git", *arguments],  # noqa: S607 (git on PATH)
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if finished.returncode != 0:
+        raise GitHubError(f"git {' '.join(arguments)}: {finished.stderr.strip()}")
+    return finished.stdout.strip()
+
+
+def propose(
+    github: GitHub, *, base: str, branch: str, path: str, message: str, title: str, body: str
+) -> str:
+    """Commit the working tree's ``path`` onto a new ``branch`` from ``base`` and open the
+    pull request. The base commit and the file's old blob come from the local checkout,
+    which is ``base``'s head."""
+    head = git("rev-parse", "HEAD")
+    old_blob = git("rev-parse", f"HEAD:{path}")
+    content = Path(path).read_bytes()
+    github.call("POST", "git/refs", {"ref": f"refs/heads/{branch}", "sha": head})
+    github.call(
+        "PUT",
+        f"contents/{path}",
+        {
+            "message": message,
+            "content": base64.b64encode(content).decode(),
+            "sha": old_blob,
+            "branch": branch,
+        },
+    )
+    pull = github.call(
+        "POST", "pulls", {"title": title, "head": branch, "base": base, "body": body}
+    )
+    return f"opened #{pull['number']}: {pull.get('html_url', title)}"
+
+
+# ---------------------------------------------------------------------------------------
+# CLI
+# ---------------------------------------------------------------------------------------
+
+
+def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="churn-github",
+        description="The GitHub REST calls of the workflows (GITHUB_API_URL, GH_TOKEN, "
+        "GITHUB_REPOSITORY from the environment).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    comment = commands.add_parser("upsert-comment", help="create or update the plan comment")
+    comment.add_argument("--pr", type=int, required=True, help="pull request number")
+    comment.add_argument("--body", type=Path, required=True, help="Markdown; line 1 is the marker")
+    pull = commands.add_parser("propose", help="commit one file on a new branch and open a PR")
+    pull.add_argument("--base", default="main", help="the branch the pull request targets")
+    pull.add_argument("--branch", required=True, help="the new branch")
+    pull.add_argument("--path", required=True, help="the changed file, relative to the checkout")
+    pull.add_argument("--message", required=True, help="the commit message")
+    pull.add_argument("--title", required=True, help="the pull request's title")
+    pull.add_argument("--body", type=Path, required=True, help="the pull request's body")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = parse_arguments(argv)
+    try:
+        github = GitHub.from_environment()
+        body = arguments.body.read_text()
+        if arguments.command == "upsert-comment":
+            said = upsert_comment(github, arguments.pr, body)
+        else:
+            said = propose(
+                github,
+                base=arguments.base,
+                branch=arguments.branch,
+                path=arguments.path,
+                message=arguments.message,
+                title=arguments.title,
+                body=body,
+            )
+    except (GitHubError, OSError) as error:
+        print(f"churn-github: {error}", file=sys.stderr)
+        return 1
+    print(f"churn-github: {said}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,263 @@
+"""``churn-stack``: plan and apply one Terraform root the way the workflows and ``make`` do.
+
+- The environment is the name prefix (``NAME_PREFIX``, default ``teleco-customer-churn-``):
+  it names every resource and each root's state key (``<prefix>/<root>/terraform.tfstate``,
+  a partial backend configuration), so a second prefix never plans against the first one's
+  state.
+- ``plan`` saves the plan, prints it, and writes its digest (addresses and actions, no
+  values) for the pull-request comment. With ``--hand-over RUN`` it hands the saved plan
+  to the deploy's apply job through ``plans/RUN/`` of the private, encrypted state bucket
+  rather than a workflow artifact (a saved plan embeds the prior state, secrets included,
+  and artifacts of a public repository are public); its SHA-256 travels as a job output.
+- ``apply-all`` applies exactly those saved plans, in order, each after checking its
+  SHA-256, and reports every root's non-sensitive outputs; ``apply`` applies the plan a
+  local ``plan`` saved (``make apply``).
+
+``--outputs FILE`` appends ``key=value`` lines (the workflows pass ``$GITHUB_OUTPUT``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from churn import storage
+from churn.ops import plan_comment
+from churn.ops.environment import name_prefix, state_key
+from churn.ops.terraform import Terraform, TerraformError
+
+ROOTS: Final = ("bootstrap", "pipeline", "platform")
+EXIT_TERRAFORM: Final = 1
+EXIT_USAGE: Final = 2
+
+
+class StackError(Exception):
+    """A plan could not be handed over or verified; one line for the user."""
+
+
+def stack_env(prefix: str) -> dict[str, str]:
+    """The caller's environment (credentials, TF_CLI_CONFIG_FILE) plus the prefix."""
+    return os.environ | {
+        "TF_VAR_name_prefix": prefix,
+        "TF_IN_AUTOMATION": "1",
+        "TF_INPUT": "0",
+        "CHECKPOINT_DISABLE": "1",
+    }
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@dataclass
+class Stack:
+    terraform: Terraform
+    prefix: str
+
+    @property
+    def root(self) -> str:
+        return self.terraform.name
+
+    @property
+    def has_backend(self) -> bool:
+        return (self.terraform.directory / "backend.tf").exists()
+
+    def init(self) -> None:
+        key = [f"-backend-config=key={state_key(self.prefix, self.root)}"] * self.has_backend
+        self.terraform.run("init", "-input=false", "-no-color", "-reconfigure", *key)
+
+    def deployed_image_tag(self) -> str | None:
+        """The image tag the root's state records (what is deployed), if it was applied."""
+        tag = self.outputs().get("image_tag")
+        return tag if isinstance(tag, str) and tag else None
+
+    def plan(self, image_tag: str | None, lock: bool, out_dir: Path) -> tuple[bool, Path, Path]:
+        """Save the plan; return whether it changes anything, the plan and its digest."""
+        out_dir.mkdir(parents=True, exist_ok=True)
+        plan_file = (out_dir / f"{self.root}.tfplan").resolve()
+        tag = [] if image_tag is None else ["-var", f"image_tag={image_tag}"]
+        finished = self.terraform.run(
+            "plan", "-input=false", "-no-color", f"-lock={str(lock).lower()}",
+            "-detailed-exitcode", f"-out={plan_file}", *tag, check=False,
+        )  # fmt: skip
+        print(finished.stdout, end="")
+        if finished.returncode not in (0, 2):
+            raise TerraformError(
+                f"terraform plan of {self.root} failed:\n{finished.stderr[-3000:]}"
+            )
+        shown = json.loads(self.terraform.run("show", "-json", str(plan_file)).stdout)
+        digest = out_dir / f"{self.root}.changes.json"
+        digest.write_text(
+            json.dumps(plan_comment.to_digest(plan_comment.read_plan(self.root, shown)))
+        )
+        return finished.returncode == 2, plan_file, digest
+
+    def apply(self, plan_file: Path) -> None:
+        print(
+            self.terraform.run("apply", "-input=false", "-no-color", str(plan_file)).stdout, end=""
+        )
+
+    def outputs(self) -> dict[str, object]:
+        listed = json.loads(self.terraform.run("output", "-json").stdout)
+        return {n: e["value"] for n, e in listed.items() if not e.get("sensitive")}
+
+
+def plan_store(repo: Path, run: str) -> str:
+    """Where a run's saved plans travel: plans/<run>/ in the state bucket the roots' own
+    backend.tf names (a fork changes it there, once)."""
+    backend = (repo / "terraform" / "pipeline" / "backend.tf").read_text()
+    bucket = re.search(r'^\s*bucket\s*=\s*"([^"]+)"', backend, re.MULTILINE)
+    if bucket is None:
+        raise StackError("terraform/pipeline/backend.tf names no state bucket")
+    return f"s3://{bucket.group(1)}/plans/{run}"
+
+
+def hand_over(plan_file: Path, store: str) -> str:
+    """Put the saved plan in the store; its URI."""
+    location = storage.S3Location.parse(store).child(plan_file.name)
+    storage.s3_client().put_object(
+        Bucket=location.bucket, Key=location.key, Body=plan_file.read_bytes()
+    )
+    return str(location)
+
+
+def take_over(store: str, root: str, sha256: str, out_dir: Path) -> Path:
+    """The saved plan from the store, refused unless its SHA-256 is the plan job's."""
+    location = storage.S3Location.parse(store).child(f"{root}.tfplan")
+    try:
+        content = storage.read_bytes(str(location))
+    except storage.StorageError as error:
+        raise StackError(f"the saved plan is gone ({error}); re-run the deploy") from None
+    if hashlib.sha256(content).hexdigest() != sha256:
+        raise StackError(f"{location} is not the plan the plan job saved (SHA-256 differs)")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    plan_file = (out_dir / f"{root}.tfplan").resolve()
+    plan_file.write_bytes(content)
+    return plan_file
+
+
+def report(outputs_file: Path | None, values: dict[str, str]) -> None:
+    lines = "".join(f"{key}={value}\n" for key, value in values.items())
+    print(lines, end="")
+    if outputs_file is not None:
+        with outputs_file.open("a") as sink:
+            sink.write(lines)
+
+
+def parse_plans(text: str) -> dict[str, str]:
+    """root -> SHA-256, in apply order, from the deploy's JSON object."""
+    try:
+        plans = json.loads(text)
+    except json.JSONDecodeError:
+        raise StackError(f"--plans is not JSON: {text[:200]}") from None
+    if not isinstance(plans, dict) or not plans:
+        raise StackError("--plans must be a JSON object, root -> SHA-256")
+    for root, sha256 in plans.items():
+        if root not in ROOTS or not re.fullmatch(r"[0-9a-f]{64}", str(sha256)):
+            raise StackError(f"--plans: {root!r} -> {sha256!r} is not a root and a SHA-256")
+    return {str(root): str(sha256) for root, sha256 in plans.items()}
+
+
+def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="churn-stack",
+        description="Plan or apply the Terraform roots of this repository (the environment "
+        "is NAME_PREFIX; AWS credentials and TF_CLI_CONFIG_FILE come from the environment).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    plan = commands.add_parser("plan", help="save a plan and its digest")
+    apply = commands.add_parser("apply", help="apply the plan `plan` saved in --out-dir")
+    apply_all = commands.add_parser("apply-all", help="apply plans handed over by plan jobs")
+    for command in (plan, apply):
+        command.add_argument("root", choices=ROOTS)
+    for command in (plan, apply, apply_all):
+        command.add_argument("--repo", type=Path, default=Path.cwd(), help="repository root")
+        command.add_argument("--out-dir", type=Path, default=Path(".cache") / "plans")
+        command.add_argument("--outputs", type=Path, help="append key=value lines here")
+    plan.add_argument("--image-tag", help="tag of the images to plan with (a commit SHA)")
+    plan.add_argument(
+        "--keep-deployed-image-tag",
+        action="store_true",
+        help="plan with the image tag the state records, if any (--image-tag otherwise)",
+    )
+    plan.add_argument("--no-lock", action="store_true", help="read state without the lock")
+    plan.add_argument(
+        "--hand-over", metavar="RUN", help="keep the plan in plans/RUN/ of the state bucket"
+    )
+    apply_all.add_argument("--plans", required=True, help="JSON object: root -> SHA-256, in order")
+    apply_all.add_argument("--take-over", metavar="RUN", required=True, help="the plans' run")
+    return parser.parse_args(argv)
+
+
+def stack_of(repo: Path, root: str) -> Stack:
+    prefix = name_prefix()
+    stack = Stack(Terraform(repo.resolve() / "terraform" / root, stack_env(prefix)), prefix)
+    stack.init()
+    return stack
+
+
+def plan(arguments: argparse.Namespace) -> None:
+    stack = stack_of(arguments.repo, arguments.root)
+    tag = arguments.image_tag
+    if arguments.keep_deployed_image_tag:
+        tag = stack.deployed_image_tag() or tag
+    if tag is None and arguments.root != "bootstrap":
+        raise StackError("--image-tag is required (the commit SHA of the images)")
+    changed, plan_file, digest = stack.plan(tag, not arguments.no_lock, arguments.out_dir)
+    values = {
+        "has-changes": str(changed).lower(),
+        "sha256": sha256_of(plan_file),
+        "digest": str(digest),
+        "image-tag": tag or "",
+    }
+    if arguments.hand_over:
+        values["stored"] = hand_over(plan_file, plan_store(arguments.repo, arguments.hand_over))
+    report(arguments.outputs, values)
+
+
+def apply_all(arguments: argparse.Namespace) -> None:
+    store = plan_store(arguments.repo, arguments.take_over)
+    outputs: dict[str, dict[str, object]] = {}
+    for root, sha256 in parse_plans(arguments.plans).items():
+        plan_file = take_over(store, root, sha256, arguments.out_dir)
+        stack = stack_of(arguments.repo, root)
+        stack.apply(plan_file)
+        outputs[root] = stack.outputs()
+    report(arguments.outputs, {"outputs-json": json.dumps(outputs, sort_keys=True)})
+
+
+def run(arguments: argparse.Namespace) -> None:
+    if arguments.command == "plan":
+        plan(arguments)
+    elif arguments.command == "apply-all":
+        apply_all(arguments)
+    else:
+        stack = stack_of(arguments.repo, arguments.root)
+        stack.apply((arguments.out_dir / f"{arguments.root}.tfplan").resolve())
+        report(arguments.outputs, {"outputs-json": json.dumps(stack.outputs(), sort_keys=True)})
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = parse_arguments(argv)
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # as it happens
+    try:
+        run(arguments)
+    except StackError as error:
+        print(f"churn-stack: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except TerraformError as error:
+        print(f"churn-stack: {error}", file=sys.stderr)
+        return EXIT_TERRAFORM
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,156 @@
+"""churn-github against the GitHub stand-in over real HTTP: the plan comment is created,
+then updated in place, and nobody else's comment is touched; the model-version pull
+request is committed through the contents API and opened, with an App token only."""
+
+from __future__ import annotations
+
+import subprocess
+import urllib.error
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from churn.ops import github
+from tests.rehearsal.github_api import (
+    APP_CLIENT_ID,
+    GitHubStandIn,
+    app_key_pair,
+    request_installation_token,
+    serve_github,
+)
+
+REPOSITORY = "octo/churn"
+ACTIONS_TOKEN = "ghs_actions_token_of_this_run"
+TFVARS = "terraform/platform/model.auto.tfvars"
+MARKER = "<!-- churn-terraform-plan -->"
+
+
+def git(cwd: Path, *arguments: str) -> str:
+    finished = subprocess.run(
+        ["git", *arguments], cwd=cwd, capture_output=True, text=True, check=True
+    )
+    return finished.stdout.strip()
+
+
+@dataclass
+class World:
+    api: GitHubStandIn
+    checkout: Path
+    app_private_key: str
+
+    def client(self, token: str) -> github.GitHub:
+        return github.GitHub(self.api.api_url, token, REPOSITORY)
+
+    def app_token(self) -> str:
+        return request_installation_token(
+            self.api.api_url, REPOSITORY, APP_CLIENT_ID, self.app_private_key
+        )
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    checkout = tmp_path / "checkout"
+    (checkout / "terraform" / "platform").mkdir(parents=True)
+    (checkout / TFVARS).write_text('model_version = "20261124T001109Z-b4f6bc"\n')
+    git(checkout.parent, "init", "-q", "-b", "main", str(checkout))
+    git(checkout, "add", ".")
+    git(checkout, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "first")
+    origin = tmp_path / "origin.git"
+    git(tmp_path, "clone", "-q", "--bare", str(checkout), str(origin))
+    private_key, public_key = app_key_pair()
+    with serve_github(REPOSITORY, origin, ACTIONS_TOKEN, public_key) as api:
+        yield World(api, checkout, private_key)
+
+
+def open_pull(world: World) -> int:
+    pull = world.api.state.create_pull(
+        {"title": "t", "head": "main", "base": "main"}, "churn-retrain[bot]"
+    )
+    return int(pull["number"])
+
+
+def test_the_plan_comment_is_created_then_updated_in_place(world: World) -> None:
+    number = open_pull(world)
+    client = world.client(ACTIONS_TOKEN)
+    assert github.upsert_comment(client, number, f"{MARKER}\nfirst plan").startswith("created")
+    said = github.upsert_comment(client, number, f"{MARKER}\nsecond plan")
+    assert said.startswith("updated")
+    bodies = [c["body"] for c in world.api.state.comments.values()]
+    assert bodies == [f"{MARKER}\nsecond plan"]
+
+
+def test_a_comment_someone_else_wrote_is_never_updated(world: World) -> None:
+    number = open_pull(world)
+    world.api.state.add_comment(number, f"{MARKER}\nI copied the marker", "mallory")
+    github.upsert_comment(world.client(ACTIONS_TOKEN), number, f"{MARKER}\nthe plan")
+    by_author = {c["user"]["login"]: c["body"] for c in world.api.state.comments.values()}
+    assert by_author == {
+        "mallory": f"{MARKER}\nI copied the marker",
+        "github-actions[bot]": f"{MARKER}\nthe plan",
+    }
+
+
+def propose(world: World, token: str, monkeypatch: pytest.MonkeyPatch) -> int:
+    monkeypatch.chdir(world.checkout)
+    monkeypatch.setenv("GITHUB_API_URL", world.api.api_url)
+    monkeypatch.setenv("GH_TOKEN", token)
+    monkeypatch.setenv("GITHUB_REPOSITORY", REPOSITORY)
+    (world.checkout / TFVARS).write_text('model_version = "20261201T000000Z-abcdef"\n')
+    (world.checkout / "body.md").write_text("| metric | serving | new |\n")
+    return github.main(
+        [
+            "propose",
+            "--branch",
+            "retrain/20261201T000000Z-abcdef",
+            "--path",
+            TFVARS,
+            "--message",
+            "Serve model 20261201T000000Z-abcdef",
+            "--title",
+            "Serve model 20261201T000000Z-abcdef",
+            "--body",
+            "body.md",
+        ]
+    )
+
+
+def test_the_model_pull_request_is_committed_and_opened_with_an_app_token(
+    world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert propose(world, world.app_token(), monkeypatch) == 0
+    assert "opened #1" in capsys.readouterr().out
+    origin = world.api.state.origin
+    branch = "retrain/20261201T000000Z-abcdef"
+    shown = git(origin, "show", f"{branch}:{TFVARS}")
+    assert shown == 'model_version = "20261201T000000Z-abcdef"'
+    assert git(origin, "log", "-1", "--format=%an %s", branch) == (
+        "churn-retrain[bot] Serve model 20261201T000000Z-abcdef"
+    )
+    assert git(origin, "rev-parse", f"{branch}~1") == git(origin, "rev-parse", "main")
+    pull = world.api.state.pulls[1]
+    assert (pull["base"]["ref"], pull["head"]["ref"], pull["starts_workflows"]) == (
+        "main",
+        branch,
+        True,
+    )
+
+
+def test_github_token_cannot_open_the_pull_request(
+    world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert propose(world, ACTIONS_TOKEN, monkeypatch) == 1
+    error = capsys.readouterr().err
+    assert error == (
+        "churn-github: POST pulls: 403 GitHub Actions is not permitted to create or approve "
+        "pull requests.\n"
+    )
+
+
+def test_an_app_token_needs_a_jwt_signed_with_the_apps_key(world: World) -> None:
+    other_key, _ = app_key_pair()
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        request_installation_token(world.api.api_url, REPOSITORY, APP_CLIENT_ID, other_key)
+    assert refused.value.code == 401
+    assert world.app_token().startswith("ghs_")  # the App's own key is accepted

@@ -1,0 +1,333 @@
+"""A local stand-in for the few GitHub REST endpoints the workflows call.
+
+GitHub answers these from the repository and its pull requests; this server answers them
+from a real bare git repository and in-memory comments and pull requests, enforcing the
+rules a first real run would meet:
+
+- ``GITHUB_TOKEN`` (the workflows' own token, acting as ``github-actions[bot]``) may
+  comment but may not create pull requests (the repository setting that would allow it is
+  off by default), and a pull request it opened would start no workflow;
+- a GitHub App installation token is issued only for a JWT signed with the App's private
+  key (RS256), and acts as ``<app>[bot]``; its pull requests do start workflows;
+- the contents API refuses a write whose ``sha`` is not the file's current blob.
+"""
+
+from __future__ import annotations
+
+import base64
+import http.server
+import json
+import os
+import re
+import secrets
+import subprocess
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+from urllib.parse import parse_qs, urlsplit
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from tests.support.servers import LOOPBACK, free_port
+
+ACTIONS_BOT: Final = "github-actions[bot]"
+APP_SLUG: Final = "churn-retrain"
+APP_CLIENT_ID: Final = "Iv23liRehearsal"
+INSTALLATION_ID: Final = 4242
+
+
+class RefusedError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def unb64url(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def sign_app_jwt(private_key_pem: str, client_id: str, now: float | None = None) -> str:
+    """The JWT a GitHub App signs to ask for an installation token (RS256, iss = client id)."""
+    key = serialization.load_pem_private_key(private_key_pem.encode(), password=None)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    issued = int(now if now is not None else time.time()) - 60
+    header = b64url(json.dumps({"alg": "RS256", "typ": "JWT"}).encode())
+    claims = b64url(json.dumps({"iat": issued, "exp": issued + 600, "iss": client_id}).encode())
+    signature = key.sign(f"{header}.{claims}".encode(), padding.PKCS1v15(), hashes.SHA256())
+    return f"{header}.{claims}.{b64url(signature)}"
+
+
+@dataclass
+class GitHubState:
+    repository: str  # owner/name
+    origin: Path  # a bare repository: what GitHub holds
+    actions_token: str
+    app_public_key: rsa.RSAPublicKey
+    tokens: dict[str, str] = field(default_factory=dict)  # token -> login
+    comments: dict[int, dict[str, Any]] = field(default_factory=dict)
+    pulls: dict[int, dict[str, Any]] = field(default_factory=dict)
+    calls: list[tuple[str, str, str]] = field(default_factory=list)  # method, path, login
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    next_id: int = 1000
+
+    def __post_init__(self) -> None:
+        self.tokens[self.actions_token] = ACTIONS_BOT
+
+    # -- identity -----------------------------------------------------------------------
+
+    def login(self, authorization: str | None) -> str:
+        token = (authorization or "").removeprefix("Bearer ").removeprefix("token ").strip()
+        if token not in self.tokens:
+            raise RefusedError(401, "Bad credentials")
+        return self.tokens[token]
+
+    def verify_app_jwt(self, authorization: str | None) -> None:
+        jwt = (authorization or "").removeprefix("Bearer ").strip()
+        try:
+            header, claims, signature = jwt.split(".")
+            self.app_public_key.verify(
+                unb64url(signature),
+                f"{header}.{claims}".encode(),
+                padding.PKCS1v15(),
+                hashes.SHA256(),
+            )
+            payload = json.loads(unb64url(claims))
+        except (ValueError, InvalidSignature):
+            raise RefusedError(401, "A JSON web token could not be decoded") from None
+        if payload.get("iss") != APP_CLIENT_ID or payload.get("exp", 0) < time.time():
+            raise RefusedError(401, "the JWT's issuer is not the App's client id, or it expired")
+
+    def installation_token(self, authorization: str | None) -> dict[str, Any]:
+        self.verify_app_jwt(authorization)
+        token = f"ghs_{secrets.token_hex(18)}"
+        self.tokens[token] = f"{APP_SLUG}[bot]"
+        return {"token": token, "expires_at": "2099-01-01T00:00:00Z"}
+
+    def made_by_app(self, login: str) -> bool:
+        return login == f"{APP_SLUG}[bot]"
+
+    # -- git ----------------------------------------------------------------------------
+
+    def git(self, *arguments: str, env: dict[str, str] | None = None, stdin: bytes = b"") -> str:
+        finished = subprocess.run(
+            ["git", "--git-dir", str(self.origin), *arguments],
+            input=stdin,
+            capture_output=True,
+            check=False,
+            env=os.environ | (env or {}),
+        )
+        if finished.returncode != 0:
+            raise RefusedError(422, finished.stderr.decode().strip() or "git failed")
+        return finished.stdout.decode().strip()
+
+    def head(self, branch: str) -> str:
+        try:
+            return self.git("rev-parse", "--verify", f"refs/heads/{branch}^{{commit}}")
+        except RefusedError:
+            raise RefusedError(404, f"Branch not found: {branch}") from None
+
+    def create_ref(self, ref: str, sha: str) -> dict[str, Any]:
+        if not ref.startswith("refs/heads/"):
+            raise RefusedError(422, f"{ref} is not a valid ref name")
+        if (
+            subprocess.run(
+                ["git", "--git-dir", str(self.origin), "rev-parse", "--verify", "-q", ref],
+                capture_output=True,
+                check=False,
+            ).returncode
+            == 0
+        ):
+            raise RefusedError(422, "Reference already exists")
+        self.git("update-ref", ref, sha, "0" * 40)
+        return {"ref": ref, "object": {"sha": sha, "type": "commit"}}
+
+    def put_contents(self, path: str, body: dict[str, Any], login: str) -> dict[str, Any]:
+        branch = str(body["branch"])
+        parent = self.head(branch)
+        try:
+            current = self.git("rev-parse", f"{parent}:{path}")
+        except RefusedError:
+            current = None
+        if current != body.get("sha"):
+            raise RefusedError(409, f"{path} does not match {body.get('sha')}")
+        blob = self.git("hash-object", "-w", "--stdin", stdin=base64.b64decode(body["content"]))
+        with tempfile.TemporaryDirectory() as scratch:
+            index = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
+            self.git("read-tree", parent, env=index)
+            self.git("update-index", "--add", "--cacheinfo", f"100644,{blob},{path}", env=index)
+            tree = self.git("write-tree", env=index)
+        who = {
+            "GIT_AUTHOR_NAME": login,
+            "GIT_AUTHOR_EMAIL": f"{login}@users.noreply.github.com",
+            "GIT_COMMITTER_NAME": "GitHub",
+            "GIT_COMMITTER_EMAIL": "noreply@github.com",
+        }
+        commit = self.git("commit-tree", tree, "-p", parent, "-m", str(body["message"]), env=who)
+        self.git("update-ref", f"refs/heads/{branch}", commit, parent)
+        return {"content": {"path": path, "sha": blob}, "commit": {"sha": commit}}
+
+    # -- issues and pulls ---------------------------------------------------------------
+
+    def new_id(self) -> int:
+        self.next_id += 1
+        return self.next_id
+
+    def create_pull(self, body: dict[str, Any], login: str) -> dict[str, Any]:
+        if login == ACTIONS_BOT:
+            raise RefusedError(
+                403, "GitHub Actions is not permitted to create or approve pull requests."
+            )
+        head, base = str(body["head"]), str(body["base"])
+        self.head(head), self.head(base)  # both branches must exist
+        number = len(self.pulls) + 1
+        pull = {
+            "number": number,
+            "title": body["title"],
+            "body": body.get("body", ""),
+            "head": {"ref": head, "sha": self.head(head)},
+            "base": {"ref": base},
+            "user": {"login": login},
+            "html_url": f"https://github.com/{self.repository}/pull/{number}",
+            # GitHub starts workflows for this pull request only if an App opened it.
+            "starts_workflows": self.made_by_app(login),
+        }
+        self.pulls[number] = pull
+        return pull
+
+    def add_comment(self, number: int, body: str, login: str) -> dict[str, Any]:
+        if number not in self.pulls:
+            raise RefusedError(404, "Not Found")
+        comment_id = self.new_id()
+        comment = {"id": comment_id, "issue": number, "body": body, "user": {"login": login}}
+        self.comments[comment_id] = comment
+        return comment
+
+    def edit_comment(self, comment_id: int, body: str, login: str) -> dict[str, Any]:
+        comment = self.comments.get(comment_id)
+        if comment is None:
+            raise RefusedError(404, "Not Found")
+        if comment["user"]["login"] != login:
+            raise RefusedError(403, "Resource not accessible by integration")
+        comment["body"] = body
+        return comment
+
+    # -- routing ------------------------------------------------------------------------
+
+    def route(self, method: str, target: str, headers: Any, body: dict[str, Any]) -> Any:
+        split = urlsplit(target)
+        path, query = split.path, parse_qs(split.query)
+        token_route = re.fullmatch(rf"/app/installations/{INSTALLATION_ID}/access_tokens", path)
+        if method == "GET" and path == f"/repos/{self.repository}/installation":
+            self.verify_app_jwt(headers.get("Authorization"))
+            return {"id": INSTALLATION_ID, "app_slug": APP_SLUG}
+        if method == "POST" and token_route:
+            return self.installation_token(headers.get("Authorization"))
+        login = self.login(headers.get("Authorization"))
+        self.calls.append((method, path, login))
+        prefix = f"/repos/{self.repository}/"
+        if not path.startswith(prefix):
+            raise RefusedError(404, "Not Found")
+        resource = path.removeprefix(prefix)
+        if method == "POST" and resource == "git/refs":
+            return self.create_ref(str(body["ref"]), str(body["sha"]))
+        if method == "PUT" and resource.startswith("contents/"):
+            return self.put_contents(resource.removeprefix("contents/"), body, login)
+        if method == "POST" and resource == "pulls":
+            return self.create_pull(body, login)
+        if match := re.fullmatch(r"issues/(\d+)/comments", resource):
+            number = int(match.group(1))
+            if method == "POST":
+                return self.add_comment(number, str(body["body"]), login)
+            page, size = int(query.get("page", ["1"])[0]), int(query.get("per_page", ["30"])[0])
+            listed = [c for c in self.comments.values() if c["issue"] == number]
+            return listed[(page - 1) * size : page * size]
+        if method == "PATCH" and (match := re.fullmatch(r"issues/comments/(\d+)", resource)):
+            return self.edit_comment(int(match.group(1)), str(body["body"]), login)
+        raise RefusedError(404, f"Not Found (the stand-in does not serve {method} {resource})")
+
+
+def handler(state: GitHubState) -> type[http.server.BaseHTTPRequestHandler]:
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def answer(self) -> None:
+            length = int(self.headers.get("content-length") or 0)
+            body = json.loads(self.rfile.read(length)) if length else {}
+            try:
+                with state.lock:
+                    payload = state.route(self.command, self.path, self.headers, body)
+                status = 201 if self.command in ("POST", "PUT") else 200
+            except RefusedError as refused:
+                status, payload = refused.status, {"message": str(refused)}
+            content = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(content)))
+            self.end_headers()
+            self.wfile.write(content)
+
+        do_GET = do_POST = do_PUT = do_PATCH = answer
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    return Handler
+
+
+@dataclass(frozen=True)
+class GitHubStandIn:
+    api_url: str
+    state: GitHubState
+
+
+def app_key_pair() -> tuple[str, rsa.RSAPublicKey]:
+    """A private key for the rehearsal's GitHub App (PEM, as the secret holds it)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption(),
+    ).decode()
+    return pem, key.public_key()
+
+
+@contextmanager
+def serve_github(
+    repository: str, origin: Path, actions_token: str, app_public_key: rsa.RSAPublicKey
+) -> Iterator[GitHubStandIn]:
+    state = GitHubState(repository, origin, actions_token, app_public_key)
+    server = http.server.ThreadingHTTPServer((LOOPBACK, free_port()), handler(state))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield GitHubStandIn(f"http://{LOOPBACK}:{server.server_port}", state)
+    finally:
+        server.shutdown()
+
+
+def request_installation_token(
+    api_url: str, repository: str, client_id: str, private_key_pem: str
+) -> str:
+    """What actions/create-github-app-token does: find the App's installation on the
+    repository with a signed JWT, then exchange the JWT for an installation token."""
+    jwt = sign_app_jwt(private_key_pem, client_id)
+    headers = {"Authorization": f"Bearer {jwt}", "Accept": "application/vnd.github+json"}
+
+    def call(method: str, path: str) -> dict[str, Any]:
+        request = urllib.request.Request(f"{api_url}{path}", method=method, headers=headers)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            answer: dict[str, Any] = json.loads(response.read())
+            return answer
+
+    installation = call("GET", f"/repos/{repository}/installation")
+    return str(call("POST", f"/app/installations/{installation['id']}/access_tokens")["token"])
