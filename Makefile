@@ -113,8 +113,8 @@ apply: setup ## apply the plan `make plan` saved for ROOT (nothing else: what wa
 images: setup ## build and push the images ECR lacks, tagged IMAGE_TAG (needs Docker and push rights)
 	$(BIN)/churn-push-images --tag "$(IMAGE_TAG)"
 
-rehearse: train terraform ## dress rehearsal: every stack applied, re-planned and destroyed against moto
-	$(BIN)/churn-rehearse --bundle $(ARTIFACTS)
+rehearse: setup data terraform ## run the workflows with act: retrain -> pull request -> deploy against moto, then destroy
+	$(BIN)/python -m tests.rehearsal --data $(DATA)
 
 format: setup ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .

@@ -206,7 +206,7 @@ def stack_of(repo: Path, root: str) -> Stack:
 
 def plan(arguments: argparse.Namespace) -> None:
     stack = stack_of(arguments.repo, arguments.root)
-    tag = arguments.image_tag
+    tag = None if arguments.root == "bootstrap" else arguments.image_tag  # it runs no image
     if arguments.keep_deployed_image_tag:
         tag = stack.deployed_image_tag() or tag
     if tag is None and arguments.root != "bootstrap":

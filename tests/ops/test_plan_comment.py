@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from churn.ops import plan_comment
-from churn.ops.terraform import Terraform, as_flags, provider_override, terraform_env
+from churn.ops.terraform import Terraform, as_flags, terraform_env
+from tests.rehearsal.moto_terraform import provider_override
 from tests.support.environments import REPO_ROOT
 from tests.support.servers import MotoServer
 
@@ -23,7 +24,7 @@ ARTIFACT = "https://github.com/o/r/actions/runs/1#artifacts"
 def fixture_root(moto_server: MotoServer, tmp_path: Path) -> Terraform:
     directory = tmp_path / "plan_fixture"
     shutil.copytree(FIXTURE, directory)
-    (directory / "moto_override.tf").write_text(provider_override(moto_server))
+    (directory / "moto_override.tf").write_text(provider_override(moto_server.endpoint))
     terraform = Terraform(directory, terraform_env(REPO_ROOT))
     terraform.init()
     return terraform

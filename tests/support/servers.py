@@ -1,4 +1,4 @@
-"""Real servers on free loopback ports: moto (AWS, from churn.ops.moto) and a TLS file server."""
+"""Real servers on free loopback ports: moto (AWS, tests.support.moto) and a TLS file server."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from typing import Final
 import boto3
 import trustme
 
-from churn.ops.moto import (
+from tests.support.moto import (
     LOOPBACK,
     REGION,
     MotoServer,

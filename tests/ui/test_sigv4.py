@@ -3,12 +3,10 @@ documented algorithm (not botocore's code) for every request it receives."""
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import http.server
 import json
 import threading
-import urllib.parse
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,47 +16,10 @@ from botocore.credentials import Credentials
 from churn.ui.client import ApiClient, ApiError, SigV4Signer
 from churn.ui.settings import UiSettings
 from tests.support.servers import LOOPBACK
+from tests.support.sigv4 import expected_signature
 
 REGION = "eu-central-1"
 KEY, SECRET, TOKEN = "ASIAEXAMPLEKEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "token-123"
-
-
-def _hmac(key: bytes, text: str) -> bytes:
-    return hmac.new(key, text.encode(), hashlib.sha256).digest()
-
-
-def expected_signature(method: str, target: str, headers: dict[str, str], body: bytes) -> str:
-    """AWS Signature Version 4, step by step as the IAM documentation gives it."""
-    authorization = headers["authorization"]
-    fields = dict(part.strip().split("=", 1) for part in authorization.split(" ", 1)[1].split(","))
-    _, date, region, service, _ = fields["Credential"].split("/")
-    signed = fields["SignedHeaders"].split(";")
-    path, _, query = target.partition("?")
-    canonical_query = "&".join(sorted(query.split("&"))) if query else ""
-    canonical_headers = "".join(f"{name}:{headers[name].strip()}\n" for name in signed)
-    canonical_request = "\n".join(
-        [
-            method,
-            urllib.parse.quote(path),
-            canonical_query,
-            canonical_headers,
-            fields["SignedHeaders"],
-            hashlib.sha256(body).hexdigest(),
-        ]
-    )
-    scope = f"{date}/{region}/{service}/aws4_request"
-    to_sign = "\n".join(
-        [
-            "AWS4-HMAC-SHA256",
-            headers["x-amz-date"],
-            scope,
-            hashlib.sha256(canonical_request.encode()).hexdigest(),
-        ]
-    )
-    key = _hmac(
-        _hmac(_hmac(_hmac(f"AWS4{SECRET}".encode(), date), region), service), "aws4_request"
-    )
-    return hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +31,7 @@ def verifier() -> Iterator[tuple[str, list[dict[str, Any]]]]:
             headers = {name.lower(): value for name, value in self.headers.items()}
             claimed = headers.get("authorization", "").rsplit("Signature=", 1)[-1]
             valid = "authorization" in headers and hmac.compare_digest(
-                claimed, expected_signature(self.command, self.path, headers, body)
+                claimed, expected_signature(self.command, self.path, headers, body, SECRET)
             )
             seen.append({"headers": headers, "valid": valid})
             status, payload = (200, {"ok": True}) if valid else (403, {"message": "Forbidden"})
@@ -131,9 +92,9 @@ def test_the_verifier_catches_a_tampered_body(
     headers = signer.headers("POST", f"{url}/v1/predictions", b'{"a": 1}', {})
     lowered = {name.lower(): value for name, value in headers.items()}
     lowered["host"] = url.removeprefix("http://")
-    good = expected_signature("POST", "/v1/predictions", lowered, b'{"a": 1}')
+    good = expected_signature("POST", "/v1/predictions", lowered, b'{"a": 1}', SECRET)
     assert lowered["authorization"].endswith(good)
-    assert expected_signature("POST", "/v1/predictions", lowered, b'{"a": 2}') != good
+    assert expected_signature("POST", "/v1/predictions", lowered, b'{"a": 2}', SECRET) != good
 
 
 def test_without_credentials_the_ui_says_so(monkeypatch: pytest.MonkeyPatch) -> None:

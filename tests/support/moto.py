@@ -31,7 +31,7 @@ def wait_for_http(url: str, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (a loopback URL we built)
+            with urllib.request.urlopen(url, timeout=2):
                 return
         except OSError:
             if time.monotonic() > deadline:
@@ -62,7 +62,7 @@ def start_moto_server(log: Path) -> Iterator[MotoServer]:
     port = free_port()
     env = os.environ | {"MOTO_IAM_LOAD_MANAGED_POLICIES": "true"}
     with log.open("wb") as sink:
-        process = subprocess.Popen(  # noqa: S603 (our own interpreter running moto)
+        process = subprocess.Popen(
             [sys.executable, "-m", "moto.server", "-H", LOOPBACK, "-p", str(port)],
             stdout=sink,
             stderr=subprocess.STDOUT,

@@ -1,0 +1,571 @@
+"""The GitOps loop rehearsed: the real workflow files, run by nektos/act on this machine
+(host mode, no Docker), against a moto server (AWS), a stand-in of GitHub's REST API and
+a stand-in of the HTTP API's public endpoint, in the order a fork lives them:
+
+1. what an administrator does once (README, "Fork and deploy"): bootstrap and the
+   pipeline applied by hand, the training data uploaded, the repository's secrets and
+   variables set;
+2. **retrain** (workflow_dispatch): train on the data in the bucket, publish the bundle,
+   open the model-version pull request with the retrain App's token;
+3. **pull request** on that branch: the Terraform checks, plans of both stacks, one plan
+   comment created; a second push updates it in place. (The `tests` job is `make test`,
+   which is what runs this rehearsal: it is left out, not recursed into.)
+4. merge, then **deploy** (push to main): checks, images, plans, the one apply job,
+   the smoke test through the API;
+5. a second plan of every stack is empty; a second prefix would create everything and
+   touch nothing; everything is destroyed.
+
+Each remote action is replaced by a stand-in under tests/rehearsal/actions (act's
+``--local-repository``), ``docker`` by tests/rehearsal/bin/docker. A failing job stops the
+rehearsal with the job and step act reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+from churn import storage
+from churn.ops.environment import DEFAULT_PREFIX, state_key
+from churn.ops.terraform import Terraform, cli_config
+from tests.rehearsal.api_gateway import Gateway, serve_gateway
+from tests.rehearsal.github_api import (
+    APP_CLIENT_ID,
+    GitHubStandIn,
+    app_key_pair,
+    serve_github,
+)
+from tests.rehearsal.moto_terraform import write_moto_overrides
+from tests.support.moto import MotoServer, start_moto_server
+
+HERE: Final = Path(__file__).resolve().parent
+ACT: Final = Path(sys.executable).parent / "act"
+# owner/repo of each remote action -> its stand-in under tests/rehearsal/actions.
+STAND_INS: Final = {
+    "actions/setup-python": "setup-python",
+    "hashicorp/setup-terraform": "setup-terraform",
+    "terraform-linters/setup-tflint": "setup-tflint",
+    "aws-actions/configure-aws-credentials": "configure-aws-credentials",
+    "actions/upload-artifact": "upload-artifact",
+    "actions/download-artifact": "download-artifact",
+    "github/codeql-action": "codeql-action",
+    "actions/create-github-app-token": "create-github-app-token",
+}
+# act checks out the local tree itself for actions/checkout (no network, no credentials).
+NATIVE: Final = frozenset({"actions/checkout"})
+USES: Final = re.compile(
+    r"^\s*(?:-\s+)?uses:\s*([\w.-]+/[\w.-]+)(?:/[\w./-]+)?@([0-9a-f]{40})\b", re.M
+)
+FAILURE: Final = re.compile(
+    r"^\[(?P<workflow>[^/\]]+)/(?P<job>[^\]]+?)\s*\]\s+❌\s+"
+    r"Failure - (?:Main |Pre |Post )?(?P<step>.+)$"
+)
+ACTIONS_TOKEN: Final = "ghs_rehearsal_actions_token"  # what GITHUB_TOKEN is in every run
+# A throwaway environment: buckets and repositories may be destroyed with what they hold.
+THROWAWAY: Final = {"TF_VAR_rehearsal": "true"}
+
+
+class RehearsalError(Exception):
+    """A step failed; the message names the workflow, job and step, and the log."""
+
+
+def repository_of(repo: Path) -> str:
+    """The GitHub repository the pipeline's roles trust (terraform.tfvars)."""
+    text = (repo / "terraform" / "pipeline" / "terraform.tfvars").read_text()
+    found = re.search(r'^github_repository\s*=\s*"([^"]+)"', text, re.M)
+    if found is None:
+        raise RehearsalError("terraform/pipeline/terraform.tfvars names no github_repository")
+    return found.group(1)
+
+
+def local_repositories(workflows: Path) -> list[str]:
+    """act flags replacing every remote action the workflows use with its stand-in."""
+    flags = []
+    for owner_repo, sha in sorted(
+        {m.groups() for p in workflows.glob("*.yml") for m in USES.finditer(p.read_text())}
+    ):
+        if owner_repo in NATIVE:
+            continue
+        if owner_repo not in STAND_INS:
+            raise RehearsalError(f"{owner_repo}@{sha}: no stand-in under {HERE / 'actions'}")
+        flags += [
+            "--local-repository",
+            f"{owner_repo}@{sha}={HERE / 'actions' / STAND_INS[owner_repo]}",
+        ]
+    return flags
+
+
+def failures(log: str) -> list[tuple[str, str, str]]:
+    """(workflow, job, step) of every failed step act reported."""
+    return [
+        (m.group("workflow"), m.group("job"), m.group("step").strip())
+        for line in log.splitlines()
+        if (m := FAILURE.match(line))
+    ]
+
+
+@dataclass
+class Rehearsal:
+    source: Path  # the repository under test (its working tree, committed or not)
+    workdir: Path
+    data: Path
+    moto: MotoServer
+    github: GitHubStandIn
+    gateway: Gateway
+    proxy_env: dict[str, str]
+    app_private_key: str
+    say: Callable[[str], None] = print
+    secrets: dict[str, str] = field(default_factory=dict)
+    variables: dict[str, str] = field(default_factory=dict)
+    timings: list[tuple[str, float]] = field(default_factory=list)
+    runs: int = 0
+
+    @property
+    def repository(self) -> str:
+        return self.github.state.repository
+
+    @property
+    def records(self) -> Path:
+        return self.workdir / "records"
+
+    def recorded(self, kind: str) -> list[dict[str, Any]]:
+        path = self.records / f"{kind}.jsonl"
+        lines = path.read_text().splitlines() if path.exists() else []
+        return [json.loads(line) for line in lines]
+
+    @contextmanager
+    def timed(self, label: str) -> Iterator[None]:
+        started = time.monotonic()
+        yield
+        seconds = time.monotonic() - started
+        self.timings.append((label, seconds))
+        self.say(f"rehearsal: {label} in {seconds:.0f} s")
+
+    # -- git ------------------------------------------------------------------------------
+
+    def git(self, cwd: Path, *arguments: str) -> str:
+        finished = subprocess.run(
+            ["git", *arguments], cwd=cwd, capture_output=True, text=True, check=False
+        )
+        if finished.returncode != 0:
+            raise RehearsalError(f"git {' '.join(arguments)}: {finished.stderr.strip()}")
+        return finished.stdout.strip()
+
+    def publish_source(self) -> str:
+        """The tree under test becomes main of the stand-in's repository."""
+        listed = self.git(
+            self.source, "ls-files", "-z", "--cached", "--others", "--exclude-standard"
+        )
+        tree = self.workdir / "source"
+        shutil.rmtree(tree, ignore_errors=True)
+        for name in filter(None, listed.split("\0")):
+            if (self.source / name).is_file():
+                (tree / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(self.source / name, tree / name)
+        self.git(tree.parent, "init", "-q", "-b", "main", str(tree))
+        self.git(tree, "add", "-A")
+        self.git(
+            tree,
+            "-c",
+            "user.name=rehearsal",
+            "-c",
+            "user.email=r@localhost",
+            "commit",
+            "-qm",
+            "The tree under test",
+        )
+        self.git(self.workdir, "clone", "-q", "--bare", str(tree), str(self.github.state.origin))
+        return self.git(tree, "rev-parse", "HEAD")
+
+    def checkout(self, ref: str, name: str) -> Path:
+        """A fresh clone of the stand-in's repository at ``ref``, whose origin names the
+        GitHub repository (act reads GITHUB_REPOSITORY from it)."""
+        path = self.workdir / "checkouts" / name
+        shutil.rmtree(path, ignore_errors=True)
+        self.git(self.workdir, "clone", "-q", str(self.github.state.origin), str(path))
+        self.git(path, "checkout", "-q", ref)
+        self.git(path, "remote", "set-url", "origin", f"https://github.com/{self.repository}.git")
+        return path
+
+    def head(self, branch: str) -> str:
+        return self.git(self.github.state.origin, "rev-parse", f"refs/heads/{branch}")
+
+    # -- the administrator's one-time steps ---------------------------------------------------
+
+    def admin_env(self, prefix: str = DEFAULT_PREFIX) -> dict[str, str]:
+        clean = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_"))}
+        return (
+            clean
+            | self.moto.client_env()
+            | THROWAWAY
+            | {
+                "NAME_PREFIX": prefix,
+                "TF_CLI_CONFIG_FILE": str(cli_config(self.source)),
+                "TF_IN_AUTOMATION": "1",
+            }
+        )
+
+    def admin_checkout(self) -> Path:
+        """Main, as an administrator's laptop has it, with the moto override files. Later
+        calls update it in place: bootstrap's state is a local file of this checkout."""
+        admin = self.workdir / "checkouts" / "admin"
+        if admin.exists():
+            self.git(admin, "fetch", "-q", str(self.github.state.origin), "main")
+            self.git(admin, "reset", "-q", "--hard", "FETCH_HEAD")
+        else:
+            admin = self.checkout("main", "admin")
+        write_moto_overrides(admin / "terraform", self.moto.endpoint, with_keys=True)
+        return admin
+
+    def stack(
+        self,
+        admin: Path,
+        *arguments: str,
+        prefix: str = DEFAULT_PREFIX,
+        extra_env: dict[str, str] | None = None,
+    ) -> dict[str, str]:
+        """churn-stack as the administrator runs it (make plan / make apply)."""
+        outputs = self.workdir / "stack-outputs.txt"
+        outputs.unlink(missing_ok=True)
+        finished = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "churn.ops.stack",
+                *arguments,
+                "--repo",
+                str(admin),
+                "--outputs",
+                str(outputs),
+            ],
+            cwd=admin,
+            env=self.admin_env(prefix) | (extra_env or {}),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if finished.returncode != 0:
+            raise RehearsalError(f"churn-stack {' '.join(arguments)}: {finished.stderr[-3000:]}")
+        values = dict(line.split("=", 1) for line in outputs.read_text().splitlines())
+        values["stdout"] = finished.stdout
+        return values
+
+    def admin_apply(self, admin: Path, root: str) -> dict[str, Any]:
+        tag = [] if root == "bootstrap" else ["--image-tag", self.head("main")]
+        with self.timed(f"{root} applied by the administrator"):
+            self.stack(admin, "plan", root, *tag)
+            applied = self.stack(admin, "apply", root)
+        outputs: dict[str, Any] = json.loads(applied["outputs-json"])
+        return outputs
+
+    def upload_data(self, bucket: str) -> str:
+        uri = f"s3://{bucket}/data/telco-customer-churn.csv"
+        location = storage.S3Location.parse(uri)
+        storage.s3_client().put_object(
+            Bucket=location.bucket, Key=location.key, Body=self.data.read_bytes()
+        )
+        return uri
+
+    def configure_github(self, pipeline: dict[str, Any]) -> None:
+        """The repository's settings, from the pipeline's outputs (README, step 4)."""
+        self.secrets = {
+            "AWS_ROLE_ARN": str(pipeline["ml_engineer_role_arn"]),
+            "AWS_PLAN_ROLE_ARN": str(pipeline["terraform_plan_role_arn"]),
+            "AWS_DEPLOY_ROLE_ARN": str(pipeline["terraform_deploy_role_arn"]),
+            "RETRAIN_APP_PRIVATE_KEY": self.app_private_key,
+            "GITHUB_TOKEN": ACTIONS_TOKEN,
+        }
+        self.variables = {
+            "MODEL_BUCKET": str(pipeline["bucket_name"]),
+            "RETRAIN_APP_CLIENT_ID": APP_CLIENT_ID,
+        }
+
+    # -- act --------------------------------------------------------------------------------
+
+    def act(
+        self,
+        event: str,
+        workflow: str,
+        job: str,
+        checkout: Path,
+        payload: dict[str, Any],
+        inputs: dict[str, str] | None = None,
+        secrets_withheld: Sequence[str] = (),
+    ) -> str:
+        """Run one job of a workflow (and the jobs it needs) with act; its log.
+        ``secrets_withheld``: secrets this run does not get (Dependabot gets none)."""
+        self.runs += 1
+        run = self.workdir / "runs" / f"{self.runs:02d}-{workflow.removesuffix('.yml')}-{job}"
+        (run / "artifacts").mkdir(parents=True)
+        (run / "event.json").write_text(
+            json.dumps(payload | {"repository": {"full_name": self.repository}})
+        )
+        env_for_jobs = (
+            THROWAWAY
+            | self.proxy_env
+            | {
+                "GITHUB_API_URL": self.github.api_url,
+                "MOTO_ENDPOINT": self.moto.endpoint,
+                "REHEARSAL_PYTHON": sys.executable,
+                "REHEARSAL_REPO": str(self.source),
+                "REHEARSAL_DIR": str(self.records),
+                "REHEARSAL_ARTIFACTS": str(run / "artifacts"),
+            }
+        )
+        command = [
+            str(ACT), event, "-W", f".github/workflows/{workflow}", "-j", job,
+            "-e", str(run / "event.json"), "-P", "ubuntu-24.04=-self-hosted",
+            "--concurrent-jobs", "2", "--action-cache-path", str(self.workdir / "act-cache"),
+            "--no-cache-server", *local_repositories(checkout / ".github" / "workflows"),
+            *[f for k, v in self.variables.items() for f in ("--var", f"{k}={v}")],
+            *[
+                f
+                for k, v in self.secrets.items()
+                if k not in secrets_withheld
+                for f in ("-s", f"{k}={v}")
+            ],
+            *[f for k, v in env_for_jobs.items() for f in ("--env", f"{k}={v}")],
+            *[f for k, v in (inputs or {}).items() for f in ("--input", f"{k}={v}")],
+        ]  # fmt: skip
+        # Jobs start from a runner's environment, not this process's (no AWS credentials).
+        env = {
+            "PATH": f"{HERE / 'bin'}:{os.environ['PATH']}",
+            "HOME": os.environ.get("HOME", "/root"),
+            "LANG": "C.UTF-8",
+            "TERM": "dumb",
+        }
+        with self.timed(f"{workflow} -j {job}"):
+            finished = subprocess.run(
+                command, cwd=checkout, env=env, capture_output=True, text=True, check=False
+            )
+        log = finished.stdout + finished.stderr
+        (run / "act.log").write_text(log)
+        failed = failures(log)
+        if finished.returncode != 0 or failed:
+            where = "; ".join(f"job {j}, step {s!r}" for _, j, s in failed) or "act itself"
+            raise RehearsalError(
+                f"{workflow} failed: {where} (log: {run / 'act.log'})\n{log[-4000:]}"
+            )
+        return log
+
+    # -- the three uses -------------------------------------------------------------------
+
+    def retrain(self, data_uri: str, where: str = "runner") -> dict[str, Any]:
+        """workflow_dispatch of retrain on main; the pull request it opened."""
+        checkout = self.checkout("main", "retrain")
+        inputs = {"data-uri": data_uri, "where": where}
+        payload = {"ref": "refs/heads/main", "inputs": inputs}
+        before = set(self.github.state.pulls)
+        self.act("workflow_dispatch", "retrain.yml", "propose", checkout, payload, inputs)
+        opened = [self.github.state.pulls[n] for n in set(self.github.state.pulls) - before]
+        if len(opened) != 1:
+            raise RehearsalError(f"retrain opened {len(opened)} pull requests, not one")
+        return opened[0]
+
+    def review(
+        self, pull: dict[str, Any], *, checks: bool = True, secrets_withheld: Sequence[str] = ()
+    ) -> str:
+        """The pull request workflow on the branch's head, as GitHub would start it."""
+        if not pull["starts_workflows"]:
+            raise RehearsalError(
+                f"#{pull['number']} was opened with GITHUB_TOKEN: no workflow starts"
+            )
+        branch = pull["head"]["ref"]
+        checkout = self.checkout(f"origin/{branch}", f"pull-{pull['number']}")
+        payload = {
+            "action": "synchronize",
+            "number": pull["number"],
+            "pull_request": {
+                "number": pull["number"],
+                "head": {
+                    "sha": self.head(branch),
+                    "ref": branch,
+                    "repo": {"full_name": self.repository},
+                },
+                "base": {
+                    "sha": self.head("main"),
+                    "ref": "main",
+                    "repo": {"full_name": self.repository},
+                },
+            },
+        }
+        log = ""
+        if checks:
+            log += self.act("pull_request", "pull-request.yml", "checks", checkout, payload)
+        return log + self.act(
+            "pull_request", "pull-request.yml", "comment", checkout, payload,
+            secrets_withheld=secrets_withheld,
+        )  # fmt: skip
+
+    def push_to_branch(self, branch: str, path: str, text: str, message: str) -> str:
+        """A second push to the pull request's branch (a person's commit)."""
+        work = self.checkout(f"origin/{branch}", "second-push")
+        self.git(work, "switch", "-q", "-c", branch)
+        (work / path).write_text(text)
+        self.git(work, "add", path)
+        self.git(
+            work,
+            "-c",
+            "user.name=ml-engineer",
+            "-c",
+            "user.email=ml@localhost",
+            "commit",
+            "-qm",
+            message,
+        )
+        self.git(work, "push", "-q", str(self.github.state.origin), f"HEAD:refs/heads/{branch}")
+        return self.head(branch)
+
+    def merge(self, pull: dict[str, Any]) -> str:
+        """Merge the pull request: main becomes its head (a fast-forward)."""
+        head = self.head(pull["head"]["ref"])
+        self.git(self.github.state.origin, "update-ref", "refs/heads/main", head, self.head("main"))
+        return head
+
+    def deploy(self) -> str:
+        """The push to main: every job of deploy up to the smoke test."""
+        checkout = self.checkout("main", "deploy")
+        payload = {"ref": "refs/heads/main", "after": self.head("main"), "before": "0" * 40}
+        return self.act("push", "deploy.yml", "smoke", checkout, payload)
+
+    # -- after the deploy ---------------------------------------------------------------------
+
+    def unconverged(self, admin: Path) -> list[str]:
+        """Roots whose plan, with what main says, still finds changes (should be none)."""
+        changed = []
+        for root in ("pipeline", "platform"):
+            planned = self.stack(admin, "plan", root, "--image-tag", self.head("main"))
+            if planned["has-changes"] != "false":
+                self.say(planned["stdout"][-4000:])
+                changed.append(root)
+        return changed
+
+    def state_list(self, admin: Path, root: str) -> list[str]:
+        """The managed resources in the root's state (data sources left out)."""
+        terraform = Terraform(admin / "terraform" / root, self.admin_env())
+        listed = terraform.run("state", "list").stdout.split()
+        return [a for a in listed if not a.startswith("data.") and ".data." not in a]
+
+    def plan_second_environment(self, admin: Path, prefix: str) -> str:
+        """The pipeline planned for another prefix: its own state key, so all new."""
+        planned = self.stack(
+            admin, "plan", "pipeline", "--image-tag", self.head("main"), prefix=prefix
+        )
+        found = re.search(r"^Plan: .*$", planned["stdout"], re.M)
+        return found.group(0) if found else planned["stdout"][-2000:]
+
+    def empty_bucket(self, bucket: str) -> None:
+        """Every object version and delete marker, one by one: moto 5.2's DeleteObjects
+        (what force_destroy uses) fails on delete markers, which S3-native locking leaves."""
+        s3 = storage.s3_client()
+        listed = s3.list_object_versions(Bucket=bucket)
+        for entry in [*listed.get("Versions", []), *listed.get("DeleteMarkers", [])]:
+            s3.delete_object(Bucket=bucket, Key=entry["Key"], VersionId=entry["VersionId"])
+
+    def destroy_all(self, admin: Path, buckets: dict[str, str]) -> None:
+        """Platform, pipeline and bootstrap destroyed; ``buckets``: root -> its bucket."""
+        for root in ("platform", "pipeline", "bootstrap"):
+            if root in buckets:
+                self.empty_bucket(buckets[root])
+            terraform = Terraform(admin / "terraform" / root, self.admin_env())
+            if root != "bootstrap":  # back on this environment's state key
+                key = f"-backend-config=key={state_key(DEFAULT_PREFIX, root)}"
+                terraform.run("init", "-input=false", "-no-color", "-reconfigure", key)
+            tag = [] if root == "bootstrap" else ["-var", f"image_tag={self.head('main')}"]
+            with self.timed(f"{root} destroyed"):
+                terraform.run("destroy", "-auto-approve", "-input=false", "-no-color", *tag)
+
+
+@contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """This process's environment with ``values``, restored afterwards."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@contextmanager
+def rehearsal_world(
+    source: Path, workdir: Path, data: Path, say: Callable[[str], None] = print
+) -> Iterator[Rehearsal]:
+    """Every server the rehearsal needs, started, and torn down afterwards."""
+    shutil.rmtree(workdir, ignore_errors=True)
+    (workdir / "records").mkdir(parents=True)
+    if not ACT.exists():
+        raise RehearsalError(f"act is missing at {ACT}: run `make setup`")
+    cli_config(source)  # the provider mirror's CLI config, written by setup if missing
+    private_key, public_key = app_key_pair()
+    origin = workdir / "origin.git"
+    with ExitStack() as stack:
+        moto = stack.enter_context(start_moto_server(workdir / "moto.log"))
+        # This process reads bundles and data in moto too (the integration's API, uploads).
+        stack.enter_context(environment(moto.client_env()))
+        github = stack.enter_context(
+            serve_github(repository_of(source), origin, ACTIONS_TOKEN, public_key)
+        )
+        gateway = Gateway(moto.endpoint, workdir / "records" / "credentials.jsonl", stack)
+        proxy_env = stack.enter_context(serve_gateway(gateway, workdir))
+        yield Rehearsal(source, workdir, data, moto, github, gateway, proxy_env, private_key, say)
+
+
+def run_all(rehearsal: Rehearsal) -> None:
+    """Every step in order, each checked only by what the workflows themselves check."""
+    rehearsal.publish_source()
+    admin = rehearsal.admin_checkout()
+    bootstrap = rehearsal.admin_apply(admin, "bootstrap")
+    pipeline = rehearsal.admin_apply(admin, "pipeline")
+    data_uri = rehearsal.upload_data(str(pipeline["bucket_name"]))
+    rehearsal.configure_github(pipeline)
+    pull = rehearsal.retrain(data_uri)
+    rehearsal.review(pull)
+    rehearsal.merge(pull)
+    rehearsal.deploy()
+    admin = rehearsal.admin_checkout()
+    changed = rehearsal.unconverged(admin)
+    if changed:
+        raise RehearsalError(f"second plan not empty for: {', '.join(changed)}")
+    buckets = {
+        "pipeline": str(pipeline["bucket_name"]),
+        "bootstrap": str(bootstrap["state_bucket"]),
+    }
+    rehearsal.destroy_all(admin, buckets)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.rehearsal", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("--data", type=Path, required=True, help="the training data (CSV)")
+    parser.add_argument("--workdir", type=Path, default=Path(".cache") / "rehearsal")
+    arguments = parser.parse_args(argv)
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
+    source = Path.cwd()
+    started = time.monotonic()
+    try:
+        with rehearsal_world(
+            source, arguments.workdir.resolve(), arguments.data.resolve()
+        ) as rehearsal:
+            run_all(rehearsal)
+    except RehearsalError as error:
+        print(f"rehearsal: FAILED: {error}", file=sys.stderr)
+        return 1
+    print(f"rehearsal passed in {time.monotonic() - started:.0f} s")
+    return 0

@@ -1,0 +1,242 @@
+"""The GitOps loop through the real workflow files (act), against moto, the GitHub
+stand-in and the API Gateway stand-in, with checks between the steps: what each stack
+made, the retrain's pull request, the plan comment (created, then updated in place), the
+identities each job got, the deploy's images, apply and smoke test, empty second plans, a
+second environment's plan, and everything destroyed. ``make rehearse`` runs the same
+steps without the checks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from churn import artifacts
+from tests.rehearsal.rehearsal import Rehearsal, RehearsalError, rehearsal_world
+from tests.support.environments import REPO_ROOT
+
+STATE_BUCKET = "teleco-churn-terraform-state"
+PREFIX = "teleco-customer-churn-"
+REPOSITORY = "repo:teleco-customer-churn/telco-churn"
+MARKER = "<!-- churn-terraform-plan -->"
+TFVARS = "terraform/platform/model.auto.tfvars"
+
+
+def policy_statements(role: str) -> dict[str, dict[str, Any]]:
+    iam = boto3.client("iam")
+    statements: dict[str, dict[str, Any]] = {}
+    for attached in iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"]:
+        if attached["PolicyArn"].startswith("arn:aws:iam::aws:"):
+            continue
+        version = iam.get_policy(PolicyArn=attached["PolicyArn"])["Policy"]["DefaultVersionId"]
+        document = iam.get_policy_version(PolicyArn=attached["PolicyArn"], VersionId=version)
+        statements |= {s["Sid"]: s for s in document["PolicyVersion"]["Document"]["Statement"]}
+    for name in iam.list_role_policies(RoleName=role)["PolicyNames"]:
+        document = iam.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"]
+        statements |= {s["Sid"]: s for s in document["Statement"]}
+    return statements
+
+
+def subjects(role: str) -> list[str]:
+    trust = boto3.client("iam").get_role(RoleName=role)["Role"]["AssumeRolePolicyDocument"]
+    values = trust["Statement"][0]["Condition"]["StringEquals"][
+        "token.actions.githubusercontent.com:sub"
+    ]
+    return sorted([values] if isinstance(values, str) else values)
+
+
+def check_pipeline(rehearsal: Rehearsal, outputs: dict[str, Any], admin: Path) -> None:
+    key = "teleco-customer-churn/pipeline/terraform.tfstate"  # the prefix's own state key
+    state = boto3.client("s3").get_object(Bucket=STATE_BUCKET, Key=key)
+    assert json.loads(state["Body"].read())["resources"]
+    assert str(outputs["bucket_name"]).startswith(f"{PREFIX}models-")
+    assert "ml_engineer_access_key_id" not in outputs  # null: the static user is off
+    repositories = boto3.client("ecr").describe_repositories()["repositories"]
+    assert {r["imageTagMutability"] for r in repositories} == {"IMMUTABLE"}
+    # Lambda may pull the API image by the repository's own policy.
+    pull = json.loads(
+        boto3.client("ecr").get_repository_policy(repositoryName=f"{PREFIX}api")["policyText"]
+    )["Statement"][0]
+    assert pull["Principal"] == {"Service": "lambda.amazonaws.com"}
+
+    family = str(outputs["training_task_family"])
+    engineer = policy_statements(f"{PREFIX}ml-engineer")
+    assert engineer["RunTheTrainingTask"]["Resource"].endswith(f"task-definition/{family}:*")
+    assert engineer["ReadTheTrainingTaskDefinition"]["Action"] == "ecs:DescribeTaskDefinition"
+    assert engineer["SmokeTestTheApi"]["Resource"].endswith(":*/v1/POST/predictions")
+    planner = policy_statements(f"{PREFIX}terraform-plan")
+    assert planner["HandOverSavedPlans"]["Resource"] == f"arn:aws:s3:::{STATE_BUCKET}/plans/*"
+
+    assert subjects(f"{PREFIX}ml-engineer") == [
+        f"{REPOSITORY}:environment:production",
+        f"{REPOSITORY}:ref:refs/heads/main",
+    ]
+    assert subjects(f"{PREFIX}terraform-plan") == [
+        f"{REPOSITORY}:pull_request",
+        f"{REPOSITORY}:ref:refs/heads/main",
+    ]
+    assert subjects(f"{PREFIX}terraform-deploy") == [f"{REPOSITORY}:environment:production"]
+
+    static = rehearsal.stack(
+        admin,
+        "plan",
+        "pipeline",
+        "--image-tag",
+        rehearsal.head("main"),
+        extra_env={"TF_VAR_enable_static_ci_user": "true"},
+    )
+    assert "Plan: 3 to add, 0 to change, 0 to destroy" in static["stdout"]
+    assert "aws_iam_access_key.static[0]" in static["stdout"]
+
+
+def check_retrain(rehearsal: Rehearsal, pull: dict[str, Any], bucket: str) -> str:
+    """The pull request the retrain opened; the new version."""
+    state = rehearsal.github.state
+    assert pull["user"]["login"] == "churn-retrain[bot]" and pull["starts_workflows"]
+    branch = str(pull["head"]["ref"])
+    version = branch.removeprefix("retrain/")
+    assert pull["title"] == f"Serve model {version}"
+    assert "| CV ROC-AUC (mean of 5x3 folds) |" in pull["body"]
+    changed = rehearsal.git(state.origin, "diff", "--name-only", "main", branch)
+    assert changed == TFVARS
+    assert f'"{version}"' in rehearsal.git(state.origin, "show", f"{branch}:{TFVARS}")
+    manifest = f"models/{version}/{artifacts.MANIFEST}"
+    assert boto3.client("s3").head_object(Bucket=bucket, Key=manifest)["ContentLength"] > 0
+    assert len(rehearsal.recorded("app_tokens")) == 1
+    return version
+
+
+def plan_comments(rehearsal: Rehearsal) -> list[dict[str, Any]]:
+    return [c for c in rehearsal.github.state.comments.values() if c["body"].startswith(MARKER)]
+
+
+def check_platform(rehearsal: Rehearsal, bucket: str, version: str) -> None:
+    sagemaker = boto3.client("sagemaker")
+    endpoint = sagemaker.describe_endpoint(EndpointName=f"{PREFIX}xgboost-endpoint")
+    config = sagemaker.describe_endpoint_config(EndpointConfigName=endpoint["EndpointConfigName"])
+    variant = config["ProductionVariants"][0]
+    assert variant["ServerlessConfig"] == {"MemorySizeInMB": 2048, "MaxConcurrency": 5}
+    model = sagemaker.describe_model(ModelName=variant["ModelName"])
+    assert not model.get("EnableNetworkIsolation")  # a serverless exclusion
+    assert (
+        model["PrimaryContainer"]["ModelDataUrl"] == f"s3://{bucket}/models/{version}/model.tar.gz"
+    )
+
+    functions = boto3.client("lambda")
+    function = functions.get_function_configuration(FunctionName=f"{PREFIX}prediction-api")
+    assert (
+        function["Environment"]["Variables"]["CHURN_BUNDLE"] == f"s3://{bucket}/models/{version}/"
+    )
+    image = functions.get_function(FunctionName=f"{PREFIX}prediction-api")["Code"]["ImageUri"]
+    assert image.endswith(f"{PREFIX}api:{rehearsal.head('main')}")  # main's images
+    concurrency = functions.get_function_concurrency(FunctionName=f"{PREFIX}prediction-api")
+    assert "ReservedConcurrentExecutions" not in concurrency  # opt-in
+
+    api = boto3.client("apigatewayv2")
+    found = [a for a in api.get_apis()["Items"] if a["Name"] == f"{PREFIX}prediction-api"]
+    assert len(found) == 1
+    routes = api.get_routes(ApiId=found[0]["ApiId"])["Items"]
+    assert [(r["RouteKey"], r["AuthorizationType"]) for r in routes] == [("$default", "AWS_IAM")]
+
+    elb = boto3.client("elbv2")
+    groups = elb.describe_target_groups(Names=[f"{PREFIX}alb-ui"])["TargetGroups"]
+    assert (groups[0]["HealthCheckPath"], groups[0]["TargetType"]) == ("/_stcore/health", "ip")
+    nat_gateways = boto3.client("ec2").describe_nat_gateways()["NatGateways"]
+    assert len({n["SubnetId"] for n in nat_gateways if n["State"] == "available"}) == 2
+
+    # The smoke test went through the API's public endpoint, signed, and was authorized for
+    # the path after the stage (api-id/v1/POST/predictions), as ml-engineer.
+    calls = rehearsal.gateway.calls
+    assert calls and {c["status"] for c in calls} == {200}
+    assert {c["resource"].split("/", 1)[1] for c in calls} == {"v1/POST/predictions"}
+    assert {c["role"].rsplit("/", 1)[1] for c in calls} == {f"{PREFIX}ml-engineer"}
+
+
+def identities(rehearsal: Rehearsal) -> set[tuple[str, str, str]]:
+    """(job, role, OIDC subject) of every credential a job was handed."""
+    return {
+        (c["job"], c["role"].rsplit("/", 1)[1].removeprefix(PREFIX), c["subject"].split(":", 2)[2])
+        for c in rehearsal.recorded("credentials")
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(2400)  # about 11 minutes here: act runs every job, setups included
+def test_retrain_pull_request_and_deploy_run_through_the_real_workflow_files(
+    data_path: Path, tmp_path: Path
+) -> None:
+    with rehearsal_world(REPO_ROOT, tmp_path / "rehearsal", data_path) as rehearsal:
+        rehearsal.publish_source()
+        admin = rehearsal.admin_checkout()
+        bootstrap = rehearsal.admin_apply(admin, "bootstrap")
+        assert bootstrap["state_bucket"] == STATE_BUCKET
+        pipeline = rehearsal.admin_apply(admin, "pipeline")
+        check_pipeline(rehearsal, pipeline, admin)
+        bucket = str(pipeline["bucket_name"])
+
+        # Before any bundle exists, the platform refuses at plan time, applying nothing.
+        with pytest.raises(RehearsalError, match=r"has no complete bundle in\s+s3://"):
+            rehearsal.stack(admin, "plan", "platform", "--image-tag", rehearsal.head("main"))
+
+        rehearsal.configure_github(pipeline)
+        pull = rehearsal.retrain(rehearsal.upload_data(bucket))
+        version = check_retrain(rehearsal, pull, bucket)
+
+        # Dependabot's pull requests get no secrets: the plans are skipped with a notice.
+        log = rehearsal.review(pull, checks=False, secrets_withheld=("AWS_PLAN_ROLE_ARN",))
+        assert log.count("::notice title=plan skipped::") == 2
+        assert "Success - Main plan" not in log
+        assert plan_comments(rehearsal) == []
+
+        rehearsal.review(pull)
+        (comment,) = plan_comments(rehearsal)
+        assert comment["user"]["login"] == "github-actions[bot]"
+        assert "| pipeline | 0 | 0 | 0 | 0 |" in comment["body"]  # the deployed tag is kept
+        assert "| platform | 55 | 0 | 0 | 0 |" in comment["body"]
+        assert {a["retention_days"] for a in rehearsal.recorded("artifacts")} == {1}
+        assert {s["category"] for s in rehearsal.recorded("sarif")} == {"checkov"}
+
+        rehearsal.push_to_branch(
+            pull["head"]["ref"], "README.md", (REPO_ROOT / "README.md").read_text() + "\n", "Docs"
+        )
+        rehearsal.review(pull, checks=False)
+        assert [c["id"] for c in plan_comments(rehearsal)] == [comment["id"]]  # updated in place
+        patches = [c for c in rehearsal.github.state.calls if c[0] == "PATCH"]
+        assert patches == [
+            (
+                "PATCH",
+                f"/repos/{rehearsal.repository}/issues/comments/{comment['id']}",
+                "github-actions[bot]",
+            )
+        ]
+
+        rehearsal.merge(pull)
+        rehearsal.deploy()
+        check_platform(rehearsal, bucket, version)
+        assert len(rehearsal.recorded("pushes")) == 3
+        assert identities(rehearsal) >= {
+            ("train", "ml-engineer", "ref:refs/heads/main"),
+            ("plan", "terraform-plan", "pull_request"),
+            ("plan", "terraform-plan", "ref:refs/heads/main"),
+            ("build-push", "ml-engineer", "ref:refs/heads/main"),
+            ("apply", "terraform-deploy", "environment:production"),
+            ("smoke", "ml-engineer", "ref:refs/heads/main"),
+        }
+        assert {job for job, _, subject in identities(rehearsal) if "environment" in subject} == {
+            "apply"
+        }
+
+        admin = rehearsal.admin_checkout()
+        assert rehearsal.unconverged(admin) == []
+        # A second prefix has its own state: it would create everything and touch nothing.
+        pipeline_resources = len(rehearsal.state_list(admin, "pipeline"))
+        second = rehearsal.plan_second_environment(admin, "teleco-churn-second-")
+        assert second == f"Plan: {pipeline_resources} to add, 0 to change, 0 to destroy."
+
+        rehearsal.destroy_all(admin, {"pipeline": bucket, "bootstrap": STATE_BUCKET})
+        buckets = {b["Name"] for b in boto3.client("s3").list_buckets()["Buckets"]}
+        assert not {bucket, STATE_BUCKET} & buckets
+        assert not boto3.client("sagemaker").list_endpoints()["Endpoints"]
