@@ -12,9 +12,10 @@ SHARED_DATA  := ../shared/data/telco-customer-churn.csv
 DATA_URL     := https://raw.githubusercontent.com/IBM/telco-customer-churn-on-icp4d/d5371f5d83a446ad5673cbcca3b814b926491f8a/data/Telco-Customer-Churn.csv
 DATA_SHA256  := 16320c9c1ec72448db59aa0a26a0b95401046bef5d02fd3aeb906448e3055e91
 FETCHED_DATA := .cache/data/telco-customer-churn.csv
-DATA      ?= $(if $(wildcard $(SHARED_DATA)),$(SHARED_DATA),$(FETCHED_DATA))
-# The tests read the data set from CHURN_DATA.
-export CHURN_DATA ?= $(DATA)
+LOCAL_DATA   := $(if $(wildcard $(SHARED_DATA)),$(SHARED_DATA),$(FETCHED_DATA))
+DATA      ?= $(LOCAL_DATA)
+# The tests read the data set from CHURN_DATA (absolute: some run from other folders).
+export CHURN_DATA ?= $(abspath $(LOCAL_DATA))
 # The browser tests drive this Chromium binary: Debian's real binary by default; a GitHub
 # runner sets CHROMIUM=/usr/bin/chromium (its image ships one).
 export CHROMIUM ?= /usr/lib/chromium/chromium
@@ -62,7 +63,7 @@ $(SCANNERS_STAMP): requirements/scanners/requirements.txt requirements/scanners/
 	@touch $@
 
 data: setup ## the data set: ../shared's copy, or the pinned public file fetched into .cache/data
-ifeq ($(DATA),$(FETCHED_DATA))
+ifeq ($(LOCAL_DATA),$(FETCHED_DATA))
 	$(BIN)/churn-fetch-data --url $(DATA_URL) --sha256 $(DATA_SHA256) --output $(FETCHED_DATA)
 endif
 

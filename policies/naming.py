@@ -32,6 +32,7 @@ NAME_ATTRIBUTES: Final = {
     "aws_sagemaker_endpoint": ("name",),
     "aws_sagemaker_endpoint_configuration": ("name", "name_prefix"),
     "aws_apigatewayv2_api": ("name",),
+    "aws_ssm_parameter": ("name",),
 }
 
 

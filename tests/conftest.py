@@ -27,7 +27,7 @@ SHARED_DATA = REPO_ROOT.parent / "shared" / "data" / "telco-customer-churn.csv"
 @pytest.fixture(scope="session")
 def data_path() -> Path:
     """The real IBM Telco table, read from shared/ beside the repository, never copied in."""
-    path = Path(os.environ.get("CHURN_DATA", SHARED_DATA))
+    path = Path(os.environ.get("CHURN_DATA", SHARED_DATA)).resolve()
     if not path.is_file():
         pytest.fail(f"the real data set is missing at {path} (set CHURN_DATA)")
     return path

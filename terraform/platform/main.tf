@@ -124,6 +124,8 @@ module "iam" {
   lambda_log_group_arn           = module.lambda.log_group_arn
   api_execution_arn              = module.api_gateway.execution_arn
   api_stage                      = var.api_stage
+  ssm_parameter_path             = var.ui_settings_in_ssm ? local.ui_parameter_path : null
+  create_log_read_policy         = var.create_log_read_policy
 }
 
 # ---------------------------------------------------------------------------------------
@@ -187,6 +189,24 @@ module "ecs" {
   name = "${var.name_prefix}cluster"
 }
 
+# The UI's settings as SSM parameters (optional), which the task takes at start: change
+# them without a new task definition. Not secrets (an address and an auth mode).
+locals {
+  ui_parameter_path = "/${var.name_prefix}ui"
+}
+
+resource "aws_ssm_parameter" "ui" {
+  # checkov:skip=CKV2_AWS_34:Not secrets: the API's public address and its auth mode; a String parameter needs no KMS key.
+  for_each = var.ui_settings_in_ssm ? {
+    API_ENDPOINT = module.api_gateway.api_endpoint
+    API_AUTH     = "iam"
+  } : {}
+
+  name  = "${local.ui_parameter_path}/${each.key}"
+  type  = "String"
+  value = each.value
+}
+
 module "ui_task" {
   source = "../modules/ecs-task-definition"
 
@@ -196,6 +216,7 @@ module "ui_task" {
   execution_role_arn = module.iam.ecs_execution_role_arn
   task_role_arn      = module.iam.ecs_task_role_arn
   api_endpoint       = module.api_gateway.api_endpoint
+  ssm_settings       = { for name, parameter in aws_ssm_parameter.ui : name => parameter.arn }
   log_retention_days = var.log_retention_days
 }
 

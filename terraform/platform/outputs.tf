@@ -57,3 +57,8 @@ output "role_names" {
   description = "The platform's service roles by purpose."
   value       = module.iam.role_names
 }
+
+output "log_read_policy_arn" {
+  description = "ARN of the <prefix>read-logs policy to attach to operators (null unless create_log_read_policy)."
+  value       = module.iam.log_read_policy_arn
+}

@@ -177,6 +177,20 @@ variable "log_retention_days" {
   }
 }
 
+variable "ui_settings_in_ssm" {
+  type        = bool
+  description = "Keep the UI's API_ENDPOINT and API_AUTH as SSM parameters under /<prefix>ui, which the task reads at start (the ECS execution role may read that path), instead of in the task definition."
+  default     = false
+  nullable    = false
+}
+
+variable "create_log_read_policy" {
+  type        = bool
+  description = "Create <prefix>read-logs, a managed policy that reads the project's log groups, to attach to the people who operate it."
+  default     = false
+  nullable    = false
+}
+
 variable "rehearsal" {
   type        = bool
   description = "True for throwaway environments (local rehearsals): no deletion protection on the load balancer."

@@ -1,15 +1,17 @@
-"""Every Terraform root formats cleanly and validates with the real provider."""
+"""Every Terraform root formats cleanly and validates with the real provider; modules with
+`terraform test` files pass them."""
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from churn.ops.terraform import prepare_roots
+from churn.ops.terraform import Terraform, prepare_roots, terraform_env
 from tests.support.environments import REPO_ROOT
 
 ROOTS = sorted(
@@ -66,3 +68,42 @@ def test_tflint_config_parses_and_pins_the_aws_ruleset() -> None:
     assert aws["source"] == ["github.com/terraform-linters/tflint-ruleset-aws"]
     assert re.fullmatch(r"\d+\.\d+\.\d+", aws["version"][0])
     assert config["config"][0]["call_module_type"] == ["local"]
+
+
+MODULES = REPO_ROOT / "terraform" / "modules"
+MODULES_WITH_TESTS = sorted(
+    {path.parent.parent.name for path in MODULES.glob("*/tests/*.tftest.hcl")}
+)
+
+
+def test_there_are_module_tests() -> None:
+    assert {"ecs-task-definition", "iam"} <= set(MODULES_WITH_TESTS)
+
+
+@pytest.mark.parametrize("module", MODULES_WITH_TESTS)
+def test_module_passes_its_terraform_tests(module: str, tmp_path: Path) -> None:
+    """`terraform test` with a mocked AWS provider: the module's optional paths planned."""
+    copy = tmp_path / module
+    shutil.copytree(MODULES / module, copy)
+    terraform = Terraform(copy, terraform_env(REPO_ROOT))
+    terraform.run("init", "-backend=false", "-input=false")
+    tested = terraform.run("test", "-no-color")
+    assert re.search(r"Success! \d+ passed, 0 failed\.", tested.stdout), tested.stdout
+
+
+DOCUMENTED = sorted(path.parent for path in (REPO_ROOT / "terraform").glob("**/variables.tf"))
+
+
+@pytest.mark.parametrize("folder", DOCUMENTED, ids=lambda p: str(p.relative_to(REPO_ROOT)))
+def test_every_variable_and_output_is_in_the_readme(folder: Path) -> None:
+    readme = (folder / "README.md").read_text()
+    tabled = set(re.findall(r"^\| `([a-z0-9_]+)` \|", readme, re.M))
+    declared = set()
+    for name in ("variables.tf", "outputs.tf"):
+        path = folder / name
+        if path.exists():
+            declared |= set(
+                re.findall(r'^(?:variable|output) "([a-z0-9_]+)"', path.read_text(), re.M)
+            )
+    assert declared - tabled == set(), f"{folder.name}/README.md does not list them"
+    assert tabled - declared == set(), f"{folder.name}/README.md lists what is not declared"

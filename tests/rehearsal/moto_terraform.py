@@ -29,6 +29,7 @@ MOTO_SERVICES: Final = (
     "apigatewayv2",
     "elbv2",
     "cloudwatch",
+    "ssm",
 )
 
 

@@ -276,3 +276,20 @@ def test_plan_artifacts_hold_only_the_digest_for_a_day() -> None:
     ]
     assert [u["with"]["path"] for u in uploads] == [".cache/plans/${{ inputs.root }}.changes.json"]
     assert uploads[0]["with"]["retention-days"] == 1
+
+
+def test_fork_pull_requests_skip_the_sarif_upload() -> None:
+    """A fork's pull request gets a read-only token: uploading SARIF would fail the checks."""
+    steps = jobs(WORKFLOWS / "reusable-terraform-checks.yml")["checks"]["steps"]
+    upload = next(s for s in steps if str(s.get("uses", "")).startswith("github/codeql-action/"))
+    condition = upload["if"]
+    assert "!cancelled()" in condition
+    assert "github.event.pull_request.head.repo.full_name == github.repository" in condition
+
+
+def test_the_environment_is_the_name_prefix_variable_wherever_aws_is_reached() -> None:
+    for path in FILES:
+        if path.name.startswith("reusable-") and any(
+            reaches_aws(job) for job in jobs(path).values()
+        ):
+            assert load(path)["env"]["NAME_PREFIX"] == "${{ vars.NAME_PREFIX }}", path.name

@@ -10,11 +10,15 @@ resource "aws_cloudwatch_log_group" "this" {
 }
 
 locals {
-  environment = merge(var.environment, {
-    API_ENDPOINT = var.api_endpoint
-    API_AUTH     = "iam"
-    AWS_REGION   = data.aws_region.current.name
-  })
+  # Settings named in var.ssm_settings come from SSM parameters (ECS injects them at
+  # start, read with the execution role); the rest are plain environment variables.
+  environment = {
+    for name, value in merge(var.environment, {
+      API_ENDPOINT = var.api_endpoint
+      API_AUTH     = "iam"
+      AWS_REGION   = data.aws_region.current.name
+    }) : name => value if !contains(keys(var.ssm_settings), name)
+  }
 }
 
 resource "aws_ecs_task_definition" "this" {
@@ -44,6 +48,7 @@ resource "aws_ecs_task_definition" "this" {
       ]
       portMappings = [{ containerPort = var.container_port, protocol = "tcp" }]
       environment  = [for name in sort(keys(local.environment)) : { name = name, value = local.environment[name] }]
+      secrets      = [for name in sort(keys(var.ssm_settings)) : { name = name, valueFrom = var.ssm_settings[name] }]
       # The image has Python, not curl: the same probe as the Dockerfile's HEALTHCHECK.
       healthCheck = {
         command     = ["CMD", "python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:${var.container_port}/_stcore/health', timeout=4)"]

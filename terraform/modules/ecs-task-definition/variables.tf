@@ -119,3 +119,15 @@ variable "log_retention_days" {
     error_message = "log_retention_days must be one of CloudWatch's retention values (1, 3, 5, 7, 14, 30, 60, 90, ... 365, ... 3653)."
   }
 }
+
+variable "ssm_settings" {
+  type        = map(string)
+  description = "UI settings taken from SSM parameters instead of the environment: variable name -> parameter ARN (the execution role must be allowed to read them)."
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for arn in values(var.ssm_settings) : can(regex("^arn:aws[a-z-]*:ssm:[a-z0-9-]+:[0-9]{12}:parameter/", arn))])
+    error_message = "ssm_settings values must be SSM parameter ARNs."
+  }
+}

@@ -190,3 +190,57 @@ resource "aws_iam_role_policy" "lambda_execution" {
   role   = aws_iam_role.this["lambda-execution"].id
   policy = data.aws_iam_policy_document.lambda.json
 }
+
+# ---------------------------------------------------------------------------------------
+# Optional: the UI's settings from SSM parameters, and a log-reading policy for people
+# ---------------------------------------------------------------------------------------
+
+locals {
+  parameter_arn_prefix = "arn:${var.partition}:ssm:${var.region}:${var.account_id}:parameter"
+  # The project's log groups: the Lambda, the API's access logs, the UI, the endpoint.
+  project_log_groups = [
+    for group in [
+      "/aws/lambda/${var.name_prefix}*",
+      "/aws/apigateway/${var.name_prefix}*",
+      "/ecs/${var.name_prefix}*",
+      "/aws/sagemaker/Endpoints/${var.name_prefix}*",
+    ] : "arn:${var.partition}:logs:${var.region}:${var.account_id}:log-group:${group}"
+  ]
+}
+
+data "aws_iam_policy_document" "ecs_execution_ssm" {
+  count = var.ssm_parameter_path == null ? 0 : 1
+
+  # ECS reads the task's `secrets` at start with the execution role.
+  statement {
+    sid       = "ReadUiSettings"
+    actions   = ["ssm:GetParameters"]
+    resources = ["${local.parameter_arn_prefix}${var.ssm_parameter_path}/*"]
+  }
+}
+
+resource "aws_iam_role_policy" "ecs_execution_ssm" {
+  count = var.ssm_parameter_path == null ? 0 : 1
+
+  name   = "read-ui-settings"
+  role   = aws_iam_role.this["ecs-execution"].id
+  policy = data.aws_iam_policy_document.ecs_execution_ssm[0].json
+}
+
+data "aws_iam_policy_document" "log_read" {
+  count = var.create_log_read_policy ? 1 : 0
+
+  statement {
+    sid       = "ReadTheProjectsLogs"
+    actions   = ["logs:DescribeLogStreams", "logs:GetLogEvents", "logs:FilterLogEvents", "logs:StartQuery"]
+    resources = concat(local.project_log_groups, [for group in local.project_log_groups : "${group}:*"])
+  }
+}
+
+resource "aws_iam_policy" "log_read" {
+  count = var.create_log_read_policy ? 1 : 0
+
+  name        = "${var.name_prefix}read-logs"
+  description = "Read the project's CloudWatch logs (Lambda, API access, UI, endpoint); attach it to the people who operate the project"
+  policy      = data.aws_iam_policy_document.log_read[0].json
+}

@@ -26,3 +26,8 @@ output "role_names" {
   description = "Role name per purpose (sagemaker-execution, ecs-execution, ecs-task, lambda-execution)."
   value       = { for purpose, role in aws_iam_role.this : purpose => role.name }
 }
+
+output "log_read_policy_arn" {
+  description = "ARN of the <prefix>read-logs policy (null unless create_log_read_policy)."
+  value       = try(aws_iam_policy.log_read[0].arn, null)
+}

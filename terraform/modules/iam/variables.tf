@@ -153,3 +153,21 @@ variable "api_stage" {
     error_message = "api_stage must be 1-128 letters, digits, hyphens or underscores."
   }
 }
+
+variable "ssm_parameter_path" {
+  type        = string
+  description = "SSM parameter path the UI's settings live under (e.g. /teleco-customer-churn-ui); the ECS execution role may read it. null: settings come from the environment."
+  default     = null
+
+  validation {
+    condition     = var.ssm_parameter_path == null || can(regex("^(/[A-Za-z0-9_.-]+)+$", var.ssm_parameter_path))
+    error_message = "ssm_parameter_path must be an SSM path such as /teleco-customer-churn-ui (no trailing slash)."
+  }
+}
+
+variable "create_log_read_policy" {
+  type        = bool
+  description = "Create <prefix>read-logs, a managed policy that reads the project's log groups, for the people who operate it."
+  default     = false
+  nullable    = false
+}

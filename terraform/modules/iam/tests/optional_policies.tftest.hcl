@@ -1,0 +1,80 @@
+# The optional policies: none by default; with a parameter path, the ECS execution role may
+# read exactly that path; with the log policy, it reads only the project's log groups.
+# Planned with a mocked provider.
+
+mock_provider "aws" {
+  # A mocked document's JSON must still be a policy for the roles that take it.
+  mock_data "aws_iam_policy_document" {
+    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
+  }
+}
+
+variables {
+  name_prefix                    = "teleco-customer-churn-"
+  region                         = "eu-central-1"
+  account_id                     = "123456789012"
+  model_bucket_arn               = "arn:aws:s3:::teleco-customer-churn-models-123456789012"
+  model_kms_key_arn              = "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  model_key_prefix               = "models/20261124T001109Z-b4f6bc/"
+  sagemaker_image_repository_arn = "arn:aws:ecr:eu-central-1:492215442770:repository/sagemaker-xgboost"
+  sagemaker_endpoint_arn         = "arn:aws:sagemaker:eu-central-1:123456789012:endpoint/teleco-customer-churn-xgboost-endpoint"
+  ui_repository_arn              = "arn:aws:ecr:eu-central-1:123456789012:repository/teleco-customer-churn-ui"
+  ui_log_group_arn               = "arn:aws:logs:eu-central-1:123456789012:log-group:/ecs/teleco-customer-churn-ui"
+  lambda_log_group_arn           = "arn:aws:logs:eu-central-1:123456789012:log-group:/aws/lambda/teleco-customer-churn-prediction-api"
+  api_execution_arn              = "arn:aws:execute-api:eu-central-1:123456789012:abc123"
+}
+
+run "no_optional_policy_by_default" {
+  command = plan
+
+  assert {
+    condition     = length(aws_iam_role_policy.ecs_execution_ssm) == 0 && length(aws_iam_policy.log_read) == 0
+    error_message = "the optional policies must be off by default"
+  }
+}
+
+run "the_execution_role_reads_the_ui_settings_path" {
+  command = plan
+
+  variables {
+    ssm_parameter_path = "/teleco-customer-churn-ui"
+  }
+
+  assert {
+    condition     = one(data.aws_iam_policy_document.ecs_execution_ssm[0].statement).resources == toset(["arn:aws:ssm:eu-central-1:123456789012:parameter/teleco-customer-churn-ui/*"])
+    error_message = "the execution role must read exactly the UI's parameter path"
+  }
+
+  assert {
+    condition     = one(data.aws_iam_policy_document.ecs_execution_ssm[0].statement).actions == toset(["ssm:GetParameters"])
+    error_message = "reading the parameters is all the execution role needs"
+  }
+}
+
+run "the_log_policy_reads_only_the_projects_log_groups" {
+  command = plan
+
+  variables {
+    create_log_read_policy = true
+  }
+
+  assert {
+    condition     = aws_iam_policy.log_read[0].name == "teleco-customer-churn-read-logs"
+    error_message = "the policy is named with the prefix"
+  }
+
+  assert {
+    condition     = alltrue([for arn in one(data.aws_iam_policy_document.log_read[0].statement).resources : can(regex("^arn:aws:logs:eu-central-1:123456789012:log-group:/(aws/lambda|aws/apigateway|ecs|aws/sagemaker/Endpoints)/teleco-customer-churn-", arn))])
+    error_message = "only the project's log groups may be read"
+  }
+}
+
+run "a_parameter_path_with_a_trailing_slash_is_refused" {
+  command = plan
+
+  variables {
+    ssm_parameter_path = "/teleco-customer-churn-ui/"
+  }
+
+  expect_failures = [var.ssm_parameter_path]
+}

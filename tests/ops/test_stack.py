@@ -1,0 +1,74 @@
+"""churn-stack's hand-over from the deploy's plan jobs to its apply job, through the state
+bucket (moto): the apply job takes a plan only if its SHA-256 is the one the plan job
+reported, so a plan swapped in the bucket between plan and approval is refused; the order
+and the roots come from one JSON object, checked before anything runs."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from churn.ops import stack
+from tests.support.environments import REPO_ROOT
+from tests.support.servers import make_bucket
+
+STORE_BUCKET = "teleco-churn-stack-handover"
+
+
+@pytest.fixture
+def store(aws_env: dict[str, str]) -> str:
+    make_bucket(STORE_BUCKET)
+    return f"s3://{STORE_BUCKET}/plans/4242"
+
+
+def test_a_handed_over_plan_is_taken_when_its_sha256_matches(store: str, tmp_path: Path) -> None:
+    saved = tmp_path / "plan" / "platform.tfplan"
+    saved.parent.mkdir()
+    saved.write_bytes(b"a saved plan")
+    assert stack.hand_over(saved, store) == f"{store}/platform.tfplan"
+    taken = stack.take_over(store, "platform", stack.sha256_of(saved), tmp_path / "apply")
+    assert taken.read_bytes() == b"a saved plan"
+
+
+def test_a_plan_swapped_after_the_plan_job_is_refused(store: str, tmp_path: Path) -> None:
+    saved = tmp_path / "platform.tfplan"
+    saved.write_bytes(b"the reviewed plan")
+    reviewed = stack.sha256_of(saved)
+    saved.write_bytes(b"another plan")
+    stack.hand_over(saved, store)
+    with pytest.raises(stack.StackError, match="not the plan the plan job saved"):
+        stack.take_over(store, "platform", reviewed, tmp_path / "apply")
+    assert not (tmp_path / "apply" / "platform.tfplan").exists()
+
+
+def test_a_missing_plan_says_to_rerun_the_deploy(store: str, tmp_path: Path) -> None:
+    with pytest.raises(stack.StackError, match=r"the saved plan is gone .*re-run the deploy"):
+        stack.take_over(store, "pipeline", "0" * 64, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("plans", "message"),
+    [
+        ("not json", "--plans is not JSON"),
+        ("[]", "must be a JSON object"),
+        ('{"network": "' + "0" * 64 + '"}', "'network' -> "),
+        ('{"platform": ""}', "is not a root and a SHA-256"),
+    ],
+)
+def test_the_plans_object_is_checked_before_anything_runs(plans: str, message: str) -> None:
+    with pytest.raises(stack.StackError, match=message):
+        stack.parse_plans(plans)
+
+
+def test_the_plans_keep_their_order() -> None:
+    sha = hashlib.sha256(b"x").hexdigest()
+    assert list(stack.parse_plans(f'{{"pipeline": "{sha}", "platform": "{sha}"}}')) == [
+        "pipeline",
+        "platform",
+    ]
+
+
+def test_the_store_is_in_the_state_bucket_the_backend_names() -> None:
+    assert stack.plan_store(REPO_ROOT, "77") == "s3://teleco-churn-terraform-state/plans/77"
