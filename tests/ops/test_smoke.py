@@ -5,7 +5,6 @@ SigV4 signing it relies on is the UI client's, verified in tests/ui/test_sigv4.p
 from __future__ import annotations
 
 import http.server
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +19,7 @@ from churn.api.service import build_service
 from churn.api.settings import Settings
 from churn.ops import smoke
 from churn.ui.client import ApiError
-from tests.support.servers import LOOPBACK, free_port, make_bucket
+from tests.support.servers import LOOPBACK, free_port, make_bucket, send_json, serve_http
 
 
 @pytest.fixture(scope="module")
@@ -107,24 +106,13 @@ def starting_deployment(api_url: str, unavailable_answers: int) -> Iterator[str]
                     api_url + self.path, content=body, headers={"content-type": "application/json"}
                 )
                 status, headers, content = forwarded.status_code, {}, forwarded.content
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(content)))
-            self.end_headers()
-            self.wfile.write(content)
+            send_json(self, status, content, headers)
 
         def log_message(self, *_: object) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer((LOOPBACK, free_port()), Front)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serve_http(Front) as server:
         yield f"http://{LOOPBACK}:{server.server_port}"
-    finally:
-        server.shutdown()
 
 
 def test_a_starting_deployment_is_waited_for_as_retry_after_says(

@@ -27,7 +27,6 @@ import re
 import select
 import socket
 import ssl
-import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -43,7 +42,7 @@ from churn.api.app import create_app
 from churn.api.settings import Settings
 from tests.support.live import serve
 from tests.support.moto import FAKE_KEY, REGION
-from tests.support.servers import LOOPBACK, free_port
+from tests.support.servers import LOOPBACK, send_json, serve_http
 from tests.support.sigv4 import credential_fields, expected_signature
 
 EXECUTE_API: Final = re.compile(r"^([a-z0-9]+)\.execute-api\.([a-z0-9-]+)\.amazonaws\.com$")
@@ -201,12 +200,7 @@ def api_handler(gateway: Gateway, host: str) -> type[http.server.BaseHTTPRequest
             body = self.rfile.read(length) if length else b""
             headers = {name.lower(): value for name, value in self.headers.items()}
             status, extra, content = gateway.answer(host, self.command, self.path, headers, body)
-            self.send_response(status)
-            for name, value in extra.items():
-                self.send_header(name, value)
-            self.send_header("content-length", str(len(content)))
-            self.end_headers()
-            self.wfile.write(content)
+            send_json(self, status, content, extra)
 
         do_GET = do_POST = handle_one
 
@@ -263,15 +257,9 @@ def serve_gateway(gateway: Gateway, scratch: Path) -> Iterator[dict[str, str]]:
     bundle.write_text(
         Path(certifi.where()).read_text() + gateway.authority.cert_pem.bytes().decode()
     )
-    server = http.server.ThreadingHTTPServer((LOOPBACK, free_port()), proxy_handler(gateway))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serve_http(proxy_handler(gateway)) as server:
         yield {
             "HTTPS_PROXY": f"http://{LOOPBACK}:{server.server_port}",
             "NO_PROXY": f"{LOOPBACK},localhost",
             "SSL_CERT_FILE": str(bundle),
         }
-    finally:
-        server.shutdown()

@@ -131,9 +131,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.rehearsal.faults")
     parser.add_argument("fault", choices=FAULTS)
     parser.add_argument("--data", type=Path, required=True, help="the training data (CSV)")
+    parser.add_argument("--keep", type=Path, help="keep the run's files (logs) in this folder")
     arguments = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="rehearsal-fault-") as scratch:
-        line = run(arguments.fault, Path.cwd(), arguments.data.resolve(), Path(scratch))
+    if arguments.keep:
+        shutil.rmtree(arguments.keep, ignore_errors=True)
+        arguments.keep.mkdir(parents=True)
+        line = run(arguments.fault, Path.cwd(), arguments.data.resolve(), arguments.keep.resolve())
+    else:
+        with tempfile.TemporaryDirectory(prefix="rehearsal-fault-") as scratch:
+            line = run(arguments.fault, Path.cwd(), arguments.data.resolve(), Path(scratch))
     print(f"{arguments.fault}: {line}")
     return 1 if line.startswith("NOT CAUGHT") else 0
 

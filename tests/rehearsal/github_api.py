@@ -36,7 +36,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from tests.support.servers import LOOPBACK, free_port
+from tests.support.servers import LOOPBACK, send_json, serve_http
 
 ACTIONS_BOT: Final = "github-actions[bot]"
 APP_SLUG: Final = "churn-retrain"
@@ -269,12 +269,7 @@ def handler(state: GitHubState) -> type[http.server.BaseHTTPRequestHandler]:
                 status = 201 if self.command in ("POST", "PUT") else 200
             except RefusedError as refused:
                 status, payload = refused.status, {"message": str(refused)}
-            content = json.dumps(payload).encode()
-            self.send_response(status)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(content)))
-            self.end_headers()
-            self.wfile.write(content)
+            send_json(self, status, json.dumps(payload).encode())
 
         do_GET = do_POST = do_PUT = do_PATCH = answer
 
@@ -306,13 +301,8 @@ def serve_github(
     repository: str, origin: Path, actions_token: str, app_public_key: rsa.RSAPublicKey
 ) -> Iterator[GitHubStandIn]:
     state = GitHubState(repository, origin, actions_token, app_public_key)
-    server = http.server.ThreadingHTTPServer((LOOPBACK, free_port()), handler(state))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serve_http(handler(state)) as server:
         yield GitHubStandIn(f"http://{LOOPBACK}:{server.server_port}", state)
-    finally:
-        server.shutdown()
 
 
 def request_installation_token(

@@ -109,7 +109,7 @@ def local_repositories(workflows: Path) -> list[str]:
 def failures(log: str) -> list[tuple[str, str, str]]:
     """(workflow, job, step) of every failed step act reported."""
     return [
-        (m.group("workflow"), m.group("job"), m.group("step").strip())
+        (m.group("workflow"), m.group("job"), re.sub(r"\s*\[[^]]*\]$", "", m.group("step")).strip())
         for line in log.splitlines()
         if (m := FAILURE.match(line))
     ]

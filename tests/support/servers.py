@@ -79,3 +79,34 @@ def serve_directory_over_tls(directory: Path, scratch: Path) -> Iterator[TlsFile
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def serve_http(
+    handler: type[http.server.BaseHTTPRequestHandler],
+) -> Iterator[http.server.ThreadingHTTPServer]:
+    """``handler`` served on a free loopback port by a threaded server, until the block ends."""
+    server = http.server.ThreadingHTTPServer((LOOPBACK, 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def send_json(
+    handler: http.server.BaseHTTPRequestHandler,
+    status: int,
+    content: bytes,
+    headers: dict[str, str] | None = None,
+) -> None:
+    """One JSON answer (``content`` already encoded), with its length."""
+    handler.send_response(status)
+    for name, value in ({"content-type": "application/json"} | (headers or {})).items():
+        handler.send_header(name, value)
+    handler.send_header("content-length", str(len(content)))
+    handler.end_headers()
+    handler.wfile.write(content)

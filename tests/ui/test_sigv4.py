@@ -6,7 +6,6 @@ from __future__ import annotations
 import hmac
 import http.server
 import json
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,7 +14,7 @@ from botocore.credentials import Credentials
 
 from churn.ui.client import ApiClient, ApiError, SigV4Signer
 from churn.ui.settings import UiSettings
-from tests.support.servers import LOOPBACK
+from tests.support.servers import LOOPBACK, send_json, serve_http
 from tests.support.sigv4 import expected_signature
 
 REGION = "eu-central-1"
@@ -35,12 +34,7 @@ def verifier() -> Iterator[tuple[str, list[dict[str, Any]]]]:
             )
             seen.append({"headers": headers, "valid": valid})
             status, payload = (200, {"ok": True}) if valid else (403, {"message": "Forbidden"})
-            content = json.dumps(payload).encode()
-            self.send_response(status)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(content)))
-            self.end_headers()
-            self.wfile.write(content)
+            send_json(self, status, json.dumps(payload).encode())
 
         def do_GET(self) -> None:
             self._check(b"")
@@ -51,10 +45,8 @@ def verifier() -> Iterator[tuple[str, list[dict[str, Any]]]]:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer((LOOPBACK, 0), Verifier)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://{LOOPBACK}:{server.server_address[1]}", seen
-    server.shutdown()
+    with serve_http(Verifier) as server:
+        yield f"http://{LOOPBACK}:{server.server_address[1]}", seen
 
 
 def signed_client(url: str, secret: str = SECRET) -> ApiClient:
