@@ -25,23 +25,18 @@ from pathlib import Path
 from typing import Final
 
 from churn import artifacts, storage
-from tests.rehearsal.rehearsal import Rehearsal, RehearsalError, rehearsal_world
+from tests.rehearsal.rehearsal import (
+    Rehearsal,
+    RehearsalError,
+    copy_working_tree,
+    rehearsal_world,
+)
 
 FAULTS: Final = ("renamed-output", "pipe", "broken-bundle")
 
 
 def copy_tree(source: Path, target: Path) -> Path:
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=source,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    for name in filter(None, listed.split("\0")):
-        if (source / name).is_file():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source / name, target / name)
+    copy_working_tree(source, target)
     subprocess.run(["git", "init", "-q", str(target)], check=True)
     return target
 

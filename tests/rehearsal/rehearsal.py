@@ -80,6 +80,21 @@ class RehearsalError(Exception):
     """A step failed; the message names the workflow, job and step, and the log."""
 
 
+def copy_working_tree(source: Path, target: Path) -> None:
+    """The files git tracks or would track (committed or not, ignored ones left out)."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=source,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for name in filter(None, listed.split("\0")):
+        if (source / name).is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source / name, target / name)
+
+
 def repository_of(repo: Path) -> str:
     """The GitHub repository the pipeline's roles trust (terraform.tfvars)."""
     text = (repo / "terraform" / "pipeline" / "terraform.tfvars").read_text()
@@ -164,15 +179,9 @@ class Rehearsal:
 
     def publish_source(self) -> str:
         """The tree under test becomes main of the stand-in's repository."""
-        listed = self.git(
-            self.source, "ls-files", "-z", "--cached", "--others", "--exclude-standard"
-        )
         tree = self.workdir / "source"
         shutil.rmtree(tree, ignore_errors=True)
-        for name in filter(None, listed.split("\0")):
-            if (self.source / name).is_file():
-                (tree / name).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(self.source / name, tree / name)
+        copy_working_tree(self.source, tree)
         self.git(tree.parent, "init", "-q", "-b", "main", str(tree))
         self.git(tree, "add", "-A")
         self.git(
