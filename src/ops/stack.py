@@ -32,7 +32,7 @@ from typing import Final
 from churn import storage
 from churn.ops import plan_comment
 from churn.ops.environment import name_prefix, state_key
-from churn.ops.terraform import Terraform, TerraformError
+from churn.ops.terraform import AUTOMATION, Terraform, TerraformError
 
 ROOTS: Final = ("bootstrap", "pipeline", "platform")
 EXIT_TERRAFORM: Final = 1
@@ -45,12 +45,7 @@ class StackError(Exception):
 
 def stack_env(prefix: str) -> dict[str, str]:
     """The caller's environment (credentials, TF_CLI_CONFIG_FILE) plus the prefix."""
-    return os.environ | {
-        "TF_VAR_name_prefix": prefix,
-        "TF_IN_AUTOMATION": "1",
-        "TF_INPUT": "0",
-        "CHECKPOINT_DISABLE": "1",
-    }
+    return os.environ | AUTOMATION | {"TF_VAR_name_prefix": prefix}
 
 
 def sha256_of(path: Path) -> str:
@@ -79,8 +74,9 @@ class Stack:
         tag = self.outputs().get("image_tag")
         return tag if isinstance(tag, str) and tag else None
 
-    def plan(self, image_tag: str | None, lock: bool, out_dir: Path) -> tuple[bool, Path, Path]:
-        """Save the plan; return whether it changes anything, the plan and its digest."""
+    def plan(self, image_tag: str | None, lock: bool, out_dir: Path) -> tuple[bool, Path]:
+        """Save the plan and its digest (<root>.changes.json beside it); whether it changes
+        anything, and the plan."""
         out_dir.mkdir(parents=True, exist_ok=True)
         plan_file = (out_dir / f"{self.root}.tfplan").resolve()
         tag = [] if image_tag is None else ["-var", f"image_tag={image_tag}"]
@@ -98,7 +94,7 @@ class Stack:
         digest.write_text(
             json.dumps(plan_comment.to_digest(plan_comment.read_plan(self.root, shown)))
         )
-        return finished.returncode == 2, plan_file, digest
+        return finished.returncode == 2, plan_file
 
     def apply(self, plan_file: Path) -> None:
         print(
@@ -211,11 +207,10 @@ def plan(arguments: argparse.Namespace) -> None:
         tag = stack.deployed_image_tag() or tag
     if tag is None and arguments.root != "bootstrap":
         raise StackError("--image-tag is required (the commit SHA of the images)")
-    changed, plan_file, digest = stack.plan(tag, not arguments.no_lock, arguments.out_dir)
+    changed, plan_file = stack.plan(tag, not arguments.no_lock, arguments.out_dir)
     values = {
         "has-changes": str(changed).lower(),
         "sha256": sha256_of(plan_file),
-        "digest": str(digest),
         "image-tag": tag or "",
     }
     if arguments.hand_over:

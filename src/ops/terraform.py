@@ -15,6 +15,8 @@ from typing import Final
 CLI_CONFIG: Final = Path(".cache") / "terraform" / "cli.tfrc"
 CONFIG_SCRIPT: Final = Path("scripts") / "terraform-config.sh"
 TIMEOUT_SECONDS: Final = 900
+# Terraform run by a program: no prompts, no update check.
+AUTOMATION: Final = {"TF_IN_AUTOMATION": "1", "TF_INPUT": "0", "CHECKPOINT_DISABLE": "1"}
 
 
 class TerraformError(Exception):
@@ -73,12 +75,7 @@ def terraform_env(repo: Path) -> dict[str, str]:
     """A clean environment for terraform: no AWS or TF settings of the caller's leak in,
     providers come through the project's CLI config, nothing is asked or phoned home."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_"))}
-    return env | {
-        "TF_CLI_CONFIG_FILE": str(cli_config(repo).resolve()),
-        "TF_IN_AUTOMATION": "1",
-        "TF_INPUT": "0",
-        "CHECKPOINT_DISABLE": "1",
-    }
+    return env | AUTOMATION | {"TF_CLI_CONFIG_FILE": str(cli_config(repo).resolve())}
 
 
 def prepare_roots(repo: Path, scratch: Path) -> dict[str, Terraform]:

@@ -90,10 +90,9 @@ class ApiClient:
         if response.is_success:
             answer: dict[str, Any] = response.json()
             return answer
+        retry_after = _seconds(response.headers.get("retry-after"))
         raise ApiError(
-            _explain(response),
-            status=response.status_code,
-            retry_after=_seconds(response.headers.get("retry-after")),
+            _explain(response, retry_after), status=response.status_code, retry_after=retry_after
         )
 
 
@@ -105,7 +104,7 @@ def _seconds(retry_after: str | None) -> float | None:
         return None
 
 
-def _explain(response: httpx.Response) -> str:
+def _explain(response: httpx.Response, retry_after: float | None) -> str:
     try:
         message = str(response.json().get("message") or "")
     except ValueError:
@@ -113,8 +112,7 @@ def _explain(response: httpx.Response) -> str:
     if response.status_code == 403:
         return "the prediction API refused the request (403): check the UI's IAM permissions"
     if response.status_code >= 500:
-        retry = response.headers.get("retry-after")
-        later = f"; try again in {retry} s" if retry else ""
+        later = "" if retry_after is None else f"; try again in {retry_after:g} s"
         return (
             f"the prediction API failed ({response.status_code}): {message or 'no detail'}{later}"
         )

@@ -36,16 +36,22 @@ output "training_log_group" {
 output "ml_engineer_role_arn" {
   description = "Role the train, image and smoke-test jobs assume: the repository secret AWS_ROLE_ARN."
   value       = module.ci_identity.role_arn
+  # Kept as repository secrets: GitHub drops any job output that holds a secret's value.
+  sensitive = true
 }
 
 output "terraform_plan_role_arn" {
   description = "Read-only role every plan job assumes (pull requests and deploys): the repository secret AWS_PLAN_ROLE_ARN."
   value       = module.ci_identity.plan_role_arn
+  # Kept as repository secrets: GitHub drops any job output that holds a secret's value.
+  sensitive = true
 }
 
 output "terraform_deploy_role_arn" {
   description = "Role the deploy's apply job (environment production) assumes: the repository secret AWS_DEPLOY_ROLE_ARN."
   value       = module.ci_identity.deploy_role_arn
+  # Kept as repository secrets: GitHub drops any job output that holds a secret's value.
+  sensitive = true
 }
 
 output "ml_engineer_access_key_id" {

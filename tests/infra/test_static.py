@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from churn.ops.environment import DEFAULT_PREFIX
 from churn.ops.terraform import Terraform, prepare_roots, terraform_env
 from tests.support.environments import REPO_ROOT
 
@@ -107,3 +108,15 @@ def test_every_variable_and_output_is_in_the_readme(folder: Path) -> None:
             )
     assert declared - tabled == set(), f"{folder.name}/README.md does not list them"
     assert tabled - declared == set(), f"{folder.name}/README.md lists what is not declared"
+
+
+def test_the_default_prefix_is_the_same_everywhere() -> None:
+    """The CLIs' default environment, each root's variable default and the naming policy
+    (read as text: the policies import checkov, which lives in the scanners' venv)."""
+    for root in ("pipeline", "platform"):
+        variables = (REPO_ROOT / "terraform" / root / "variables.tf").read_text()
+        block = variables[variables.index('variable "name_prefix"') :]
+        default = re.search(r'^\s*default\s*=\s*"([^"]+)"', block, re.M)
+        assert default and default.group(1) == DEFAULT_PREFIX, root
+    naming = (REPO_ROOT / "policies" / "naming.py").read_text()
+    assert f'PREFIX: Final = "{DEFAULT_PREFIX}"' in naming

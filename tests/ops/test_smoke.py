@@ -5,7 +5,6 @@ SigV4 signing it relies on is the UI client's, verified in tests/ui/test_sigv4.p
 from __future__ import annotations
 
 import http.server
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,7 +17,8 @@ from churn import artifacts, storage
 from churn.api.service import build_service
 from churn.api.settings import Settings
 from churn.ops import smoke
-from churn.ui.client import ApiError
+from churn.ui.client import ApiClient, ApiError
+from churn.ui.settings import UiSettings
 from tests.support.servers import LOOPBACK, free_port, make_bucket, send_json, serve_http
 
 
@@ -116,16 +116,21 @@ def starting_deployment(api_url: str, unavailable_answers: int) -> Iterator[str]
 
 
 def test_a_starting_deployment_is_waited_for_as_retry_after_says(
-    api_url: str, bundle_dir: Path, capsys: pytest.CaptureFixture[str]
+    api_url: str, bundle_dir: Path
 ) -> None:
+    service = build_service(Settings(bundle=str(bundle_dir), predictor="local"))
+    said: list[str] = []
+    slept: list[float] = []
     with starting_deployment(api_url, unavailable_answers=2) as url:
-        started = time.monotonic()
-        code = smoke.main(["--api-endpoint", url, "--bundle", str(bundle_dir), "--auth", "none"])
-        waited = time.monotonic() - started
-    assert code == 0
-    output = capsys.readouterr().out
-    assert output.count("churn-smoke: 503 (starting?); retrying in 1 s") == 2
-    assert waited >= 2.0  # Retry-After: 1, twice
+        client = ApiClient(
+            UiSettings.model_validate(
+                {"API_ENDPOINT": url, "API_AUTH": "none", "AWS_REGION": "eu-central-1"}
+            )
+        )
+        scored = smoke.run(client, service, smoke.Patience(60, say=said.append, sleep=slept.append))
+    assert scored == 3
+    assert said.count("churn-smoke: 503 (starting?); retrying in 1 s") == 2
+    assert slept == [1.0, 1.0]  # Retry-After: 1, twice
 
 
 def test_a_deployment_that_never_starts_fails_once_the_wait_is_over(

@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-import boto3
 import certifi
 import httpx
 import trustme
@@ -41,7 +40,7 @@ import trustme
 from churn.api.app import create_app
 from churn.api.settings import Settings
 from tests.support.live import serve
-from tests.support.moto import FAKE_KEY, REGION
+from tests.support.moto import moto_admin
 from tests.support.servers import LOOPBACK, send_json, serve_http
 from tests.support.sigv4 import credential_fields, expected_signature
 
@@ -68,17 +67,10 @@ class Gateway:
     serving: dict[str, str] = field(default_factory=dict)
     calls: list[dict[str, Any]] = field(default_factory=list)
 
-    @property
-    def session(self) -> boto3.Session:
-        """moto's administrator: what the stand-in reads the deployment with."""
-        return boto3.Session(
-            aws_access_key_id=FAKE_KEY, aws_secret_access_key=FAKE_KEY, region_name=REGION
-        )
-
     def integration(self, api_id: str) -> Integration | None:
         """The API moto holds under this id, its stages, and a local API serving the bundle
         its Lambda integration's environment names (as the Lambda would load it)."""
-        api = self.session.client("apigatewayv2", endpoint_url=self.moto_endpoint)
+        api = moto_admin().client("apigatewayv2", endpoint_url=self.moto_endpoint)
         try:
             api.get_api(ApiId=api_id)
         except api.exceptions.NotFoundException:
@@ -88,7 +80,7 @@ class Gateway:
         function = re.search(r":function:([A-Za-z0-9_-]+)", uri)
         if function is None:
             return None
-        functions = self.session.client("lambda", endpoint_url=self.moto_endpoint)
+        functions = moto_admin().client("lambda", endpoint_url=self.moto_endpoint)
         configuration = functions.get_function_configuration(FunctionName=function.group(1))
         bundle = self.bundle_override or configuration["Environment"]["Variables"]["CHURN_BUNDLE"]
         if bundle not in self.serving:
@@ -106,7 +98,7 @@ class Gateway:
         return None
 
     def policies(self, role_arn: str) -> list[dict[str, Any]]:
-        iam = self.session.client("iam", endpoint_url=self.moto_endpoint)
+        iam = moto_admin().client("iam", endpoint_url=self.moto_endpoint)
         role = role_arn.rsplit("/", 1)[-1]
         documents = []
         for attached in iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"]:

@@ -36,6 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+import yaml
+
 from churn import storage
 from churn.ops.environment import DEFAULT_PREFIX, state_key
 from churn.ops.terraform import Terraform, cli_config
@@ -71,6 +73,12 @@ FAILURE: Final = re.compile(
     r"^\[(?P<workflow>[^/\]]+)/(?P<job>[^\]]+?)\s*\]\s+❌\s+"
     r"Failure - (?:Main |Pre |Post )?(?P<step>.+)$"
 )
+# act prints each step output it sets, secrets masked as ***.
+SET_OUTPUT: Final = re.compile(
+    r"^\[(?P<workflow>[^/\]]+)/(?P<job>[^\]]+?)\s*\]\s+⚙\s+"
+    r"::set-output:: (?P<key>[\w-]+)=(?P<value>.*)$"
+)
+JOB_OUTPUT_SOURCE: Final = re.compile(r"\$\{\{\s*steps\.[\w-]+\.outputs\.([\w-]+)\s*\}\}")
 ACTIONS_TOKEN: Final = "ghs_rehearsal_actions_token"  # what GITHUB_TOKEN is in every run
 # A throwaway environment: buckets and repositories may be destroyed with what they hold.
 THROWAWAY: Final = {"TF_VAR_rehearsal": "true"}
@@ -121,6 +129,26 @@ def local_repositories(workflows: Path) -> list[str]:
     return flags
 
 
+def job_output_keys(workflows: Path) -> set[str]:
+    """The step outputs the workflows pass on as job outputs."""
+    keys: set[str] = set()
+    for path in workflows.glob("*.yml"):
+        for job in (yaml.safe_load(path.read_text()).get("jobs") or {}).values():
+            for value in (job.get("outputs") or {}).values():
+                keys |= set(JOB_OUTPUT_SOURCE.findall(str(value)))
+    return keys
+
+
+def secret_job_outputs(log: str, keys: set[str]) -> list[tuple[str, str]]:
+    """(job, output) of job outputs holding a secret's value. GitHub does not pass those on
+    ("Skip output ... since it may contain secret"); act does."""
+    return [
+        (m.group("job"), m.group("key"))
+        for line in log.splitlines()
+        if (m := SET_OUTPUT.match(line)) and m.group("key") in keys and "***" in m.group("value")
+    ]
+
+
 def failures(log: str) -> list[tuple[str, str, str]]:
     """(workflow, job, step) of every failed step act reported."""
     return [
@@ -143,7 +171,6 @@ class Rehearsal:
     say: Callable[[str], None] = print
     secrets: dict[str, str] = field(default_factory=dict)
     variables: dict[str, str] = field(default_factory=dict)
-    timings: list[tuple[str, float]] = field(default_factory=list)
     runs: int = 0
 
     @property
@@ -163,9 +190,7 @@ class Rehearsal:
     def timed(self, label: str) -> Iterator[None]:
         started = time.monotonic()
         yield
-        seconds = time.monotonic() - started
-        self.timings.append((label, seconds))
-        self.say(f"rehearsal: {label} in {seconds:.0f} s")
+        self.say(f"rehearsal: {label} in {time.monotonic() - started:.0f} s")
 
     # -- git ------------------------------------------------------------------------------
 
@@ -274,9 +299,15 @@ class Rehearsal:
         tag = [] if root == "bootstrap" else ["--image-tag", self.head("main")]
         with self.timed(f"{root} applied by the administrator"):
             self.stack(admin, "plan", root, *tag)
-            applied = self.stack(admin, "apply", root)
-        outputs: dict[str, Any] = json.loads(applied["outputs-json"])
-        return outputs
+            self.stack(admin, "apply", root)
+        return self.admin_outputs(admin, root)
+
+    def admin_outputs(self, admin: Path, root: str) -> dict[str, Any]:
+        """Every output, sensitive ones included, as `terraform output` gives them to the
+        administrator (the role ARNs become the repository's secrets)."""
+        terraform = Terraform(admin / "terraform" / root, self.admin_env())
+        listed = json.loads(terraform.run("output", "-json").stdout)
+        return {name: entry["value"] for name, entry in listed.items()}
 
     def upload_data(self, bucket: str) -> str:
         uri = f"s3://{bucket}/data/telco-customer-churn.csv"
@@ -318,7 +349,7 @@ class Rehearsal:
         run = self.workdir / "runs" / f"{self.runs:02d}-{workflow.removesuffix('.yml')}-{job}"
         (run / "artifacts").mkdir(parents=True)
         (run / "event.json").write_text(
-            json.dumps(payload | {"repository": {"full_name": self.repository}})
+            json.dumps(payload | {"repository": {"full_name": self.repository, "private": False}})
         )
         env_for_jobs = (
             THROWAWAY
@@ -366,6 +397,12 @@ class Rehearsal:
             raise RehearsalError(
                 f"{workflow} failed: {where} (log: {run / 'act.log'})\n{log[-4000:]}"
             )
+        dropped = secret_job_outputs(log, job_output_keys(checkout / ".github" / "workflows"))
+        if dropped:
+            where = "; ".join(
+                f"job {j}: Skip output {k} since it may contain secret" for j, k in dropped
+            )
+            raise RehearsalError(f"{workflow}: GitHub would drop outputs: {where}")
         return log
 
     # -- the three uses -------------------------------------------------------------------

@@ -22,22 +22,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Final
 
-import boto3
 import yaml
 
 from churn.ops.terraform import CLI_CONFIG
 from tests.rehearsal.github_api import request_installation_token
 from tests.rehearsal.moto_terraform import write_moto_overrides
-from tests.support.moto import FAKE_KEY, REGION
+from tests.support.moto import moto_admin
 
 OIDC_HOST: Final = "token.actions.githubusercontent.com"
-
-
-def moto_admin(region: str = REGION) -> boto3.Session:
-    """moto's administrator: the stand-ins act for AWS itself, not as the job."""
-    return boto3.Session(
-        aws_access_key_id=FAKE_KEY, aws_secret_access_key=FAKE_KEY, region_name=region
-    )
 
 
 class StandInError(Exception):
@@ -191,7 +183,7 @@ def configure_aws_credentials() -> None:
     iam = moto_admin(region).client("iam", endpoint_url=endpoint)
     role_name = role_arn.rsplit("/", 1)[-1]
     try:
-        trust = iam.get_role(RoleName=role_name)["Role"]["AssumeRolePolicyDocument"]
+        role = iam.get_role(RoleName=role_name)["Role"]
     except iam.exceptions.NoSuchEntityException:
         raise StandInError(f"Could not assume role {role_arn}: it does not exist") from None
     workspace = Path(env("GITHUB_WORKSPACE"))
@@ -199,13 +191,13 @@ def configure_aws_credentials() -> None:
     subject = oidc_subject(
         env("GITHUB_REPOSITORY"), env("GITHUB_EVENT_NAME"), env("GITHUB_REF"), environment
     )
-    if not trusts(trust, subject):
+    if not trusts(role["AssumeRolePolicyDocument"], subject):
         raise StandInError(
             f"Not authorized to perform sts:AssumeRoleWithWebIdentity on {role_arn} "
             f"(token subject {subject})"
         )
     duration = int(action_input("role-duration-seconds", "3600"))
-    maximum = iam.get_role(RoleName=role_name)["Role"].get("MaxSessionDuration", 3600)
+    maximum = role.get("MaxSessionDuration", 3600)
     if duration > maximum:
         raise StandInError(f"role-duration-seconds {duration} exceeds the role's {maximum}")
     token = base64.urlsafe_b64encode(json.dumps({"sub": subject}).encode()).decode()
@@ -274,6 +266,9 @@ def download_artifact() -> None:
 
 
 def upload_sarif() -> None:
+    event = json.loads(Path(env("GITHUB_EVENT_PATH")).read_text())
+    if event.get("repository", {}).get("private"):
+        raise StandInError("Code Security must be enabled for this repository to use code scanning")
     path = Path(action_input("sarif_file"))
     try:
         document = json.loads(path.read_text())

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+import boto3
+
 LOOPBACK: Final = "127.0.0.1"
 REGION: Final = "eu-central-1"
 # moto accepts any credentials; these make sure nothing real is ever used by mistake.
@@ -75,3 +77,10 @@ def start_moto_server(log: Path) -> Iterator[MotoServer]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def moto_admin(region: str = REGION) -> boto3.Session:
+    """moto's administrator, for stand-ins acting as AWS itself rather than as a job."""
+    return boto3.Session(
+        aws_access_key_id=FAKE_KEY, aws_secret_access_key=FAKE_KEY, region_name=region
+    )

@@ -279,12 +279,14 @@ def test_plan_artifacts_hold_only_the_digest_for_a_day() -> None:
 
 
 def test_fork_pull_requests_skip_the_sarif_upload() -> None:
-    """A fork's pull request gets a read-only token: uploading SARIF would fail the checks."""
+    """A fork's pull request gets a read-only token, and a private repository without code
+    scanning refuses SARIF: either would fail the checks, so the upload is skipped."""
     steps = jobs(WORKFLOWS / "reusable-terraform-checks.yml")["checks"]["steps"]
     upload = next(s for s in steps if str(s.get("uses", "")).startswith("github/codeql-action/"))
     condition = upload["if"]
     assert "!cancelled()" in condition
     assert "github.event.pull_request.head.repo.full_name == github.repository" in condition
+    assert "(!github.event.repository.private || vars.CODE_SCANNING == 'true')" in condition
 
 
 def test_the_environment_is_the_name_prefix_variable_wherever_aws_is_reached() -> None:
