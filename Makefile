@@ -56,7 +56,7 @@ $(OPS_STAMP): pyproject.toml constraints.txt src/ops/requirements.txt scripts/se
 	VENV=$(OPS) EXTRAS=ops EDITABLE=no scripts/setup.sh
 	@touch $@
 
-scanners: $(SCANNERS_STAMP) ## create .venv-scanners: checkov, zizmor, check-jsonschema, actionlint
+scanners: $(SCANNERS_STAMP) ## create .venv-scanners: checkov, zizmor, check-jsonschema, actionlint, PMapper
 
 $(SCANNERS_STAMP): requirements/scanners/requirements.txt requirements/scanners/constraints.txt scripts/setup-scanners.sh
 	scripts/setup-scanners.sh

@@ -158,18 +158,32 @@ def _publish_s3(source: Path, prefix: S3Location, last: str) -> str:
     try:
         for name in names:
             key = prefix.child(name).key
-            # Bundle files are small (well under S3's 5 GB single-put limit).
-            client.put_object(Bucket=prefix.bucket, Key=key, Body=(source / name).read_bytes())
+            # Bundle files are small (well under S3's 5 GB single-put limit). If-None-Match:
+            # S3 refuses to replace an existing object: a published bundle never changes
+            # (the model bucket's policy refuses any write without it).
+            body = (source / name).read_bytes()
+            client.put_object(Bucket=prefix.bucket, Key=key, Body=body, IfNoneMatch="*")
             uploaded.append(key)
     except (ClientError, BotoCoreError) as error:
         for key in uploaded:
-            # Best effort: the manifest was never written, so readers ignore leftovers.
+            # Best effort: the manifest was never written, so readers ignore leftovers
+            # (where deletes are refused, as under the model bucket's models/, they stay).
             with contextlib.suppress(ClientError, BotoCoreError):
                 client.delete_object(Bucket=prefix.bucket, Key=key)
+        if isinstance(error, ClientError) and _is_taken(error):
+            raise StorageError(
+                f"{prefix}: already published (bundles are immutable; train a new version)"
+            ) from None
         if isinstance(error, ClientError):
             raise StorageError(f"{prefix}: {_explain_s3_error(error, prefix)}") from None
         raise StorageError(f"{prefix}: upload failed ({error})") from None
     return str(prefix)
+
+
+def _is_taken(error: ClientError) -> bool:
+    """S3's answer to a conditional write whose key exists (412; 409 when two race)."""
+    code = error.response.get("Error", {}).get("Code", "")
+    return code in ("PreconditionFailed", "412", "ConditionalRequestConflict")
 
 
 def check_writable(destination: str) -> None:

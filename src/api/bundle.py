@@ -19,7 +19,17 @@ from churn.features import PreprocessingSpec
 
 
 class BundleError(Exception):
-    """No servable bundle at the location; the message says why, in one line."""
+    """No servable bundle at the location; the message says why, in one line. A client is
+    told why only for a local bundle (its operator's own folder): a remote one's reason
+    names buckets and keys, and goes to the server's log only."""
+
+    def __init__(self, message: str, *, remote: bool = False) -> None:
+        super().__init__(message)
+        self.remote = remote
+
+    @property
+    def public_message(self) -> str:
+        return "the bundle cannot be read (see the server's log)" if self.remote else str(self)
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,13 @@ def resolve(location: str) -> str:
 
 def load_bundle(location: str, *, with_booster: bool) -> ServingBundle:
     root = resolve(location)
+    try:
+        return _load(root, with_booster)
+    except BundleError as error:
+        raise BundleError(str(error), remote=storage.is_s3(root)) from None
+
+
+def _load(root: str, with_booster: bool) -> ServingBundle:
 
     def read(name: str) -> bytes:
         uri = (
@@ -88,13 +105,16 @@ def load_bundle(location: str, *, with_booster: bool) -> ServingBundle:
     except ValueError as error:
         first = str(error).splitlines()[0]
         raise BundleError(f"{root}: {artifacts.PREPROCESSING_SPEC} is invalid ({first})") from None
+    # The archive is verified in both predictor modes: in SageMaker mode the endpoint loads
+    # it, and what the endpoint serves must be what the manifest (and this API) describes.
+    archive = verified(artifacts.MODEL_ARCHIVE)
     return ServingBundle(
         location=root,
         version=version,
         spec=spec,
         metrics=json.loads(verified(artifacts.METRICS)),
         model_card=verified(artifacts.MODEL_CARD).decode("utf-8"),
-        booster=_booster_document(verified(artifacts.MODEL_ARCHIVE)) if with_booster else None,
+        booster=_booster_document(archive) if with_booster else None,
     )
 
 

@@ -20,6 +20,8 @@ from churn.api.service import field_name
 logger = logging.getLogger("churn.api")
 BODY_METHODS: Final = frozenset({"POST", "PUT", "PATCH"})
 _JSON_INVALID: Final = "the body is not valid JSON"
+MAX_REPORTED: Final = 20
+MAX_LOC_PARTS: Final = 8
 
 
 def error_response(
@@ -33,18 +35,23 @@ def error_response(
 
 
 def describe_validation(errors: Sequence[Any]) -> tuple[str, list[dict[str, Any]]]:
+    """The first error in one line, and at most MAX_REPORTED errors in full: a body with
+    thousands of unknown keys would otherwise answer megabytes (over Lambda's 6 MB
+    response limit, a 5xx in AWS)."""
     detail = [
         {
             "field": field_name(error),
-            "loc": [str(part) for part in error.get("loc", ())],
+            "loc": [str(part) for part in error.get("loc", ())][:MAX_LOC_PARTS],
             "msg": _JSON_INVALID if error["type"] == "json_invalid" else error["msg"],
             "type": error["type"],
         }
-        for error in errors
+        for error in errors[:MAX_REPORTED]
     ]
     first = detail[0]
-    others = len({entry["field"] for entry in detail} - {first["field"]})
+    others = len({field_name(error) for error in errors} - {first["field"]})
     more = f" (and {others} more field(s))" if others else ""
+    if len(errors) > MAX_REPORTED:
+        more += f"; the first {MAX_REPORTED} of {len(errors)} errors are listed"
     return f"invalid request: {first['field']}: {first['msg']}{more}", detail
 
 
@@ -56,14 +63,17 @@ async def _validation(request: Request, exc: Exception) -> JSONResponse:
 
 async def _predictor(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, PredictorError)
-    logger.warning("predictor failed", extra={"status": exc.status, "reason": exc.message})
+    logger.warning("predictor failed", extra={"status": exc.status, "reason": exc.logged})
     headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
     return error_response(exc.status, exc.message, headers=headers)
 
 
 async def _bundle(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, BundleError)
     logger.error("no servable bundle", extra={"reason": str(exc)})
-    return error_response(503, f"no model to serve: {exc}", headers={"Retry-After": "30"})
+    return error_response(
+        503, f"no model to serve: {exc.public_message}", headers={"Retry-After": "30"}
+    )
 
 
 async def _http(request: Request, exc: Exception) -> JSONResponse:

@@ -7,6 +7,7 @@ API should answer with and a one-line reason.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final, Protocol
@@ -24,6 +25,7 @@ from botocore.exceptions import (
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker_runtime import SageMakerRuntimeClient
 
+logger = logging.getLogger("churn.api")
 Vectors = Sequence[Sequence[float]]
 RETRY_AFTER_SECONDS: Final = 5
 # Throttling and a serverless endpoint that is still cold: worth retrying soon.
@@ -33,11 +35,22 @@ TRANSIENT_CODES: Final = frozenset(
 
 
 class PredictorError(Exception):
-    def __init__(self, status: int, message: str, *, retry_after: int | None = None) -> None:
+    """``message`` goes to the client; ``logged``, when given, only to the server's log
+    (AWS's own error text names accounts, roles and endpoints)."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        retry_after: int | None = None,
+        logged: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.retry_after = retry_after
+        self.logged = logged or message
 
 
 class Predictor(Protocol):
@@ -129,7 +142,9 @@ class SageMakerPredictor:
         except ClientError as error:
             raise _client_error(error, self.endpoint) from None
         except BotoCoreError as error:
-            raise PredictorError(502, f"the model endpoint call failed: {error}") from None
+            raise PredictorError(
+                502, "the model endpoint call failed (see the server's log)", logged=str(error)
+            ) from None
         return _parse_probabilities(answer, expected=len(vectors))
 
     def ready(self) -> tuple[bool, str | None]:
@@ -140,7 +155,8 @@ class SageMakerPredictor:
             status = self._control.describe_endpoint(EndpointName=self.endpoint)["EndpointStatus"]
             self._status = (status == "InService", None if status == "InService" else status)
         except (ClientError, BotoCoreError) as error:
-            self._status = (False, f"cannot describe endpoint {self.endpoint}: {error}")
+            logger.warning("cannot describe the endpoint", extra={"reason": str(error)})
+            self._status = (False, "the endpoint's status cannot be read (see the server's log)")
         self._status_checked_at = time.monotonic()
         return self._status
 
@@ -152,13 +168,12 @@ def _client_error(error: ClientError, endpoint: str) -> PredictorError:
         return PredictorError(
             503, f"the model endpoint is busy or starting ({code})", retry_after=RETRY_AFTER_SECONDS
         )
+    said = f"{code}: {message} (endpoint {endpoint})"
     if code == "ModelError":
-        return PredictorError(502, f"the model endpoint failed: {message}".rstrip(": "))
+        return PredictorError(502, "the model endpoint failed (ModelError)", logged=said)
     if code == "ValidationError" and "not found" in message.lower():
-        return PredictorError(
-            503, f"the model endpoint {endpoint!r} does not exist", retry_after=30
-        )
-    return PredictorError(502, f"the model endpoint call failed ({code}): {message}")
+        return PredictorError(503, "the model endpoint does not exist", retry_after=30, logged=said)
+    return PredictorError(502, f"the model endpoint call failed ({code})", logged=said)
 
 
 def _parse_probabilities(answer: str, *, expected: int) -> list[float]:

@@ -6,6 +6,9 @@
 - ``propose``: commit one changed file on a new branch through the API (no git credentials,
   and GitHub signs the commit), then open the pull request. Run with a GitHub App
   installation token: a pull request opened with ``GITHUB_TOKEN`` starts no workflow.
+- ``secure-repository``: an administrator's one-time setup of a fork (a token with the
+  repository's admin rights): the OIDC subject names the ref (the AWS roles trust only
+  main's), and the deploy environment accepts only main, with required reviewers.
 """
 
 from __future__ import annotations
@@ -24,6 +27,11 @@ from pathlib import Path
 from typing import Any, Final
 
 API_VERSION: Final = "2022-11-28"
+PUBLIC_API: Final = "https://api.github.com"
+# The claims of every OIDC subject of the repository: "repo:O/R:<context>:ref:<ref>". The
+# default subject of a job in an environment leaves the ref out; the AWS roles' trust
+# policies (terraform/modules/ci-identity) expect this form.
+OIDC_SUBJECT_CLAIMS: Final = ("repo", "context", "ref")
 # GITHUB_TOKEN acts as this bot; the retrain's App token as "<app slug>[bot]".
 ACTIONS_BOT: Final = "github-actions[bot]"
 TIMEOUT_SECONDS: Final = 30
@@ -41,20 +49,28 @@ class GitHub:
     repository: str  # owner/name
 
     @classmethod
-    def from_environment(cls) -> GitHub:
+    def from_environment(cls, repository: str | None = None) -> GitHub:
+        """A workflow sets all three; on a laptop the API is github.com's and the
+        repository comes from the command line."""
+        api_url = os.environ.get("GITHUB_API_URL") or PUBLIC_API
+        repository = repository or os.environ.get("GITHUB_REPOSITORY")
         missing = [
-            n for n in ("GITHUB_API_URL", "GH_TOKEN", "GITHUB_REPOSITORY") if not os.environ.get(n)
+            name
+            for name, value in (
+                ("GH_TOKEN", os.environ.get("GH_TOKEN")),
+                ("GITHUB_REPOSITORY", repository),
+            )
+            if not value
         ]
         if missing:
             raise GitHubError(f"{', '.join(missing)} not set (the workflow sets them)")
-        return cls(
-            os.environ["GITHUB_API_URL"].rstrip("/"),
-            os.environ["GH_TOKEN"],
-            os.environ["GITHUB_REPOSITORY"],
-        )
+        assert repository is not None
+        return cls(api_url.rstrip("/"), os.environ["GH_TOKEN"], repository)
 
     def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        url = f"{self.api_url}/repos/{self.repository}/{path}"
+        """``path`` is relative to the repository, or to the API when it starts with /."""
+        relative = f"/repos/{self.repository}/{path}"
+        url = f"{self.api_url}{path if path.startswith('/') else relative}"
         if not url.startswith(("https://", "http://")):
             raise GitHubError(f"GITHUB_API_URL must be an http(s) URL, not {self.api_url!r}")
         request = urllib.request.Request(  # noqa: S310 (scheme checked above)
@@ -163,6 +179,53 @@ def propose(
 
 
 # ---------------------------------------------------------------------------------------
+# The fork's one-time hardening
+# ---------------------------------------------------------------------------------------
+
+
+def reviewer(github: GitHub, login: str) -> dict[str, Any]:
+    return {"type": "User", "id": github.call("GET", f"/users/{login}")["id"]}
+
+
+def secure_repository(
+    github: GitHub, *, environment: str, branch: str, reviewers: Sequence[str]
+) -> list[str]:
+    """Subject claims with the ref; the environment deploys only ``branch``, after one of
+    ``reviewers`` approves. Idempotent: other branch policies of the environment go."""
+    claims = list(OIDC_SUBJECT_CLAIMS)
+    github.call(
+        "PUT",
+        "actions/oidc/customization/sub",
+        {"use_default": False, "include_claim_keys": claims},
+    )
+    github.call(
+        "PUT",
+        f"environments/{environment}",
+        {
+            "reviewers": [reviewer(github, login) for login in reviewers],
+            "deployment_branch_policy": {
+                "protected_branches": False,
+                "custom_branch_policies": True,
+            },
+        },
+    )
+    policies = f"environments/{environment}/deployment-branch-policies"
+    existing = github.call("GET", f"{policies}?per_page={PAGE_SIZE}").get("branch_policies", [])
+    for policy in existing:
+        if (policy.get("name"), policy.get("type", "branch")) != (branch, "branch"):
+            github.call("DELETE", f"{policies}/{policy['id']}")
+    if not any(p.get("name") == branch and p.get("type", "branch") == "branch" for p in existing):
+        github.call("POST", policies, {"name": branch, "type": "branch"})
+    subject = github.call("GET", "actions/oidc/customization/sub")
+    if subject.get("use_default") or subject.get("include_claim_keys") != claims:
+        raise GitHubError(f"the OIDC subject template did not take: {subject}")
+    return [
+        f"OIDC subjects now carry {', '.join(claims)}",
+        f"environment {environment}: branch {branch} only, {len(reviewers)} required reviewer(s)",
+    ]
+
+
+# ---------------------------------------------------------------------------------------
 # CLI
 # ---------------------------------------------------------------------------------------
 
@@ -184,12 +247,35 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     pull.add_argument("--message", required=True, help="the commit message")
     pull.add_argument("--title", required=True, help="the pull request's title")
     pull.add_argument("--body", type=Path, required=True, help="the pull request's body")
+    secure = commands.add_parser(
+        "secure-repository",
+        help="once, as an administrator: subjects with the ref; the environment deploys main only",
+    )
+    secure.add_argument("--repository", help="owner/name (default: GITHUB_REPOSITORY)")
+    secure.add_argument("--environment", default="production", help="the deploy environment")
+    secure.add_argument("--branch", default="main", help="the only branch it deploys")
+    secure.add_argument(
+        "--reviewer",
+        action="append",
+        required=True,
+        help="a login whose approval a deploy needs (repeat for several; one approval is enough)",
+    )
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = parse_arguments(argv)
     try:
+        if arguments.command == "secure-repository":
+            github = GitHub.from_environment(arguments.repository)
+            for line in secure_repository(
+                github,
+                environment=arguments.environment,
+                branch=arguments.branch,
+                reviewers=arguments.reviewer,
+            ):
+                print(f"churn-github: {line}")
+            return 0
         github = GitHub.from_environment()
         body = arguments.body.read_text()
         if arguments.command == "upsert-comment":

@@ -35,6 +35,11 @@ from churn.ops.environment import name_prefix, state_key
 from churn.ops.terraform import AUTOMATION, Terraform, TerraformError
 
 ROOTS: Final = ("bootstrap", "pipeline", "platform")
+# Resources only an administrator applies: the CI identities and their boundary, and the
+# model bucket (its policy keeps published bundles immutable). The deploy role is denied
+# any change to them (terraform/modules/ci-identity), so a deploy plan that changes one
+# stops before its apply instead of failing halfway through it.
+ADMINISTRATOR_OWNED: Final = ("module.ci_identity.", "module.workload_boundary.", "module.models.")
 EXIT_TERRAFORM: Final = 1
 EXIT_USAGE: Final = 2
 
@@ -74,9 +79,11 @@ class Stack:
         tag = self.outputs().get("image_tag")
         return tag if isinstance(tag, str) and tag else None
 
-    def plan(self, image_tag: str | None, lock: bool, out_dir: Path) -> tuple[bool, Path]:
+    def plan(
+        self, image_tag: str | None, lock: bool, out_dir: Path
+    ) -> tuple[bool, Path, plan_comment.StackPlan]:
         """Save the plan and its digest (<root>.changes.json beside it); whether it changes
-        anything, and the plan."""
+        anything, the plan file, and its changes."""
         out_dir.mkdir(parents=True, exist_ok=True)
         plan_file = (out_dir / f"{self.root}.tfplan").resolve()
         tag = [] if image_tag is None else ["-var", f"image_tag={image_tag}"]
@@ -90,11 +97,10 @@ class Stack:
                 f"terraform plan of {self.root} failed:\n{finished.stderr[-3000:]}"
             )
         shown = json.loads(self.terraform.run("show", "-json", str(plan_file)).stdout)
+        changes = plan_comment.read_plan(self.root, shown)
         digest = out_dir / f"{self.root}.changes.json"
-        digest.write_text(
-            json.dumps(plan_comment.to_digest(plan_comment.read_plan(self.root, shown)))
-        )
-        return finished.returncode == 2, plan_file
+        digest.write_text(json.dumps(plan_comment.to_digest(changes)))
+        return finished.returncode == 2, plan_file, changes
 
     def apply(self, plan_file: Path) -> None:
         print(
@@ -200,6 +206,10 @@ def stack_of(repo: Path, root: str) -> Stack:
     return stack
 
 
+def administrator_changes(changes: plan_comment.StackPlan) -> list[str]:
+    return [c.address for c in changes.changes if c.address.startswith(ADMINISTRATOR_OWNED)]
+
+
 def plan(arguments: argparse.Namespace) -> None:
     stack = stack_of(arguments.repo, arguments.root)
     tag = None if arguments.root == "bootstrap" else arguments.image_tag  # it runs no image
@@ -207,7 +217,17 @@ def plan(arguments: argparse.Namespace) -> None:
         tag = stack.deployed_image_tag() or tag
     if tag is None and arguments.root != "bootstrap":
         raise StackError("--image-tag is required (the commit SHA of the images)")
-    changed, plan_file = stack.plan(tag, not arguments.no_lock, arguments.out_dir)
+    changed, plan_file, changes = stack.plan(tag, not arguments.no_lock, arguments.out_dir)
+    owned = administrator_changes(changes)
+    if owned:
+        said = (
+            f"the plan changes what only an administrator applies ({', '.join(owned)}): "
+            f"apply {arguments.root} with administrator credentials (make plan/apply "
+            f"ROOT={arguments.root}), then deploy"
+        )
+        if arguments.hand_over:  # a deploy: its apply would be refused halfway
+            raise StackError(said)
+        print(f"churn-stack: note: {said}")
     values = {
         "has-changes": str(changed).lower(),
         "sha256": sha256_of(plan_file),

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
+from churn.ui.scoring import MAX_FILE_MB
+
 APP: Final = Path(__file__).with_name("app.py")
 # Production settings, the same on a laptop and in the container.
 STREAMLIT_OPTIONS: Final = {
@@ -16,7 +18,7 @@ STREAMLIT_OPTIONS: Final = {
     "browser.gatherUsageStats": "false",
     "server.enableXsrfProtection": "true",
     "server.enableCORS": "true",
-    "server.maxUploadSize": "20",  # MB: a 7,043-row file is under 1 MB
+    "server.maxUploadSize": str(MAX_FILE_MB),  # Streamlit refuses larger uploads
     "server.fileWatcherType": "none",
     "client.toolbarMode": "viewer",
     "global.developmentMode": "false",

@@ -10,13 +10,19 @@ import csv
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
 from churn import contract
 from churn.ui.client import ApiClient
+
+# What the page is for: a team's list of customers, not the whole base (the data set's
+# 7,043 rows are under 1 MB). The caps keep one visitor's upload from exhausting the task:
+# Streamlit refuses larger uploads (cli.py), and the parser stops at the row cap.
+MAX_FILE_MB: Final = 2
+MAX_FILE_ROWS: Final = 10_000
 
 
 class FileError(Exception):
@@ -41,6 +47,8 @@ class ParsedFile:
 
 def parse_file(raw: bytes) -> ParsedFile:
     """Rows in the data set's format, each checked with the contract; bad rows set aside."""
+    if len(raw) > MAX_FILE_MB * 1024 * 1024:
+        raise FileError(f"the file is over {MAX_FILE_MB} MB; split it into smaller files")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -60,6 +68,10 @@ def parse_file(raw: bytes) -> ParsedFile:
     has_labels = contract.LABEL_COLUMN in header
     labels: list[int] = []
     for line, row in enumerate(reader, start=2):
+        if line - 1 > MAX_FILE_ROWS:
+            raise FileError(
+                f"the file has more than {MAX_FILE_ROWS:,} rows; split it into smaller files"
+            )
         customer_id = (row.get(contract.ID_COLUMN) or "").strip()
         try:
             record = contract.normalize_record(row)

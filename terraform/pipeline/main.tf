@@ -15,6 +15,8 @@ module "models" {
   purpose                 = "model bundles"
   noncurrent_version_days = var.model_version_days
   force_destroy           = var.rehearsal
+  # A published bundle is what main or a rollback may serve: never replaced, never lost.
+  immutable_prefixes = ["models/"]
 }
 
 # ---------------------------------------------------------------------------------------
@@ -42,10 +44,14 @@ module "training_task" {
   image_tag         = var.image_tag
   model_bucket_arn  = module.models.arn
   model_kms_key_arn = module.models.kms_key_arn
+
+  permissions_boundary_arn = module.workload_boundary.arn
 }
 
 # ---------------------------------------------------------------------------------------
-# The ml-engineer identity CI acts as (GitHub OIDC; static-key user off by default)
+# The CI identities (GitHub OIDC; static-key user off by default) and the boundary every
+# role the deploy role makes carries. An administrator applies them (the first apply of
+# this stack); the deploy role may only read them.
 # ---------------------------------------------------------------------------------------
 
 # The state bucket's key (made by bootstrap): pull-request plans decrypt state with it.
@@ -53,8 +59,16 @@ data "aws_kms_alias" "state" {
   name = "alias/${var.state_bucket}"
 }
 
+module "workload_boundary" {
+  source = "../modules/workload-boundary"
+
+  name_prefix = var.name_prefix
+}
+
 module "ci_identity" {
   source = "../modules/ci-identity"
+
+  permissions_boundary_arn = module.workload_boundary.arn
 
   name_prefix          = var.name_prefix
   github_repository    = var.github_repository

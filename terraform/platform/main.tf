@@ -50,6 +50,12 @@ data "aws_ecr_repository" "this" {
   name = "${var.name_prefix}${each.key}"
 }
 
+# The pipeline's workload boundary: every role here must carry it (the deploy role can
+# create no role without it).
+data "aws_iam_policy" "boundary" {
+  name = "${var.name_prefix}workload-boundary"
+}
+
 # ---------------------------------------------------------------------------------------
 # Network
 # ---------------------------------------------------------------------------------------
@@ -57,9 +63,10 @@ data "aws_ecr_repository" "this" {
 module "vpc" {
   source = "../modules/vpc"
 
-  name_prefix = var.name_prefix
-  cidr        = var.vpc_cidr
-  zone_count  = var.zone_count
+  name_prefix              = var.name_prefix
+  cidr                     = var.vpc_cidr
+  zone_count               = var.zone_count
+  permissions_boundary_arn = data.aws_iam_policy.boundary.arn
 }
 
 module "alb_security_group" {
@@ -126,6 +133,7 @@ module "iam" {
   api_stage                      = var.api_stage
   ssm_parameter_path             = var.ui_settings_in_ssm ? local.ui_parameter_path : null
   create_log_read_policy         = var.create_log_read_policy
+  permissions_boundary_arn       = data.aws_iam_policy.boundary.arn
 }
 
 # ---------------------------------------------------------------------------------------

@@ -78,13 +78,26 @@ variable "zone_count" {
 
 variable "certificate_arn" {
   type        = string
-  description = "ACM certificate for the UI's HTTPS listener; null serves plain HTTP."
+  description = "ACM certificate for the UI's HTTPS listener (HTTP then only redirects to HTTPS). Required, but in a rehearsal or with plain_http_demo."
   default     = null
 
   validation {
     condition     = var.certificate_arn == null || can(regex("^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/", var.certificate_arn))
     error_message = "certificate_arn must be an ACM certificate ARN or null."
   }
+
+  # The public UI shows customers' data: plain HTTP only by an explicit, named choice.
+  validation {
+    condition     = var.certificate_arn != null || var.plain_http_demo || var.rehearsal
+    error_message = "The UI needs HTTPS: set certificate_arn to an ACM certificate of your domain (in the platform's region), or plain_http_demo = true for a demo whose traffic anyone on the path may read."
+  }
+}
+
+variable "plain_http_demo" {
+  type        = bool
+  description = "Serve the UI over plain HTTP without a certificate: a demo's explicit opt-out of HTTPS (never for real customers' data)."
+  default     = false
+  nullable    = false
 }
 
 variable "sagemaker_memory_size_in_mb" {

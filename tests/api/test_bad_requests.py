@@ -115,3 +115,17 @@ def test_the_table_covers_at_least_fifteen_kinds() -> None:
 def test_unknown_paths_and_methods_answer_in_the_same_shape(api: httpx.Client) -> None:
     assert api.get("/v1/nothing").json() == {"message": "Not Found"}
     assert api.get("/v1/predictions").json() == {"message": "Method Not Allowed"}
+
+
+def test_thousands_of_errors_answer_a_bounded_body(
+    api: httpx.Client, customers: list[Customer]
+) -> None:
+    """150,000 unknown keys once answered 16 MB (over Lambda's 6 MB response limit)."""
+    flood = customers[0] | {f"unknown_{n}": n for n in range(20_000)}
+    answer = api.post("/v1/predictions", content=body(flood), headers={"content-type": JSON})
+    assert answer.status_code == 422
+    error = answer.json()
+    assert len(error["detail"]) == 20
+    assert error["message"].endswith("; the first 20 of 20000 errors are listed")
+    assert error["message"].startswith("invalid request: unknown_0: Extra inputs")
+    assert len(answer.content) < 10_000

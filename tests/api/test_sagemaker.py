@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -92,6 +93,35 @@ def test_predictions_come_from_the_endpoint(
     assert (single["churn_probability"], single["risk_band"]) == (0.8125, "high")
     assert [r["prediction"]["churn_probability"] for r in batch["results"]] == [0.25, 0.75]
     assert health["ready"] is True and health["predictor"] == "sagemaker"
+
+
+class Collected(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.reasons: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.reasons.append(str(record.__dict__.get("reason")))
+
+
+def test_aws_error_text_stays_in_the_log(aws_env: dict[str, str], bundle_dir: Path) -> None:
+    """An endpoint that cannot be described (in AWS: AccessDenied, naming the account and
+    the role) is reported without AWS's text; the text goes to the log."""
+    settings = Settings(
+        bundle=str(bundle_dir), predictor="sagemaker", sagemaker_endpoint="teleco-no-such-endpoint"
+    )
+    app = create_app(settings)  # which sets the API's log handlers
+    collected = Collected()
+    logging.getLogger("churn.api").addHandler(collected)
+    try:
+        with serve(app) as url:
+            health = httpx.get(f"{url}/v1/health")
+    finally:
+        logging.getLogger("churn.api").removeHandler(collected)
+    assert health.status_code == 503
+    assert health.json()["detail"] == "the endpoint's status cannot be read (see the server's log)"
+    assert "teleco-no-such-endpoint" not in health.text
+    assert any("teleco-no-such-endpoint" in reason for reason in collected.reasons)
 
 
 # ---------------------------------------------------------------------------------------
@@ -197,10 +227,10 @@ def test_the_endpoint_receives_the_spec_vector_as_text_csv(
 @pytest.mark.parametrize(
     ("behaviour", "status", "fragment", "retry"),
     [
-        ("model_error", 502, "the model endpoint failed: Received server error", False),
+        ("model_error", 502, "the model endpoint failed (ModelError)", False),
         ("cold", 503, "busy or starting (ModelNotReadyException)", True),
         ("throttled", 503, "busy or starting (ThrottlingException)", True),
-        ("missing", 503, f"the model endpoint '{ENDPOINT}' does not exist", True),
+        ("missing", 503, "the model endpoint does not exist", True),
         ("slow", 503, "did not answer within 0.5 s", True),
         ("short", 502, "answered 1 values for 2 rows", False),
         ("garbage", 502, "something other than numbers", False),
@@ -226,6 +256,7 @@ def test_endpoint_failures_become_clear_5xx(
 
     assert answer.status_code == status
     assert fragment in answer.json()["message"]
+    assert ENDPOINT not in answer.text and "Received server error" not in answer.text
     assert ("retry-after" in answer.headers) is retry
     assert elapsed < 29  # the API Gateway limit, not a benchmark
 

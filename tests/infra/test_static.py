@@ -71,22 +71,33 @@ def test_tflint_config_parses_and_pins_the_aws_ruleset() -> None:
     assert config["config"][0]["call_module_type"] == ["local"]
 
 
-MODULES = REPO_ROOT / "terraform" / "modules"
-MODULES_WITH_TESTS = sorted(
-    {path.parent.parent.name for path in MODULES.glob("*/tests/*.tftest.hcl")}
+TERRAFORM = REPO_ROOT / "terraform"
+MODULES = TERRAFORM / "modules"
+# Folders (modules and roots) with `terraform test` files, relative to terraform/.
+TESTED = sorted(
+    {str(p.parent.parent.relative_to(TERRAFORM)) for p in TERRAFORM.glob("**/tests/*.tftest.hcl")}
 )
 
 
 def test_there_are_module_tests() -> None:
-    assert {"ecs-task-definition", "iam"} <= set(MODULES_WITH_TESTS)
+    assert {
+        "modules/ecs-task-definition",
+        "modules/iam",
+        "modules/private-bucket",
+        "platform",
+    } <= set(TESTED)
 
 
-@pytest.mark.parametrize("module", MODULES_WITH_TESTS)
-def test_module_passes_its_terraform_tests(module: str, tmp_path: Path) -> None:
-    """`terraform test` with a mocked AWS provider: the module's optional paths planned."""
-    copy = tmp_path / module
-    shutil.copytree(MODULES / module, copy)
-    terraform = Terraform(copy, terraform_env(REPO_ROOT))
+@pytest.mark.parametrize("folder", TESTED)
+def test_folder_passes_its_terraform_tests(folder: str, tmp_path: Path) -> None:
+    """`terraform test` with a mocked AWS provider: optional paths and refusals planned. The
+    whole tree is copied (a root's modules are ../modules)."""
+    shutil.copytree(
+        TERRAFORM,
+        tmp_path / "terraform",
+        ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*", "moto_override.tf"),
+    )
+    terraform = Terraform(tmp_path / "terraform" / folder, terraform_env(REPO_ROOT))
     terraform.run("init", "-backend=false", "-input=false")
     tested = terraform.run("test", "-no-color")
     assert re.search(r"Success! \d+ passed, 0 failed\.", tested.stdout), tested.stdout

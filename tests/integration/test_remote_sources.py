@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
@@ -61,10 +62,10 @@ def intercept_puts(monkeypatch: pytest.MonkeyPatch, before: Callable[[str], None
     real_put = client.put_object
     keys: list[str] = []
 
-    def put(*, Bucket: str, Key: str, Body: bytes) -> object:  # noqa: N803 - boto3's names
+    def put(*, Bucket: str, Key: str, **rest: Any) -> object:  # noqa: N803 - boto3's names
         keys.append(Key)
         before(Key)
-        return real_put(Bucket=Bucket, Key=Key, Body=Body)
+        return real_put(Bucket=Bucket, Key=Key, **rest)
 
     monkeypatch.setattr(client, "put_object", put)
     monkeypatch.setattr(storage, "s3_client", lambda: client)
@@ -103,6 +104,22 @@ def test_the_manifest_is_uploaded_last(tmp_path: Path, monkeypatch: pytest.Monke
     storage.publish_directory(bundle_like(tmp_path), "s3://churn-order/v1", last=artifacts.MANIFEST)
     assert order[-1].rsplit("/", 1)[1] == artifacts.MANIFEST
     assert sorted(read_prefix("churn-order", "v1/")) == sorted(artifacts.BUNDLE_FILES)
+
+
+@pytest.mark.usefixtures("aws_env")
+def test_a_published_bundle_is_never_replaced(tmp_path: Path) -> None:
+    make_bucket("churn-immutable")
+    first, second = tmp_path / "first", tmp_path / "second"
+    for directory, text in ((first, "first"), (second, "second")):
+        directory.mkdir()
+        for name in artifacts.BUNDLE_FILES:
+            (directory / name).write_text(f"{text} {name}")
+    storage.publish_directory(first, "s3://churn-immutable/v1", last=artifacts.MANIFEST)
+    with pytest.raises(storage.StorageError, match="already published"):
+        storage.publish_directory(second, "s3://churn-immutable/v1", last=artifacts.MANIFEST)
+    assert read_prefix("churn-immutable", "v1/") == {
+        name: f"first {name}".encode() for name in artifacts.BUNDLE_FILES
+    }
 
 
 @pytest.fixture(scope="module")

@@ -94,7 +94,8 @@ def test_terraform_still_reads_the_bumped_file(
     shutil.copy(platform / "variables.tf", scratch)
     shutil.copy(repo_copy / bump_model.MODEL_FILE, scratch)
     console = subprocess.run(
-        ["terraform", "console", "-var", "image_tag=abc123"],
+        # plain_http_demo: no certificate here, and the platform requires one otherwise.
+        ["terraform", "console", "-var", "image_tag=abc123", "-var", "plain_http_demo=true"],
         input="var.model_version\n",
         cwd=scratch,
         capture_output=True,

@@ -1,6 +1,8 @@
 """churn-github against the GitHub stand-in over real HTTP: the plan comment is created,
 then updated in place, and nobody else's comment is touched; the model-version pull
-request is committed through the contents API and opened, with an App token only."""
+request is committed through the contents API and opened, with an App token only; the
+administrator's secure-repository puts the ref in every OIDC subject and lets only main
+deploy."""
 
 from __future__ import annotations
 
@@ -14,8 +16,11 @@ import pytest
 
 from churn.ops import github
 from tests.rehearsal.github_api import (
+    ADMINISTRATOR,
     APP_CLIENT_ID,
+    USER_IDS,
     GitHubStandIn,
+    RefusedError,
     app_key_pair,
     request_installation_token,
     serve_github,
@@ -154,3 +159,48 @@ def test_an_app_token_needs_a_jwt_signed_with_the_apps_key(world: World) -> None
         request_installation_token(world.api.api_url, REPOSITORY, APP_CLIENT_ID, other_key)
     assert refused.value.code == 401
     assert world.app_token().startswith("ghs_")  # the App's own key is accepted
+
+
+# ---------------------------------------------------------------------------------------
+# secure-repository: the administrator's one-time hardening
+# ---------------------------------------------------------------------------------------
+
+
+def test_secure_repository_puts_the_ref_in_every_subject_and_deploys_main_only(
+    world: World,
+) -> None:
+    state = world.api.state
+    admin = world.client(state.administrator_token)
+    # A policy someone added by hand that would let a feature branch deploy: removed.
+    admin.call("PUT", "environments/production", {"reviewers": []})
+    admin.call("POST", "environments/production/deployment-branch-policies", {"name": "feat/*"})
+    for _ in range(2):  # idempotent
+        said = github.secure_repository(
+            admin, environment="production", branch="main", reviewers=[ADMINISTRATOR]
+        )
+    assert said[0] == "OIDC subjects now carry repo, context, ref"
+    production = state.environments["production"]
+    assert [p["name"] for p in production["policies"].values()] == ["main"]
+    assert production["reviewers"] == [{"type": "User", "id": USER_IDS[ADMINISTRATOR]}]
+
+    def subject(event: str, ref: str, environment: str | None = None) -> str:
+        return state.oidc_subject({"event": event, "ref": ref, "environment": environment})["sub"]
+
+    repo = f"repo:{REPOSITORY}"
+    assert subject("push", "refs/heads/main", "production") == (
+        f"{repo}:environment:production:ref:refs/heads/main"
+    )
+    assert subject("push", "refs/heads/main") == f"{repo}:ref:refs/heads/main:ref:refs/heads/main"
+    assert (
+        subject("pull_request", "refs/pull/7/merge") == f"{repo}:pull_request:ref:refs/pull/7/merge"
+    )
+    with pytest.raises(RefusedError, match="not allowed to deploy to production"):
+        subject("push", "refs/heads/feat/x", "production")
+
+
+def test_only_an_administrator_may_secure_the_repository(world: World) -> None:
+    with pytest.raises(github.GitHubError, match="403 Resource not accessible by integration"):
+        github.secure_repository(
+            world.client(ACTIONS_TOKEN), environment="production", branch="main", reviewers=[]
+        )
+    assert world.api.state.subject_template == {"use_default": True}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from churn.ops import stack
+from churn.ops import plan_comment, stack
 from tests.support.environments import REPO_ROOT
 from tests.support.servers import make_bucket
 
@@ -72,3 +72,29 @@ def test_the_plans_keep_their_order() -> None:
 
 def test_the_store_is_in_the_state_bucket_the_backend_names() -> None:
     assert stack.plan_store(REPO_ROOT, "77") == "s3://teleco-churn-terraform-state/plans/77"
+
+
+def planned(*addresses: str) -> plan_comment.StackPlan:
+    changes = plan_comment.StackPlan("pipeline")
+    changes.changes.extend(plan_comment.Change(a, "update", ()) for a in addresses)
+    return changes
+
+
+def test_changes_to_what_an_administrator_owns_are_named() -> None:
+    changes = planned(
+        "module.ci_identity.aws_iam_role.deploy",
+        "module.training_task.aws_ecs_task_definition.this",
+        "module.models.aws_s3_bucket_policy.this",
+    )
+    assert stack.administrator_changes(changes) == [
+        "module.ci_identity.aws_iam_role.deploy",
+        "module.models.aws_s3_bucket_policy.this",
+    ]
+    assert stack.administrator_changes(planned("module.ecr.aws_ecr_repository.this")) == []
+
+
+def test_the_administrators_modules_are_the_pipelines() -> None:
+    """The guard names modules the pipeline really has (a rename would silence it)."""
+    pipeline = (REPO_ROOT / "terraform" / "pipeline" / "main.tf").read_text()
+    for prefix in stack.ADMINISTRATOR_OWNED:
+        assert f'module "{prefix.split(".")[1]}" {{' in pipeline

@@ -22,6 +22,7 @@ FIXTURE_CHECKS = {
     "naming.tf": {"CKV_CHURN_1"},
     "tags.tf": {"CKV_CHURN_2"},
     "iam.tf": {"CKV_CHURN_3", "CKV_CHURN_4"},
+    "boundaries.tf": {"CKV_CHURN_13", "CKV_CHURN_14"},
     "network.tf": {"CKV_CHURN_5"},
     "serving.tf": {"CKV_CHURN_6", "CKV_CHURN_7", "CKV_CHURN_12"},
     "sagemaker_limits.tf": {"CKV_CHURN_8", "CKV_CHURN_9"},
@@ -77,11 +78,15 @@ def outcomes(report: dict[str, Any]) -> dict[tuple[str, str], str]:
 
 
 def declared_fixtures() -> list[tuple[str, str]]:
-    """(file, name) of every pass_* / fail_* resource or provider alias in the fixtures."""
+    """(file, name) of every pass_* / fail_* resource, data source or provider alias in the
+    fixtures."""
     names = []
     for path in sorted(FIXTURES.glob("*.tf")):
         text = path.read_text()
-        names += [(path.name, n) for n in re.findall(r'resource "\w+" "((?:pass|fail)_\w+)"', text)]
+        names += [
+            (path.name, n)
+            for n in re.findall(r'(?:resource|data) "\w+" "((?:pass|fail)_\w+)"', text)
+        ]
         names += [(path.name, n) for n in re.findall(r'alias = "((?:pass|fail)_\w+)"', text)]
     return names
 

@@ -9,12 +9,19 @@ rules a first real run would meet:
   off by default), and a pull request it opened would start no workflow;
 - a GitHub App installation token is issued only for a JWT signed with the App's private
   key (RS256), and acts as ``<app>[bot]``; its pull requests do start workflows;
-- the contents API refuses a write whose ``sha`` is not the file's current blob.
+- the contents API refuses a write whose ``sha`` is not the file's current blob;
+- only the repository's administrator may set the OIDC subject template and the deploy
+  environment's branch policy; the tokens the jobs get are refused with 403;
+- a job's OIDC token (what the credentials stand-in asks for, as a job asks
+  ``ACTIONS_ID_TOKEN_REQUEST_URL``) carries the subject GitHub would put in it under the
+  repository's template, and none is issued to a job whose environment does not accept its
+  branch (GitHub would not have started that job).
 """
 
 from __future__ import annotations
 
 import base64
+import fnmatch
 import http.server
 import json
 import os
@@ -39,6 +46,8 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from tests.support.servers import LOOPBACK, send_json, serve_http
 
 ACTIONS_BOT: Final = "github-actions[bot]"
+ADMINISTRATOR: Final = "fork-owner"  # the repository's owner, who runs the one-time setup
+USER_IDS: Final = {ADMINISTRATOR: 583231}
 APP_SLUG: Final = "churn-retrain"
 APP_CLIENT_ID: Final = "Iv23liRehearsal"
 INSTALLATION_ID: Final = 4242
@@ -81,9 +90,88 @@ class GitHubState:
     calls: list[tuple[str, str, str]] = field(default_factory=list)  # method, path, login
     lock: threading.Lock = field(default_factory=threading.Lock)
     next_id: int = 1000
+    administrator_token: str = field(default_factory=lambda: f"ghp_{secrets.token_hex(18)}")
+    subject_template: dict[str, Any] = field(default_factory=lambda: {"use_default": True})
+    environments: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.tokens[self.actions_token] = ACTIONS_BOT
+        self.tokens[self.administrator_token] = ADMINISTRATOR
+
+    # -- the administrator's settings ---------------------------------------------------
+
+    def administer(self, login: str) -> None:
+        if login != ADMINISTRATOR:
+            raise RefusedError(403, "Resource not accessible by integration")
+
+    def set_subject_template(self, body: dict[str, Any]) -> None:
+        keys = body.get("include_claim_keys")
+        if not isinstance(body.get("use_default"), bool) or (
+            keys is not None and not all(re.fullmatch(r"\w+", str(k)) for k in keys)
+        ):
+            raise RefusedError(422, "Invalid request: use_default is required")
+        self.subject_template = {"use_default": body["use_default"], "include_claim_keys": keys}
+
+    def set_environment(self, name: str, body: dict[str, Any]) -> dict[str, Any]:
+        known = set(USER_IDS.values())
+        reviewers = body.get("reviewers") or []
+        if any(r.get("type") != "User" or r.get("id") not in known for r in reviewers):
+            raise RefusedError(422, "Reviewers must be users of the repository")
+        environment = self.environments.setdefault(name, {"policies": {}})
+        environment["reviewers"] = reviewers
+        environment["branch_policy"] = body.get("deployment_branch_policy")
+        return {"name": name, "protection_rules": reviewers}
+
+    def branch_policies(self, environment: str) -> dict[str, dict[str, Any]]:
+        if environment not in self.environments:
+            raise RefusedError(404, "Not Found")
+        policies: dict[str, dict[str, Any]] = self.environments[environment]["policies"]
+        return policies
+
+    def add_branch_policy(self, environment: str, body: dict[str, Any]) -> dict[str, Any]:
+        policy = {
+            "id": self.new_id(),
+            "name": str(body["name"]),
+            "type": body.get("type", "branch"),
+        }
+        self.branch_policies(environment)[str(policy["id"])] = policy
+        return policy
+
+    # -- OIDC tokens --------------------------------------------------------------------
+
+    def oidc_subject(self, body: dict[str, Any]) -> dict[str, str]:
+        """The ``sub`` of a job's token under the repository's template (GitHub's docs:
+        "Example subject claims" and "Customizing the subject claims")."""
+        event, ref, environment = str(body["event"]), str(body["ref"]), body.get("environment")
+        if environment:
+            self.check_deployment_branch(str(environment), ref)
+            context = f"environment:{environment}"
+        elif event in ("pull_request", "pull_request_target"):
+            context = "pull_request"
+        else:
+            context = f"ref:{ref}"
+        claims = {"repo": self.repository, "context": context, "ref": ref}
+        if self.subject_template.get("use_default"):
+            return {"sub": f"repo:{self.repository}:{context}"}
+        keys = self.subject_template.get("include_claim_keys") or ["repo", "context"]
+        if any(key not in claims for key in keys):
+            raise RefusedError(422, f"the stand-in has no value for the claims {keys}")
+        return {"sub": ":".join(claims[k] if k == "context" else f"{k}:{claims[k]}" for k in keys)}
+
+    def check_deployment_branch(self, environment: str, ref: str) -> None:
+        settings = self.environments.get(environment, {})
+        if not (settings.get("branch_policy") or {}).get("custom_branch_policies"):
+            return
+        branch = ref.removeprefix("refs/heads/")
+        allowed = [p["name"] for p in settings["policies"].values() if p["type"] == "branch"]
+        if not ref.startswith("refs/heads/") or not any(
+            fnmatch.fnmatchcase(branch, pattern) for pattern in allowed
+        ):
+            raise RefusedError(
+                403,
+                f"Branch {branch} is not allowed to deploy to {environment} due to "
+                "environment protection rules.",
+            )
 
     # -- identity -----------------------------------------------------------------------
 
@@ -225,6 +313,37 @@ class GitHubState:
 
     # -- routing ------------------------------------------------------------------------
 
+    def route_settings(
+        self, method: str, resource: str, body: dict[str, Any], login: str
+    ) -> dict[str, Any] | None:
+        """The administrator's endpoints; None when ``resource`` is not one of them."""
+        policies = re.fullmatch(
+            r"environments/([^/]+)/deployment-branch-policies(?:/(\d+))?", resource
+        )
+        environment = re.fullmatch(r"environments/([^/]+)", resource)
+        if resource == "actions/oidc/customization/sub":
+            if method == "GET":
+                return {"answer": self.subject_template}
+            self.administer(login)
+            self.set_subject_template(body)
+            return {"answer": {}}
+        if environment and method == "PUT":
+            self.administer(login)
+            return {"answer": self.set_environment(environment.group(1), body)}
+        if not policies:
+            return None
+        self.administer(login)
+        known = self.branch_policies(policies.group(1))
+        if method == "GET":
+            listed = list(known.values())
+            return {"answer": {"total_count": len(listed), "branch_policies": listed}}
+        if method == "POST":
+            return {"answer": self.add_branch_policy(policies.group(1), body)}
+        if method == "DELETE" and policies.group(2) in known:
+            del known[str(policies.group(2))]
+            return {"answer": None}
+        raise RefusedError(404, "Not Found")
+
     def route(self, method: str, target: str, headers: Any, body: dict[str, Any]) -> Any:
         split = urlsplit(target)
         path, query = split.path, parse_qs(split.query)
@@ -234,12 +353,20 @@ class GitHubState:
             return {"id": INSTALLATION_ID, "app_slug": APP_SLUG}
         if method == "POST" and token_route:
             return self.installation_token(headers.get("Authorization"))
+        if method == "POST" and path == "/_rehearsal/oidc-token":
+            return self.oidc_subject(body)
         login = self.login(headers.get("Authorization"))
         self.calls.append((method, path, login))
+        if method == "GET" and (user := re.fullmatch(r"/users/([^/]+)", path)):
+            if user.group(1) not in USER_IDS:
+                raise RefusedError(404, "Not Found")
+            return {"login": user.group(1), "id": USER_IDS[user.group(1)], "type": "User"}
         prefix = f"/repos/{self.repository}/"
         if not path.startswith(prefix):
             raise RefusedError(404, "Not Found")
         resource = path.removeprefix(prefix)
+        if administered := self.route_settings(method, resource, body, login):
+            return administered["answer"]
         if method == "POST" and resource == "git/refs":
             return self.create_ref(str(body["ref"]), str(body["sha"]))
         if method == "PUT" and resource.startswith("contents/"):
@@ -266,12 +393,12 @@ def handler(state: GitHubState) -> type[http.server.BaseHTTPRequestHandler]:
             try:
                 with state.lock:
                     payload = state.route(self.command, self.path, self.headers, body)
-                status = 201 if self.command in ("POST", "PUT") else 200
+                status = {"POST": 201, "PUT": 201, "DELETE": 204}.get(self.command, 200)
             except RefusedError as refused:
                 status, payload = refused.status, {"message": str(refused)}
-            send_json(self, status, json.dumps(payload).encode())
+            send_json(self, status, b"" if status == 204 else json.dumps(payload).encode())
 
-        do_GET = do_POST = do_PUT = do_PATCH = answer
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = answer
 
         def log_message(self, *_: object) -> None:
             pass

@@ -85,9 +85,15 @@ terraform {{
 
 # Module overrides, one per moto gap (see each module's README, "Under moto").
 MODULE_OVERRIDES: Final = {
-    # moto evaluates a Deny on aws:SecureTransport against its plain-HTTP endpoint and then
-    # refuses every object call: swap that statement for a harmless Deny.
+    # moto treats a condition operator it does not implement (Bool, Null: only StringEquals
+    # is) as met, so the bucket policy's Denies on aws:SecureTransport and s3:if-none-match
+    # would refuse every object call: swap them for a harmless Deny. The conditional write
+    # itself moto does enforce (If-None-Match: * on an existing key answers 412).
     "private-bucket": """
+data "aws_iam_policy_document" "this" {
+  source_policy_documents = [data.aws_iam_policy_document.tls_only.json]
+}
+
 data "aws_iam_policy_document" "tls_only" {
   statement {
     sid       = "DenyWebsiteHosting"

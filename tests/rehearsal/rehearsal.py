@@ -43,13 +43,14 @@ from churn.ops.environment import DEFAULT_PREFIX, state_key
 from churn.ops.terraform import Terraform, cli_config
 from tests.rehearsal.api_gateway import Gateway, serve_gateway
 from tests.rehearsal.github_api import (
+    ADMINISTRATOR,
     APP_CLIENT_ID,
     GitHubStandIn,
     app_key_pair,
     serve_github,
 )
 from tests.rehearsal.moto_terraform import write_moto_overrides
-from tests.support.moto import MotoServer, start_moto_server
+from tests.support.moto import REGION, MotoServer, start_moto_server
 
 HERE: Final = Path(__file__).resolve().parent
 ACT: Final = Path(sys.executable).parent / "act"
@@ -317,6 +318,21 @@ class Rehearsal:
         )
         return uri
 
+    def secure_github(self) -> str:
+        """README, step 4: the administrator's `churn-github secure-repository`."""
+        finished = subprocess.run(
+            [sys.executable, "-m", "churn.ops.github", "secure-repository",
+             "--repository", self.repository, "--reviewer", ADMINISTRATOR],
+            env=os.environ | {
+                "GH_TOKEN": self.github.state.administrator_token,
+                "GITHUB_API_URL": self.github.api_url,
+            },
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        if finished.returncode != 0:
+            raise RehearsalError(f"secure-repository failed: {finished.stderr.strip()}")
+        return finished.stdout
+
     def configure_github(self, pipeline: dict[str, Any]) -> None:
         """The repository's settings, from the pipeline's outputs (README, step 4)."""
         self.secrets = {
@@ -487,6 +503,22 @@ class Rehearsal:
 
     # -- after the deploy ---------------------------------------------------------------------
 
+    def iam_analysis(self, questions: Sequence[dict[str, Any]]) -> dict[str, Any]:
+        """Principal Mapper over the account (tests/rehearsal/iam_analysis.py, in the
+        scanners' venv): principals, administrators, escalations, and its answers."""
+        asked = self.workdir / "iam-questions.json"
+        asked.write_text(json.dumps(list(questions)))
+        finished = subprocess.run(
+            [str(self.source / ".venv-scanners" / "bin" / "python"), str(HERE / "iam_analysis.py"),
+             "--endpoint", self.moto.endpoint, "--region", REGION, "--questions", str(asked)],
+            env=os.environ | {"PMAPPER_STORAGE": str(self.workdir / "pmapper")},
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        if finished.returncode != 0:
+            raise RehearsalError(f"the IAM analysis failed: {finished.stderr[-3000:]}")
+        analysis: dict[str, Any] = json.loads(finished.stdout)
+        return analysis
+
     def unconverged(self, admin: Path) -> list[str]:
         """Roots whose plan, with what main says, still finds changes (should be none)."""
         changed = []
@@ -579,6 +611,7 @@ def run_all(rehearsal: Rehearsal) -> None:
     bootstrap = rehearsal.admin_apply(admin, "bootstrap")
     pipeline = rehearsal.admin_apply(admin, "pipeline")
     data_uri = rehearsal.upload_data(str(pipeline["bucket_name"]))
+    rehearsal.secure_github()
     rehearsal.configure_github(pipeline)
     pull = rehearsal.retrain(data_uri)
     rehearsal.review(pull)

@@ -18,6 +18,8 @@ import re
 import shutil
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Final
@@ -142,13 +144,21 @@ def job_environment(workspace: Path, job: str) -> str | None:
     return None
 
 
-def oidc_subject(repository: str, event: str, ref: str, environment: str | None) -> str:
-    """The `sub` claim of the job's OIDC token, as GitHub documents it."""
-    if environment:
-        return f"repo:{repository}:environment:{environment}"
-    if event in ("pull_request", "pull_request_target"):
-        return f"repo:{repository}:pull_request"
-    return f"repo:{repository}:ref:{ref}"
+def oidc_subject(event: str, ref: str, environment: str | None) -> str:
+    """The `sub` claim of the job's OIDC token, from the GitHub stand-in: GitHub builds it
+    from the repository's subject template, and issues none to a job its environment's
+    branch policy would not have started."""
+    request = urllib.request.Request(
+        f"{env('GITHUB_API_URL')}/_rehearsal/oidc-token",
+        data=json.dumps({"event": event, "ref": ref, "environment": environment}).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return str(json.loads(answer.read())["sub"])
+    except urllib.error.HTTPError as error:
+        raise StandInError(f"no OIDC token: {json.loads(error.read())['message']}") from None
 
 
 def trusts(document: dict[str, Any], subject: str) -> bool:
@@ -188,9 +198,7 @@ def configure_aws_credentials() -> None:
         raise StandInError(f"Could not assume role {role_arn}: it does not exist") from None
     workspace = Path(env("GITHUB_WORKSPACE"))
     environment = job_environment(workspace, env("GITHUB_JOB"))
-    subject = oidc_subject(
-        env("GITHUB_REPOSITORY"), env("GITHUB_EVENT_NAME"), env("GITHUB_REF"), environment
-    )
+    subject = oidc_subject(env("GITHUB_EVENT_NAME"), env("GITHUB_REF"), environment)
     if not trusts(role["AssumeRolePolicyDocument"], subject):
         raise StandInError(
             f"Not authorized to perform sts:AssumeRoleWithWebIdentity on {role_arn} "
@@ -218,6 +226,14 @@ def configure_aws_credentials() -> None:
     ):
         append("GITHUB_ENV", f"{name}={value}")
     write_moto_overrides(workspace / "terraform", endpoint, with_keys=False)
+    # Not the real action's: Terraform's provider logs every AWS call it makes as this
+    # role, for the rehearsal to check each against the role's policies (provider_calls).
+    calls = Path(env("REHEARSAL_DIR")) / "provider-calls" / role_name
+    calls.mkdir(parents=True, exist_ok=True)
+    append("GITHUB_ENV", "TF_LOG_PROVIDER=DEBUG")
+    append(
+        "GITHUB_ENV", f"TF_LOG_PATH={calls / (env('GITHUB_JOB') + '-' + os.urandom(4).hex())}.log"
+    )
     # The API Gateway stand-in verifies signatures and authorizes with these (test keys).
     record(
         "credentials",

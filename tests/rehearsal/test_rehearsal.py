@@ -15,6 +15,7 @@ import boto3
 import pytest
 
 from churn import artifacts
+from tests.rehearsal.provider_calls import actions_by_role
 from tests.rehearsal.rehearsal import Rehearsal, RehearsalError, rehearsal_world
 from tests.support.environments import REPO_ROOT
 
@@ -41,11 +42,18 @@ def policy_statements(role: str) -> dict[str, dict[str, Any]]:
 
 
 def subjects(role: str) -> list[str]:
+    """Every OIDC subject (exact, or a StringLike pattern) the role's trust accepts."""
     trust = boto3.client("iam").get_role(RoleName=role)["Role"]["AssumeRolePolicyDocument"]
-    values = trust["Statement"][0]["Condition"]["StringEquals"][
-        "token.actions.githubusercontent.com:sub"
-    ]
-    return sorted([values] if isinstance(values, str) else values)
+    found: list[str] = []
+    for statement in trust["Statement"]:
+        for operator in ("StringEquals", "StringLike"):
+            values = (
+                statement["Condition"]
+                .get(operator, {})
+                .get("token.actions.githubusercontent.com:sub", [])
+            )
+            found += [values] if isinstance(values, str) else values
+    return sorted(found)
 
 
 def check_pipeline(rehearsal: Rehearsal, outputs: dict[str, Any], admin: Path) -> None:
@@ -70,15 +78,24 @@ def check_pipeline(rehearsal: Rehearsal, outputs: dict[str, Any], admin: Path) -
     planner = policy_statements(f"{PREFIX}terraform-plan")
     assert planner["HandOverSavedPlans"]["Resource"] == f"arn:aws:s3:::{STATE_BUCKET}/plans/*"
 
-    assert subjects(f"{PREFIX}ml-engineer") == [
-        f"{REPOSITORY}:environment:production",
-        f"{REPOSITORY}:ref:refs/heads/main",
-    ]
+    # Every subject names the ref: the environment alone no longer admits any branch.
+    on_main = f"{REPOSITORY}:ref:refs/heads/main:ref:refs/heads/main"
+    assert subjects(f"{PREFIX}ml-engineer") == [on_main]
     assert subjects(f"{PREFIX}terraform-plan") == [
-        f"{REPOSITORY}:pull_request",
-        f"{REPOSITORY}:ref:refs/heads/main",
+        f"{REPOSITORY}:pull_request:ref:refs/pull/*/merge",
+        on_main,
     ]
-    assert subjects(f"{PREFIX}terraform-deploy") == [f"{REPOSITORY}:environment:production"]
+    assert subjects(f"{PREFIX}terraform-deploy") == [
+        f"{REPOSITORY}:environment:production:ref:refs/heads/main"
+    ]
+    boundary = f"arn:aws:iam::123456789012:policy/{PREFIX}workload-boundary"
+    for role in ("training-execution-role", "training-task-role"):
+        assert (
+            boto3.client("iam").get_role(RoleName=f"{PREFIX}{role}")["Role"]["PermissionsBoundary"][
+                "PermissionsBoundaryArn"
+            ]
+            == boundary
+        )
 
     static = rehearsal.stack(
         admin,
@@ -163,6 +180,140 @@ def identities(rehearsal: Rehearsal) -> set[tuple[str, str, str]]:
     }
 
 
+# ---------------------------------------------------------------------------------------
+# IAM: Principal Mapper reads the account the stacks made. moto evaluates neither
+# permissions boundaries nor the condition keys these rules stand on (iam:PolicyARN,
+# iam:PermissionsBoundary, iam:PassedToService, kms:ResourceAliases, aws:RequestedRegion),
+# so PMapper's policy simulator answers instead, over the documents Terraform applied.
+# ---------------------------------------------------------------------------------------
+
+ACCOUNT = "123456789012"
+IAM_ARN = f"arn:aws:iam::{ACCOUNT}"
+BOUNDARY = f"{IAM_ARN}:policy/{PREFIX}workload-boundary"
+WITH_BOUNDARY = {"iam:PermissionsBoundary": BOUNDARY}
+DEPLOY, PLAN, ENGINEER = (
+    f"role/{PREFIX}{r}" for r in ("terraform-deploy", "terraform-plan", "ml-engineer")
+)
+LAMBDA_ROLE = f"{IAM_ARN}:role/{PREFIX}lambda-execution-role"
+MODELS = f"arn:aws:s3:::{PREFIX}models-{ACCOUNT}"
+STATE_OBJECT = f"arn:aws:s3:::{STATE_BUCKET}/teleco-customer-churn/platform/terraform.tfstate"
+IN_REGION = {"aws:RequestedRegion": "eu-central-1"}
+BUNDLE_OBJECT = f"{MODELS}/models/20261124T001109Z-b4f6bc/model.tar.gz"
+ADMINISTRATOR_ACCESS = {"iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess"}
+
+
+def regional(service: str, resource: str) -> str:
+    return f"arn:aws:{service}:eu-central-1:{ACCOUNT}:{resource}"
+
+
+def passed_to(service: str) -> dict[str, str]:
+    return {"iam:PassedToService": f"{service}.amazonaws.com"}
+
+
+def ask(principal: str, action: str, resource: str | None, **context: Any) -> dict[str, Any]:
+    """A question for PMapper's simulator; without a resource: does any Allow name it."""
+    return {"principal": principal, "action": action, "resource": resource, "context": context}
+
+
+# Each a way a role holder could make itself (or another CI identity) stronger.
+ESCALATIONS = [
+    ask(DEPLOY, "iam:AttachRolePolicy", f"{IAM_ARN}:{DEPLOY}",
+        **ADMINISTRATOR_ACCESS),
+    ask(DEPLOY, "iam:PutRolePolicy", f"{IAM_ARN}:{DEPLOY}", **WITH_BOUNDARY),
+    ask(DEPLOY, "iam:UpdateAssumeRolePolicy", f"{IAM_ARN}:{DEPLOY}"),
+    ask(DEPLOY, "iam:CreateRole", f"{IAM_ARN}:role/{PREFIX}escalator"),
+    ask(DEPLOY, "iam:CreateRole", f"{IAM_ARN}:role/{PREFIX}escalator",
+        **{"iam:PermissionsBoundary": "arn:aws:iam::aws:policy/AdministratorAccess"}),
+    ask(DEPLOY, "iam:PutRolePolicy", f"{IAM_ARN}:{ENGINEER}", **WITH_BOUNDARY),
+    ask(DEPLOY, "iam:UpdateAssumeRolePolicy", f"{IAM_ARN}:{ENGINEER}"),
+    ask(DEPLOY, "iam:CreatePolicyVersion", f"{IAM_ARN}:policy/{PREFIX}ml-engineer"),
+    ask(DEPLOY, "iam:CreatePolicyVersion", BOUNDARY),
+    ask(DEPLOY, "iam:CreatePolicyVersion", f"{IAM_ARN}:policy/{PREFIX}terraform-deploy"),
+    ask(DEPLOY, "iam:DeleteRolePermissionsBoundary", LAMBDA_ROLE),
+    ask(DEPLOY, "iam:AttachRolePolicy", LAMBDA_ROLE,
+        **WITH_BOUNDARY, **ADMINISTRATOR_ACCESS),
+    ask(DEPLOY, "iam:PassRole", LAMBDA_ROLE, **{"iam:PassedToService": "ec2.amazonaws.com"}),
+    ask(DEPLOY, "iam:PassRole", f"{IAM_ARN}:{DEPLOY}", **passed_to("lambda")),
+    ask(DEPLOY, "iam:CreateUser", f"{IAM_ARN}:user/{PREFIX}escalator"),
+    ask(DEPLOY, "iam:CreateAccessKey", f"{IAM_ARN}:user/{PREFIX}ml-engineer"),
+    ask(DEPLOY, "s3:PutObject", BUNDLE_OBJECT),
+    ask(DEPLOY, "s3:PutBucketPolicy", MODELS),
+    ask(ENGINEER, "s3:DeleteObject", BUNDLE_OBJECT),
+    ask(ENGINEER, "iam:PassRole", LAMBDA_ROLE, **passed_to("lambda")),
+    ask(PLAN, "s3:GetObject", f"{MODELS}/data/telco-customer-churn.csv"),
+    ask(PLAN, "lambda:GetFunction", regional("lambda", "function:someone-elses")),
+    ask(PLAN, "secretsmanager:GetSecretValue", regional("secretsmanager", "secret:x")),
+]  # fmt: skip
+
+# What the deploy and plan jobs really do.
+DUTIES = [
+    ask(DEPLOY, "iam:CreateRole", LAMBDA_ROLE, **WITH_BOUNDARY),
+    ask(DEPLOY, "iam:PutRolePolicy", LAMBDA_ROLE, **WITH_BOUNDARY),
+    ask(DEPLOY, "iam:PassRole", LAMBDA_ROLE, **passed_to("lambda")),
+    ask(DEPLOY, "iam:PassRole", f"{IAM_ARN}:role/{PREFIX}sagemaker-execution-role",
+        **passed_to("sagemaker")),
+    ask(DEPLOY, "iam:PassRole", f"{IAM_ARN}:role/{PREFIX}training-task-role",
+        **passed_to("ecs-tasks")),
+    ask(DEPLOY, "iam:PassRole", f"{IAM_ARN}:role/{PREFIX}vpc-flow-logs-role",
+        **passed_to("vpc-flow-logs")),
+    ask(DEPLOY, "lambda:CreateFunction", regional("lambda", f"function:{PREFIX}prediction-api")),
+    ask(DEPLOY, "sagemaker:CreateEndpoint", regional("sagemaker", f"endpoint/{PREFIX}endpoint")),
+    ask(DEPLOY, "ecs:CreateService", regional("ecs", f"service/{PREFIX}cluster/{PREFIX}service")),
+    ask(DEPLOY, "ecs:RegisterTaskDefinition", "*"),
+    ask(DEPLOY, "elasticloadbalancing:CreateLoadBalancer",
+        regional("elasticloadbalancing", f"loadbalancer/app/{PREFIX}alb/0123456789abcdef")),
+    ask(DEPLOY, "ec2:CreateVpc", "*", **IN_REGION),
+    ask(DEPLOY, "ec2:CreateNatGateway", "*", **IN_REGION),
+    ask(DEPLOY, "apigateway:POST", "arn:aws:apigateway:eu-central-1::/apis"),
+    ask(DEPLOY, "logs:CreateLogGroup", regional("logs", f"log-group:/aws/lambda/{PREFIX}api")),
+    ask(DEPLOY, "logs:CreateLogDelivery", "*"),
+    ask(DEPLOY, "ssm:PutParameter", regional("ssm", f"parameter/{PREFIX}ui/API_ENDPOINT")),
+    ask(DEPLOY, "s3:PutObject", STATE_OBJECT),
+    ask(DEPLOY, "s3:GetObject", f"arn:aws:s3:::{STATE_BUCKET}/plans/42/platform.tfplan"),
+    ask(PLAN, "s3:GetObject", STATE_OBJECT),
+    ask(PLAN, "s3:PutObject", f"arn:aws:s3:::{STATE_BUCKET}/plans/42/platform.tfplan"),
+    ask(PLAN, "ec2:DescribeVpcs", "*"),
+    ask(PLAN, "iam:GetRole", LAMBDA_ROLE),
+    ask(PLAN, "kms:DescribeKey", regional("kms", "key/1234abcd-12ab-34cd-56ef-1234567890ab"),
+        **{"kms:ResourceAliases": [f"alias/{PREFIX}models-{ACCOUNT}"]}),
+    ask(PLAN, "lambda:GetFunction", regional("lambda", f"function:{PREFIX}prediction-api")),
+    ask(PLAN, "apigateway:GET", "arn:aws:apigateway:eu-central-1::/apis/a1b2c3"),
+    ask(ENGINEER, "s3:PutObject", BUNDLE_OBJECT),
+]  # fmt: skip
+
+
+def check_iam(rehearsal: Rehearsal) -> dict[str, Any]:
+    calls = actions_by_role(rehearsal.records / "provider-calls")
+    assert {f"{PREFIX}terraform-deploy", f"{PREFIX}terraform-plan"} <= set(calls)
+    made = [
+        ask(f"role/{role}", action, None) for role, done in calls.items() for action in sorted(done)
+    ]
+    questions = ESCALATIONS + DUTIES + made
+    analysis = rehearsal.iam_analysis(questions)
+    assert {DEPLOY, PLAN, ENGINEER} <= set(analysis["principals"])
+    assert analysis["admins"] == []  # no principal can make itself an administrator
+    assert analysis["escalations"] == []
+    assert not [f for f in analysis["findings"] if "Escalat" in f["title"]]
+
+    def said(answer: dict[str, Any]) -> str:
+        return f"{answer['principal']} {answer['action']} {answer['resource'] or ''}"
+
+    answers = analysis["answers"]
+    escalated = [said(a) for a in answers[: len(ESCALATIONS)] if a["allowed"]]
+    refused = [said(a) for a in answers[len(ESCALATIONS) :] if not a["allowed"]]
+    assert escalated == [], "escalations PMapper allows"
+    assert refused == [], "duties, or calls the provider made, that PMapper refuses"
+    rehearsal.say(
+        f"rehearsal: IAM analysis: {len(analysis['principals'])} principals, "
+        f"{len(analysis['admins'])} administrators, {len(analysis['escalations'])} escalation "
+        f"paths, {len(analysis['edges'])} edges; {len(ESCALATIONS)} escalation attempts "
+        f"refused; {len(DUTIES)} duties and "
+        + ", ".join(f"{len(done)} actions of {role}" for role, done in sorted(calls.items()))
+        + " allowed"
+    )
+    return analysis
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(2400)  # about 11 minutes here: act runs every job, setups included
 def test_retrain_pull_request_and_deploy_run_through_the_real_workflow_files(
@@ -181,6 +332,11 @@ def test_retrain_pull_request_and_deploy_run_through_the_real_workflow_files(
         with pytest.raises(RehearsalError, match=r"has no complete bundle in\s+s3://"):
             rehearsal.stack(admin, "plan", "platform", "--image-tag", rehearsal.head("main"))
 
+        said = rehearsal.secure_github()
+        assert "OIDC subjects now carry repo, context, ref" in said
+        production = rehearsal.github.state.environments["production"]
+        assert [p["name"] for p in production["policies"].values()] == ["main"]
+        assert len(production["reviewers"]) == 1
         rehearsal.configure_github(pipeline)
         pull = rehearsal.retrain(rehearsal.upload_data(bucket))
         version = check_retrain(rehearsal, pull, bucket)
@@ -217,17 +373,20 @@ def test_retrain_pull_request_and_deploy_run_through_the_real_workflow_files(
         rehearsal.deploy()
         check_platform(rehearsal, bucket, version)
         assert len(rehearsal.recorded("pushes")) == 3
+        main = "ref:refs/heads/main:ref:refs/heads/main"
         assert identities(rehearsal) >= {
-            ("train", "ml-engineer", "ref:refs/heads/main"),
-            ("plan", "terraform-plan", "pull_request"),
-            ("plan", "terraform-plan", "ref:refs/heads/main"),
-            ("build-push", "ml-engineer", "ref:refs/heads/main"),
-            ("apply", "terraform-deploy", "environment:production"),
-            ("smoke", "ml-engineer", "ref:refs/heads/main"),
+            ("train", "ml-engineer", main),
+            ("plan", "terraform-plan", f"pull_request:ref:refs/pull/{pull['number']}/merge"),
+            ("plan", "terraform-plan", main),
+            ("build-push", "ml-engineer", main),
+            ("apply", "terraform-deploy", "environment:production:ref:refs/heads/main"),
+            ("smoke", "ml-engineer", main),
         }
         assert {job for job, _, subject in identities(rehearsal) if "environment" in subject} == {
             "apply"
         }
+
+        check_iam(rehearsal)
 
         admin = rehearsal.admin_checkout()
         assert rehearsal.unconverged(admin) == []

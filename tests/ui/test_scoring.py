@@ -8,7 +8,7 @@ import pytest
 from sklearn.metrics import roc_auc_score
 
 from churn import contract
-from churn.ui.scoring import FileError, confusion, parse_file, roc_auc
+from churn.ui.scoring import MAX_FILE_MB, MAX_FILE_ROWS, FileError, confusion, parse_file, roc_auc
 from tests.support.customers import read_rows, write_rows
 
 
@@ -67,6 +67,21 @@ def test_header_only_is_refused(data_path: Path, tmp_path: Path) -> None:
     header, _ = read_rows(data_path, limit=1)
     with pytest.raises(FileError, match="no rows"):
         parse_file(csv_bytes(tmp_path, header, []))
+
+
+def test_the_row_cap_is_exact(data_path: Path, tmp_path: Path) -> None:
+    """Up to MAX_FILE_ROWS rows score; one more is refused whole, before the rest is read."""
+    header, rows = read_rows(data_path)
+    many = (rows * (MAX_FILE_ROWS // len(rows) + 1))[:MAX_FILE_ROWS]
+    assert len(parse_file(csv_bytes(tmp_path, header, many)).lines) == MAX_FILE_ROWS
+    with pytest.raises(FileError, match="more than 10,000 rows"):
+        parse_file(csv_bytes(tmp_path, header, [*many, rows[0]]))
+
+
+def test_a_file_over_the_size_cap_is_refused_before_parsing() -> None:
+    oversized = b"customerID\n" + b"x" * (MAX_FILE_MB * 1024 * 1024)
+    with pytest.raises(FileError, match=f"over {MAX_FILE_MB} MB"):
+        parse_file(oversized)
 
 
 def test_roc_auc_matches_scikit_learn_with_ties() -> None:

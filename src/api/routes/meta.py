@@ -22,7 +22,7 @@ async def health(holder: HolderDep, response: Response) -> Health:
     except BundleError as error:
         response.status_code = 503
         return Health(status="degraded", ready=False, predictor=predictor, model_version=None,
-                      detail=str(error))  # fmt: skip
+                      detail=error.public_message)  # fmt: skip
     ready, detail = service.predictor.ready()
     if not ready:
         response.status_code = 503

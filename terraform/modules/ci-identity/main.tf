@@ -1,8 +1,9 @@
-# The ml-engineer identity CI acts as: a role that only this repository's main branch and
-# production environment can assume through GitHub's OIDC provider, with the S3 and ECR
-# rights the train / build-and-push workflows need (and, when given, the right to start
-# the ECS training task and read its logs). The original design's static-key IAM
-# user stays available behind enable_static_user (off by default).
+# The identities the GitHub workflows act as, made once by an administrator (the pipeline's
+# first apply) and never by the deploy role they would widen: ml-engineer (train, publish,
+# push images, smoke-test), terraform-plan (read-only plans) and terraform-deploy (applies
+# the stacks). Every role the deploy role creates must carry the workload boundary defined
+# here, and the deploy role may not change the boundary or any of these identities.
+# The original design's static-key IAM user stays available behind enable_static_user.
 
 locals {
   name       = "${var.name_prefix}ml-engineer"
@@ -14,6 +15,15 @@ data "aws_caller_identity" "current" {}
 
 data "aws_partition" "current" {}
 
+data "aws_region" "current" {}
+
+locals {
+  partition = data.aws_partition.current.partition
+  account   = data.aws_caller_identity.current.account_id
+  region    = data.aws_region.current.name
+  iam       = "arn:${local.partition}:iam::${local.account}"
+}
+
 resource "aws_iam_openid_connect_provider" "github" {
   count = var.create_oidc_provider ? 1 : 0
 
@@ -23,23 +33,29 @@ resource "aws_iam_openid_connect_provider" "github" {
 }
 
 locals {
-  oidc_provider_arn = var.create_oidc_provider ? aws_iam_openid_connect_provider.github[0].arn : "arn:aws:iam::${data.aws_caller_identity.current.account_id}:oidc-provider/${local.oidc_host}"
+  oidc_provider_arn = var.create_oidc_provider ? aws_iam_openid_connect_provider.github[0].arn : "${local.iam}:oidc-provider/${local.oidc_host}"
 }
 
+# Who may assume each identity: the token's subject in the repository's customized form
+# (`churn-github secure-repository` sets the claims repo, context, ref), so that every
+# subject names the ref: "repo:O/R:<context>:ref:<ref>". GitHub's default form leaves the
+# ref out of an environment's subject, so any branch declaring `production` would match
+# (https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect#customizing-the-token-claims).
 locals {
-  # Who may assume each identity: the token's exact subject (no wildcards). A fork, or a
-  # pull request for the ml-engineer and deploy roles, never matches.
+  main_ref    = "ref:refs/heads/${var.github_branch}"
+  on_main     = "${local.repository}:${local.main_ref}:${local.main_ref}"
+  main_deploy = "${local.repository}:environment:${var.github_environment}:${local.main_ref}"
+  # A pull request's ref is refs/pull/<number>/merge; only this repository's pull requests
+  # get a token (forks' pull_request runs have none).
+  pull_requests = "${local.repository}:pull_request:ref:refs/pull/*/merge"
+
   trusted_subjects = {
-    ml-engineer = [
-      "${local.repository}:ref:refs/heads/${var.github_branch}",
-      "${local.repository}:environment:${var.github_environment}",
-    ]
+    # The train, image and smoke-test jobs: on main, no environment.
+    ml-engineer = { exact = [local.on_main], like = [] }
     # Pull requests plan for review; the deploy plans on main before its apply job.
-    terraform-plan = [
-      "${local.repository}:pull_request",
-      "${local.repository}:ref:refs/heads/${var.github_branch}",
-    ]
-    terraform-deploy = ["${local.repository}:environment:${var.github_environment}"]
+    terraform-plan = { exact = [local.on_main], like = [local.pull_requests] }
+    # The apply job: the production environment, and main.
+    terraform-deploy = { exact = [local.main_deploy], like = [] }
   }
 }
 
@@ -63,13 +79,39 @@ data "aws_iam_policy_document" "trust" {
     condition {
       test     = "StringEquals"
       variable = "${local.oidc_host}:sub"
-      values   = each.value
+      values   = each.value.exact
+    }
+  }
+
+  # A second statement, not a second condition: two operators on one key must both hold.
+  dynamic "statement" {
+    for_each = length(each.value.like) > 0 ? [each.value.like] : []
+
+    content {
+      actions = ["sts:AssumeRoleWithWebIdentity"]
+
+      principals {
+        type        = "Federated"
+        identifiers = [local.oidc_provider_arn]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "${local.oidc_host}:aud"
+        values   = ["sts.amazonaws.com"]
+      }
+
+      condition {
+        test     = "StringLike"
+        variable = "${local.oidc_host}:sub"
+        values   = statement.value
+      }
     }
   }
 }
 
 resource "aws_iam_role" "this" {
-  name                 = local.name
+  name                 = "${var.name_prefix}ml-engineer"
   description          = "What the GitHub workflows of ${var.github_repository} act as"
   assume_role_policy   = data.aws_iam_policy_document.trust["ml-engineer"].json
   max_session_duration = 3600
@@ -82,9 +124,11 @@ data "aws_iam_policy_document" "permissions" {
     resources = [var.model_bucket_arn]
   }
 
+  # Publish new bundles and read any: no delete, and the bucket's policy refuses a write
+  # that could overwrite a published object (conditional writes only).
   statement {
-    sid       = "ReadWriteBundles"
-    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    sid       = "PublishAndReadBundles"
+    actions   = ["s3:GetObject", "s3:PutObject"]
     resources = ["${var.model_bucket_arn}/models/*"]
   }
 
@@ -106,14 +150,16 @@ data "aws_iam_policy_document" "permissions" {
     resources = ["*"] # this action has no resource-level scope
   }
 
-  # The deploy's smoke test: signed POST /v1/predictions on the v1 stage of any of this
-  # account's HTTP APIs (the platform, which creates the API, is applied after this stack).
+  # The deploy's smoke test: signed POST /v1/predictions on the v1 stage. The API's id is
+  # not known here (the platform, applied after this stack, creates the API) and
+  # execute-api has no condition keys to name it otherwise, so: this region and account,
+  # that stage, method and path only.
   # The ARN's resource path leaves the stage out: api-id/stage/VERB/path-after-the-stage
   # (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-access-control-iam.html).
   statement {
     sid       = "SmokeTestTheApi"
     actions   = ["execute-api:Invoke"]
-    resources = ["arn:${data.aws_partition.current.partition}:execute-api:*:${data.aws_caller_identity.current.account_id}:*/${var.api_stage}/POST/predictions"]
+    resources = ["arn:${local.partition}:execute-api:${local.region}:${local.account}:*/${var.api_stage}/POST/predictions"]
   }
 
   statement {
@@ -228,8 +274,116 @@ resource "aws_iam_user_policy_attachment" "static" {
   policy_arn = aws_iam_policy.this.arn
 }
 
+
 # ---------------------------------------------------------------------------------------
-# Terraform's identities: a read-only planner for pull requests, a deployer for production
+# Reading the two stacks: what a refresh needs (the plan role; the deploy role too)
+# ---------------------------------------------------------------------------------------
+
+locals {
+  state_bucket_arn = "arn:${local.partition}:s3:::${var.state_bucket}"
+  # <prefix without its hyphen>/<root>/terraform.tfstate (churn.ops.environment.state_key)
+  state_objects = "${local.state_bucket_arn}/${trimsuffix(var.name_prefix, "-")}/*"
+  # The project's log groups: the Lambda's, the API's access logs, ECS tasks', flow logs.
+  log_groups = [
+    for group in ["/aws/lambda/${var.name_prefix}*", "/aws/apigateway/${var.name_prefix}*", "/ecs/${var.name_prefix}*", "/vpc/${var.name_prefix}*"] :
+    "arn:${local.partition}:logs:${local.region}:${local.account}:log-group:${group}"
+  ]
+  # HTTP APIs are named by generated ids: every API of the region, and its tags.
+  http_apis = [for path in ["/apis", "/apis/*", "/tags/*"] : "arn:${local.partition}:apigateway:${local.region}::${path}"]
+  ecs_arn   = "arn:${local.partition}:ecs:${local.region}:${local.account}"
+  elb_arn   = "arn:${local.partition}:elasticloadbalancing:${local.region}:${local.account}"
+  # Keys are named by generated ids: a key is the project's when an alias of its says so.
+  project_key_aliases = ["alias/${var.name_prefix}*", "alias/${var.state_bucket}"]
+}
+
+data "aws_iam_policy_document" "read_stacks" {
+  statement {
+    sid       = "ReadTheState"
+    actions   = ["s3:GetObject"]
+    resources = [local.state_objects]
+  }
+
+  statement {
+    sid       = "ListTheState"
+    actions   = ["s3:ListBucket"]
+    resources = [local.state_bucket_arn]
+  }
+
+  statement {
+    sid       = "DecryptTheState"
+    actions   = ["kms:Decrypt"]
+    resources = [var.state_kms_key_arn]
+  }
+
+  # Describe* and most List* calls have no resource-level scope.
+  statement {
+    sid = "DescribeUnscopedServices"
+    actions = [
+      "ec2:Describe*", "elasticloadbalancing:Describe*", "ecs:DescribeTaskDefinition",
+      "ecs:ListTaskDefinitions", "logs:DescribeLogGroups", "kms:ListAliases", "iam:ListPolicies",
+      "ssm:DescribeParameters", "sts:GetCallerIdentity",
+    ]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "ReadTheProjectsBuckets"
+    actions   = ["s3:ListBucket", "s3:GetBucket*", "s3:GetAccelerateConfiguration", "s3:GetEncryptionConfiguration", "s3:GetLifecycleConfiguration", "s3:GetReplicationConfiguration"]
+    resources = ["arn:${local.partition}:s3:::${var.name_prefix}*"]
+  }
+
+  statement {
+    sid       = "ReadTheProjectsKeys"
+    actions   = ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"]
+    resources = ["arn:${local.partition}:kms:${local.region}:${local.account}:key/*"]
+
+    condition {
+      test     = "ForAnyValue:StringLike"
+      variable = "kms:ResourceAliases"
+      values   = local.project_key_aliases
+    }
+  }
+
+  statement {
+    sid     = "ReadTheProjectsIam"
+    actions = ["iam:Get*", "iam:List*"]
+    resources = [
+      "${local.iam}:role/${var.name_prefix}*",
+      "${local.iam}:policy/${var.name_prefix}*",
+      "${local.iam}:user/${var.name_prefix}*",
+      "${local.iam}:oidc-provider/${local.oidc_host}",
+      "arn:${local.partition}:iam::aws:policy/*",
+    ]
+  }
+
+  statement {
+    sid     = "ReadTheProjectsServices"
+    actions = ["ecr:Describe*", "ecr:GetLifecyclePolicy", "ecr:GetRepositoryPolicy", "ecr:ListTagsForResource", "ecs:Describe*", "ecs:ListTagsForResource", "lambda:Get*", "lambda:List*", "sagemaker:Describe*", "sagemaker:ListTags", "logs:ListTagsForResource", "logs:ListTagsLogGroup", "ssm:GetParameter*", "ssm:ListTagsForResource"]
+    resources = concat(
+      ["arn:${local.partition}:ecr:${local.region}:${local.account}:repository/${var.name_prefix}*"],
+      ["${local.ecs_arn}:cluster/${var.name_prefix}*", "${local.ecs_arn}:service/${var.name_prefix}*", "${local.ecs_arn}:task-definition/${var.name_prefix}*"],
+      ["arn:${local.partition}:lambda:${local.region}:${local.account}:function:${var.name_prefix}*"],
+      ["arn:${local.partition}:sagemaker:${local.region}:${local.account}:*/${var.name_prefix}*"],
+      local.log_groups, [for group in local.log_groups : "${group}:*"],
+      ["arn:${local.partition}:ssm:${local.region}:${local.account}:parameter/${var.name_prefix}*"],
+    )
+  }
+
+  statement {
+    sid       = "ReadTheHttpApis"
+    actions   = ["apigateway:GET"]
+    resources = local.http_apis
+  }
+}
+
+resource "aws_iam_policy" "read_stacks" {
+  name        = "${var.name_prefix}read-stacks"
+  description = "What a Terraform refresh of the pipeline and platform stacks reads"
+  policy      = data.aws_iam_policy_document.read_stacks.json
+}
+
+# ---------------------------------------------------------------------------------------
+# terraform-plan: pull requests' and deploys' plans (read, and hand saved plans over)
 # ---------------------------------------------------------------------------------------
 
 resource "aws_iam_role" "plan" {
@@ -239,24 +393,18 @@ resource "aws_iam_role" "plan" {
   max_session_duration = 3600
 }
 
-resource "aws_iam_role_policy_attachment" "plan_read_only" {
+resource "aws_iam_role_policy_attachment" "plan_reads" {
   role       = aws_iam_role.plan.name
-  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/ReadOnlyAccess"
+  policy_arn = aws_iam_policy.read_stacks.arn
 }
 
-data "aws_iam_policy_document" "plan_state" {
-  statement {
-    sid       = "DecryptTheState"
-    actions   = ["kms:Decrypt"]
-    resources = [var.state_kms_key_arn]
-  }
-
-  # A deploy's plan jobs hand their saved plans to its apply job through plans/<run>/ of
-  # the state bucket (the apply job checks each plan's SHA-256 from the plan job's output).
+# A deploy's plan jobs hand their saved plans to its apply job through plans/<run>/ of
+# the state bucket (the apply job checks each plan's SHA-256 from the plan job's output).
+data "aws_iam_policy_document" "hand_over_plans" {
   statement {
     sid       = "HandOverSavedPlans"
     actions   = ["s3:PutObject"]
-    resources = ["arn:${data.aws_partition.current.partition}:s3:::${var.state_bucket}/plans/*"]
+    resources = ["${local.state_bucket_arn}/plans/*"]
   }
 
   statement {
@@ -266,11 +414,15 @@ data "aws_iam_policy_document" "plan_state" {
   }
 }
 
-resource "aws_iam_role_policy" "plan_state" {
-  name   = "read-state-hand-over-plans"
+resource "aws_iam_role_policy" "plan_hand_over" {
+  name   = "hand-over-plans"
   role   = aws_iam_role.plan.id
-  policy = data.aws_iam_policy_document.plan_state.json
+  policy = data.aws_iam_policy_document.hand_over_plans.json
 }
+
+# ---------------------------------------------------------------------------------------
+# terraform-deploy: applies the stacks; every role it makes carries the boundary
+# ---------------------------------------------------------------------------------------
 
 resource "aws_iam_role" "deploy" {
   name                 = "${var.name_prefix}terraform-deploy"
@@ -279,40 +431,190 @@ resource "aws_iam_role" "deploy" {
   max_session_duration = 7200 # a serverless endpoint can take more than ten minutes to come up
 }
 
-# Everything but IAM (PowerUserAccess), plus IAM on the project's own names only: the
-# deployer cannot touch any role, policy or user that is not the project's.
-resource "aws_iam_role_policy_attachment" "deploy_power_user" {
-  role       = aws_iam_role.deploy.name
-  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/PowerUserAccess"
+locals {
+  project_roles = "${local.iam}:role/${var.name_prefix}*"
+  # Made by an administrator only: the deploy role may read these and nothing more.
+  administrator_owned = [
+    aws_iam_role.this.arn, aws_iam_role.plan.arn, aws_iam_role.deploy.arn,
+    aws_iam_policy.this.arn, var.permissions_boundary_arn, aws_iam_policy.read_stacks.arn,
+    "${local.iam}:policy/${var.name_prefix}terraform-deploy",
+    "${local.iam}:user/${local.name}",
+    local.oidc_provider_arn,
+  ]
+  # Services the stacks pass roles to (SageMaker models, Lambda, ECS tasks, flow logs).
+  role_services = ["sagemaker.amazonaws.com", "lambda.amazonaws.com", "ecs-tasks.amazonaws.com", "vpc-flow-logs.amazonaws.com"]
 }
 
+# Delegated administration as AWS documents it: create and change only roles that carry
+# the boundary, never lift it, never touch the administrator's identities
+# (https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html#access_policies_boundaries-delegate).
 data "aws_iam_policy_document" "deploy_iam" {
   statement {
-    sid     = "ManageTheProjectsIam"
-    actions = ["iam:*"]
-    resources = [
-      "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:role/${var.name_prefix}*",
-      "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:policy/${var.name_prefix}*",
-      "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:user/${var.name_prefix}*",
-      "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:oidc-provider/${local.oidc_host}",
+    sid = "RolesOnlyWithTheBoundary"
+    actions = [
+      "iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy",
+      "iam:DeleteRolePolicy",
     ]
+    resources = [local.project_roles]
+
+    condition {
+      test     = "StringEquals"
+      variable = "iam:PermissionsBoundary"
+      values   = [var.permissions_boundary_arn]
+    }
+  }
+
+  # Calls without the iam:PermissionsBoundary key: harmless on a role the boundary caps.
+  statement {
+    sid       = "MaintainTheProjectsRoles"
+    actions   = ["iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:UntagRole"]
+    resources = [local.project_roles]
   }
 
   statement {
-    sid       = "CreateServiceLinkedRoles"
+    sid       = "PassRolesOnlyToTheirServices"
+    actions   = ["iam:PassRole"]
+    resources = [local.project_roles]
+
+    condition {
+      test     = "StringEquals"
+      variable = "iam:PassedToService"
+      values   = local.role_services
+    }
+  }
+
+  # The platform's optional log-reading policy for people (never attached by the stacks).
+  statement {
+    sid       = "TheLogReadingPolicy"
+    actions   = ["iam:CreatePolicy", "iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:TagPolicy", "iam:UntagPolicy"]
+    resources = ["${local.iam}:policy/${var.name_prefix}read-logs"]
+  }
+
+  statement {
+    sid       = "ServiceLinkedRolesOfEcsAndElb"
     actions   = ["iam:CreateServiceLinkedRole"]
-    resources = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:role/aws-service-role/*"]
+    resources = ["${local.iam}:role/aws-service-role/*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "iam:AWSServiceName"
+      values   = ["ecs.amazonaws.com", "elasticloadbalancing.amazonaws.com"]
+    }
   }
 
   statement {
-    sid       = "ReadAwsManagedPolicies"
-    actions   = ["iam:GetPolicy", "iam:GetPolicyVersion"]
-    resources = ["arn:${data.aws_partition.current.partition}:iam::aws:policy/*"]
+    sid         = "NeverTheAdministratorsIdentities"
+    effect      = "Deny"
+    not_actions = ["iam:Get*", "iam:List*"]
+    resources   = local.administrator_owned
+  }
+
+  statement {
+    sid       = "NeverLiftABoundary"
+    effect    = "Deny"
+    actions   = ["iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary"]
+    resources = ["*"]
   }
 }
 
-resource "aws_iam_role_policy" "deploy_iam" {
-  name   = "project-iam"
-  role   = aws_iam_role.deploy.id
-  policy = data.aws_iam_policy_document.deploy_iam.json
+data "aws_iam_policy_document" "deploy_services" {
+  statement {
+    sid       = "LockTheState"
+    actions   = ["s3:PutObject", "s3:DeleteObject"]
+    resources = ["${local.state_objects}.tflock"]
+  }
+
+  statement {
+    sid       = "WriteTheState"
+    actions   = ["s3:PutObject"]
+    resources = [local.state_objects]
+  }
+
+  statement {
+    sid       = "TakeOverSavedPlans"
+    actions   = ["s3:GetObject"]
+    resources = ["${local.state_bucket_arn}/plans/*"]
+  }
+
+  statement {
+    sid       = "EncryptTheState"
+    actions   = ["kms:Encrypt", "kms:GenerateDataKey"]
+    resources = [var.state_kms_key_arn]
+  }
+
+  # VPC resources are named by generated ids: this region only.
+  statement {
+    sid = "TheNetwork"
+    actions = [
+      "ec2:*Vpc*", "ec2:*Subnet*", "ec2:*RouteTable*", "ec2:CreateRoute", "ec2:DeleteRoute",
+      "ec2:ReplaceRoute", "ec2:*InternetGateway*", "ec2:*NatGateway*", "ec2:*Address*",
+      "ec2:*SecurityGroup*", "ec2:*FlowLogs*", "ec2:CreateTags", "ec2:DeleteTags",
+    ]
+    resources = ["*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestedRegion"
+      values   = [local.region]
+    }
+  }
+
+  statement {
+    sid = "TheProjectsNamedResources"
+    actions = [
+      "ecr:*", "ecs:*", "elasticloadbalancing:*", "lambda:*", "logs:*", "sagemaker:*",
+      "ssm:*",
+    ]
+    resources = concat(
+      ["arn:${local.partition}:ecr:${local.region}:${local.account}:repository/${var.name_prefix}*"],
+      ["${local.ecs_arn}:cluster/${var.name_prefix}*", "${local.ecs_arn}:service/${var.name_prefix}*", "${local.ecs_arn}:task-definition/${var.name_prefix}*"],
+      ["${local.elb_arn}:loadbalancer/app/${var.name_prefix}*", "${local.elb_arn}:targetgroup/${var.name_prefix}*", "${local.elb_arn}:listener/app/${var.name_prefix}*", "${local.elb_arn}:listener-rule/app/${var.name_prefix}*"],
+      ["arn:${local.partition}:lambda:${local.region}:${local.account}:function:${var.name_prefix}*"],
+      local.log_groups, [for group in local.log_groups : "${group}:*"],
+      ["arn:${local.partition}:sagemaker:${local.region}:${local.account}:*/${var.name_prefix}*"],
+      ["arn:${local.partition}:ssm:${local.region}:${local.account}:parameter/${var.name_prefix}*"],
+    )
+  }
+
+  # Calls with no resource-level scope: task definition revisions, and the log deliveries
+  # an HTTP API stage's access logging sets up
+  # (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging.html).
+  statement {
+    sid = "UnscopedCalls"
+    actions = [
+      "ecs:RegisterTaskDefinition", "ecs:DeregisterTaskDefinition", "logs:CreateLogDelivery",
+      "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
+      "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies",
+    ]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "TheHttpApis"
+    actions   = ["apigateway:*"]
+    resources = local.http_apis
+  }
+}
+
+data "aws_iam_policy_document" "deploy" {
+  source_policy_documents = [
+    data.aws_iam_policy_document.deploy_iam.json,
+    data.aws_iam_policy_document.deploy_services.json,
+  ]
+}
+
+resource "aws_iam_policy" "deploy" {
+  name        = "${var.name_prefix}terraform-deploy"
+  description = "What the deploy role changes: the stacks' resources, roles that carry the boundary"
+  policy      = data.aws_iam_policy_document.deploy.json
+}
+
+resource "aws_iam_role_policy_attachment" "deploy" {
+  for_each = {
+    reads   = aws_iam_policy.read_stacks.arn
+    changes = aws_iam_policy.deploy.arn
+  }
+
+  role       = aws_iam_role.deploy.name
+  policy_arn = each.value
 }

@@ -22,16 +22,26 @@ variable "github_repository" {
 
 variable "github_branch" {
   type        = string
-  description = "The only branch whose workflow runs may assume the role."
+  description = "The only branch whose workflow runs may assume the ml-engineer and deploy roles (and the plan role outside pull requests)."
   default     = "main"
   nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._/-]+$", var.github_branch)) && !strcontains(var.github_branch, "*")
+    error_message = "github_branch must be one branch name (no wildcards)."
+  }
 }
 
 variable "github_environment" {
   type        = string
-  description = "The GitHub environment whose jobs may assume the role (deploys run in it)."
+  description = "The GitHub environment whose jobs, on github_branch, may assume the deploy role."
   default     = "production"
   nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._-]+$", var.github_environment))
+    error_message = "github_environment must be an environment name (letters, digits, . _ -)."
+  }
 }
 
 variable "create_oidc_provider" {
@@ -123,5 +133,16 @@ variable "state_bucket" {
   validation {
     condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.state_bucket))
     error_message = "state_bucket must be a valid S3 bucket name."
+  }
+}
+
+variable "permissions_boundary_arn" {
+  type        = string
+  description = "The workload boundary (module workload-boundary): the deploy role may create and change only roles that carry it, and may not change it."
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:policy/.+$", var.permissions_boundary_arn))
+    error_message = "permissions_boundary_arn must be an IAM policy ARN."
   }
 }

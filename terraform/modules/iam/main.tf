@@ -21,14 +21,22 @@ data "aws_iam_policy_document" "trust" {
       type        = "Service"
       identifiers = [each.value]
     }
+
+    # Only on behalf of this account's resources (the confused-deputy guard).
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [var.account_id]
+    }
   }
 }
 
 resource "aws_iam_role" "this" {
   for_each = data.aws_iam_policy_document.trust
 
-  name               = "${var.name_prefix}${each.key}-role"
-  assume_role_policy = each.value.json
+  name                 = "${var.name_prefix}${each.key}-role"
+  assume_role_policy   = each.value.json
+  permissions_boundary = var.permissions_boundary_arn
 }
 
 # ---------------------------------------------------------------------------------------
@@ -145,9 +153,10 @@ data "aws_iam_policy_document" "lambda" {
     resources = [var.model_kms_key_arn]
   }
 
+  # DescribeEndpoint: /v1/health reports the endpoint's status.
   statement {
     sid       = "InvokeTheEndpoint"
-    actions   = ["sagemaker:InvokeEndpoint"]
+    actions   = ["sagemaker:InvokeEndpoint", "sagemaker:DescribeEndpoint"]
     resources = [var.sagemaker_endpoint_arn]
   }
 

@@ -171,3 +171,14 @@ variable "create_log_read_policy" {
   default     = false
   nullable    = false
 }
+
+variable "permissions_boundary_arn" {
+  type        = string
+  description = "The workload boundary (ci-identity's) every role here carries: the deploy role may create no role without it."
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:policy/.+$", var.permissions_boundary_arn))
+    error_message = "permissions_boundary_arn must be an IAM policy ARN."
+  }
+}

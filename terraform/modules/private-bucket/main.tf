@@ -111,9 +111,60 @@ data "aws_iam_policy_document" "tls_only" {
   }
 }
 
+# Published objects stay as they are: a write must carry If-None-Match: * (S3 then refuses
+# it when the key exists), and nobody deletes one or one of its versions, so nothing under
+# these prefixes ever becomes a noncurrent version that the lifecycle rule would expire
+# (https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes-enforce.html).
+data "aws_iam_policy_document" "immutable" {
+  dynamic "statement" {
+    for_each = length(var.immutable_prefixes) > 0 ? [1] : []
+
+    content {
+      sid       = "OnlyWritesThatCannotOverwrite"
+      effect    = "Deny"
+      actions   = ["s3:PutObject"]
+      resources = [for prefix in var.immutable_prefixes : "${aws_s3_bucket.this.arn}/${prefix}*"]
+
+      principals {
+        type        = "*"
+        identifiers = ["*"]
+      }
+
+      condition {
+        test     = "Null"
+        variable = "s3:if-none-match"
+        values   = ["true"]
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(var.immutable_prefixes) > 0 ? [1] : []
+
+    content {
+      sid       = "NoDeletes"
+      effect    = "Deny"
+      actions   = ["s3:DeleteObject", "s3:DeleteObjectVersion"]
+      resources = [for prefix in var.immutable_prefixes : "${aws_s3_bucket.this.arn}/${prefix}*"]
+
+      principals {
+        type        = "*"
+        identifiers = ["*"]
+      }
+    }
+  }
+}
+
+data "aws_iam_policy_document" "this" {
+  source_policy_documents = [
+    data.aws_iam_policy_document.tls_only.json,
+    data.aws_iam_policy_document.immutable.json,
+  ]
+}
+
 resource "aws_s3_bucket_policy" "this" {
   bucket = aws_s3_bucket.this.id
-  policy = data.aws_iam_policy_document.tls_only.json
+  policy = data.aws_iam_policy_document.this.json
 
   depends_on = [aws_s3_bucket_public_access_block.this]
 }

@@ -57,3 +57,15 @@ variable "expiring_prefixes" {
     error_message = "expiring_prefixes maps key prefixes ending in a slash to whole numbers of days, at least 1."
   }
 }
+
+variable "immutable_prefixes" {
+  type        = list(string)
+  description = "Key prefixes whose objects, once written, can be neither overwritten nor deleted (e.g. [\"models/\"]): every write there must be conditional (If-None-Match: *)."
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for prefix in var.immutable_prefixes : endswith(prefix, "/") && !startswith(prefix, "/")])
+    error_message = "immutable_prefixes are key prefixes ending in a slash, without a leading one."
+  }
+}

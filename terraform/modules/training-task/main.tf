@@ -9,6 +9,8 @@ locals {
 
 data "aws_region" "current" {}
 
+data "aws_caller_identity" "current" {}
+
 resource "aws_ecs_cluster" "this" {
   name = "${var.name_prefix}training-cluster"
 
@@ -37,13 +39,21 @@ data "aws_iam_policy_document" "ecs_tasks_trust" {
       type        = "Service"
       identifiers = ["ecs-tasks.amazonaws.com"]
     }
+
+    # Only on behalf of this account's resources (the confused-deputy guard).
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
   }
 }
 
 resource "aws_iam_role" "execution" {
-  name               = "${local.name}-execution-role"
-  description        = "Pulls the training image and writes its logs"
-  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_trust.json
+  name                 = "${local.name}-execution-role"
+  description          = "Pulls the training image and writes its logs"
+  assume_role_policy   = data.aws_iam_policy_document.ecs_tasks_trust.json
+  permissions_boundary = var.permissions_boundary_arn
 }
 
 data "aws_iam_policy_document" "execution" {
@@ -73,9 +83,10 @@ resource "aws_iam_role_policy" "execution" {
 }
 
 resource "aws_iam_role" "task" {
-  name               = "${local.name}-task-role"
-  description        = "What the training job may do: read data, write bundles"
-  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_trust.json
+  name                 = "${local.name}-task-role"
+  description          = "What the training job may do: read data, write bundles"
+  assume_role_policy   = data.aws_iam_policy_document.ecs_tasks_trust.json
+  permissions_boundary = var.permissions_boundary_arn
 }
 
 data "aws_iam_policy_document" "task" {

@@ -133,6 +133,8 @@ resource "aws_cloudwatch_log_group" "flow" {
   retention_in_days = var.flow_log_retention_days
 }
 
+data "aws_caller_identity" "current" {}
+
 data "aws_iam_policy_document" "flow_trust" {
   statement {
     actions = ["sts:AssumeRole"]
@@ -141,12 +143,20 @@ data "aws_iam_policy_document" "flow_trust" {
       type        = "Service"
       identifiers = ["vpc-flow-logs.amazonaws.com"]
     }
+
+    # Only on behalf of this account's resources (the confused-deputy guard).
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
   }
 }
 
 resource "aws_iam_role" "flow" {
-  name               = "${var.name_prefix}vpc-flow-logs-role"
-  assume_role_policy = data.aws_iam_policy_document.flow_trust.json
+  name                 = "${var.name_prefix}vpc-flow-logs-role"
+  assume_role_policy   = data.aws_iam_policy_document.flow_trust.json
+  permissions_boundary = var.permissions_boundary_arn
 }
 
 data "aws_iam_policy_document" "flow" {

@@ -44,3 +44,14 @@ variable "flow_log_retention_days" {
     error_message = "flow_log_retention_days must be one of CloudWatch's retention values (1, 3, 5, 7, 14, 30, 60, 90, ... 365, ... 3653)."
   }
 }
+
+variable "permissions_boundary_arn" {
+  type        = string
+  description = "The workload boundary (ci-identity's) every role here carries: the deploy role may create no role without it."
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:policy/.+$", var.permissions_boundary_arn))
+    error_message = "permissions_boundary_arn must be an IAM policy ARN."
+  }
+}

@@ -22,6 +22,7 @@ variables {
   ui_log_group_arn               = "arn:aws:logs:eu-central-1:123456789012:log-group:/ecs/teleco-customer-churn-ui"
   lambda_log_group_arn           = "arn:aws:logs:eu-central-1:123456789012:log-group:/aws/lambda/teleco-customer-churn-prediction-api"
   api_execution_arn              = "arn:aws:execute-api:eu-central-1:123456789012:abc123"
+  permissions_boundary_arn       = "arn:aws:iam::123456789012:policy/teleco-customer-churn-workload-boundary"
 }
 
 run "no_optional_policy_by_default" {
@@ -77,4 +78,18 @@ run "a_parameter_path_with_a_trailing_slash_is_refused" {
   }
 
   expect_failures = [var.ssm_parameter_path]
+}
+
+run "every_role_carries_the_boundary_and_trusts_only_this_account" {
+  command = plan
+
+  assert {
+    condition     = alltrue([for role in aws_iam_role.this : role.permissions_boundary == var.permissions_boundary_arn])
+    error_message = "every service role must carry the workload boundary (the deploy role can create no other)"
+  }
+
+  assert {
+    condition     = alltrue([for trust in data.aws_iam_policy_document.trust : one(one(trust.statement).condition).variable == "aws:SourceAccount" && toset(one(one(trust.statement).condition).values) == toset(["123456789012"])])
+    error_message = "every service trust must name this account (aws:SourceAccount)"
+  }
 }

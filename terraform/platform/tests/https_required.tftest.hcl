@@ -1,0 +1,86 @@
+# The public UI is served over HTTPS unless someone chose otherwise, by name: a plan
+# without a certificate stops at the variable, outside a rehearsal and a declared demo.
+
+mock_provider "aws" {
+  mock_data "aws_availability_zones" {
+    defaults = { names = ["eu-central-1a", "eu-central-1b"] }
+  }
+
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+
+  mock_data "aws_ecr_repository" {
+    defaults = {
+      arn            = "arn:aws:ecr:eu-central-1:123456789012:repository/teleco-customer-churn-ui"
+      repository_url = "123456789012.dkr.ecr.eu-central-1.amazonaws.com/teleco-customer-churn-ui"
+    }
+  }
+
+  mock_data "aws_s3_bucket" {
+    defaults = { arn = "arn:aws:s3:::teleco-customer-churn-models-123456789012" }
+  }
+
+  mock_data "aws_kms_alias" {
+    defaults = { target_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" }
+  }
+
+  mock_data "aws_iam_policy" {
+    defaults = { arn = "arn:aws:iam::123456789012:policy/teleco-customer-churn-workload-boundary" }
+  }
+
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+
+  mock_data "aws_region" {
+    defaults = { name = "eu-central-1" }
+  }
+
+  mock_data "aws_sagemaker_prebuilt_ecr_image" {
+    defaults = {
+      registry_id   = "492215442770"
+      registry_path = "492215442770.dkr.ecr.eu-central-1.amazonaws.com/sagemaker-xgboost:1.7-1"
+    }
+  }
+
+  mock_data "aws_iam_policy_document" {
+    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
+  }
+}
+
+override_data {
+  target = data.aws_s3_objects.bundle_manifest
+  values = { keys = ["models/20261124T001109Z-b4f6bc/bundle.json"] }
+}
+
+variables {
+  image_tag = "0123456789abcdef0123456789abcdef01234567"
+}
+
+run "no_certificate_and_no_opt_out_is_refused" {
+  command = plan
+
+  variables {
+    certificate_arn = null
+  }
+
+  expect_failures = [var.certificate_arn]
+}
+
+# Either choice plans: a declared demo, or a certificate.
+run "a_declared_demo_plans" {
+  command = plan
+
+  variables {
+    plain_http_demo = true
+  }
+}
+
+run "a_certificate_plans" {
+  command = plan
+
+  variables {
+    certificate_arn = "arn:aws:acm:eu-central-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
+  }
+}
