@@ -3,7 +3,7 @@
 
 - ``upsert-comment``: create the plan comment on a pull request, or update it in place; only
   a comment the workflows' own identity wrote (and that starts with the marker) is updated.
-- ``propose``: commit one changed file on a new branch through the API (no git credentials,
+- ``propose``: commit changed files on a new branch through the API (no git credentials,
   and GitHub signs the commit), then open the pull request. Run with a GitHub App
   installation token: a pull request opened with ``GITHUB_TOKEN`` starts no workflow.
 - ``secure-repository``: an administrator's one-time setup of a fork (a token with the
@@ -153,25 +153,31 @@ def git(*arguments: str) -> str:
 
 
 def propose(
-    github: GitHub, *, base: str, branch: str, path: str, message: str, title: str, body: str
+    github: GitHub,
+    *,
+    base: str,
+    branch: str,
+    paths: Sequence[str],
+    message: str,
+    title: str,
+    body: str,
 ) -> str:
-    """Commit the working tree's ``path`` onto a new ``branch`` from ``base`` and open the
-    pull request. The base commit and the file's old blob come from the local checkout,
-    which is ``base``'s head."""
+    """Commit the working tree's ``paths`` onto a new ``branch`` from ``base`` (one commit
+    per file, through the contents API) and open the pull request. The base commit and
+    each file's old blob come from the local checkout, which is ``base``'s head."""
     head = git("rev-parse", "HEAD")
-    old_blob = git("rev-parse", f"HEAD:{path}")
-    content = Path(path).read_bytes()
     github.call("POST", "git/refs", {"ref": f"refs/heads/{branch}", "sha": head})
-    github.call(
-        "PUT",
-        f"contents/{path}",
-        {
-            "message": message,
-            "content": base64.b64encode(content).decode(),
-            "sha": old_blob,
-            "branch": branch,
-        },
-    )
+    for path in paths:
+        github.call(
+            "PUT",
+            f"contents/{path}",
+            {
+                "message": message,
+                "content": base64.b64encode(Path(path).read_bytes()).decode(),
+                "sha": git("rev-parse", f"HEAD:{path}"),
+                "branch": branch,
+            },
+        )
     pull = github.call(
         "POST", "pulls", {"title": title, "head": branch, "base": base, "body": body}
     )
@@ -243,7 +249,12 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     pull = commands.add_parser("propose", help="commit one file on a new branch and open a PR")
     pull.add_argument("--base", default="main", help="the branch the pull request targets")
     pull.add_argument("--branch", required=True, help="the new branch")
-    pull.add_argument("--path", required=True, help="the changed file, relative to the checkout")
+    pull.add_argument(
+        "--path",
+        action="append",
+        required=True,
+        help="a changed file, relative to the checkout (repeat for several)",
+    )
     pull.add_argument("--message", required=True, help="the commit message")
     pull.add_argument("--title", required=True, help="the pull request's title")
     pull.add_argument("--body", type=Path, required=True, help="the pull request's body")
@@ -285,7 +296,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 github,
                 base=arguments.base,
                 branch=arguments.branch,
-                path=arguments.path,
+                paths=arguments.path,
                 message=arguments.message,
                 title=arguments.title,
                 body=body,

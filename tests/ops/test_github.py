@@ -29,6 +29,7 @@ from tests.rehearsal.github_api import (
 REPOSITORY = "octo/churn"
 ACTIONS_TOKEN = "ghs_actions_token_of_this_run"
 TFVARS = "terraform/platform/model.auto.tfvars"
+PINS = "constraints.txt"
 MARKER = "<!-- churn-terraform-plan -->"
 
 
@@ -59,6 +60,7 @@ def world(tmp_path: Path) -> Iterator[World]:
     checkout = tmp_path / "checkout"
     (checkout / "terraform" / "platform").mkdir(parents=True)
     (checkout / TFVARS).write_text('model_version = "20261124T001109Z-b4f6bc"\n')
+    (checkout / PINS).write_text("boto3==1.44.4\n")
     git(checkout.parent, "init", "-q", "-b", "main", str(checkout))
     git(checkout, "add", ".")
     git(checkout, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "first")
@@ -140,6 +142,29 @@ def test_the_model_pull_request_is_committed_and_opened_with_an_app_token(
         branch,
         True,
     )
+
+
+def test_several_files_are_proposed_in_one_pull_request(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pins refresh proposes every constraints file it rewrote."""
+    monkeypatch.chdir(world.checkout)
+    (world.checkout / TFVARS).write_text('model_version = "20261201T000000Z-abcdef"\n')
+    (world.checkout / PINS).write_text("boto3==1.44.5\n")
+    said = github.propose(
+        world.client(world.app_token()),
+        base="main",
+        branch="pins/42",
+        paths=[PINS, TFVARS],
+        message="Refresh the pins",
+        title="Refresh the pins",
+        body="",
+    )
+    assert said.startswith("opened #1")
+    origin = world.api.state.origin
+    assert git(origin, "show", f"pins/42:{PINS}") == "boto3==1.44.5"
+    assert git(origin, "show", f"pins/42:{TFVARS}") == 'model_version = "20261201T000000Z-abcdef"'
+    assert git(origin, "rev-parse", "pins/42~2") == git(origin, "rev-parse", "main")
 
 
 def test_github_token_cannot_open_the_pull_request(

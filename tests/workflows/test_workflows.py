@@ -258,8 +258,11 @@ def test_pull_requests_plan_with_the_deployed_image_tag_and_comment() -> None:
     assert tests["env"]["CHROMIUM"] == "/usr/bin/chromium"
 
 
-def test_the_retrain_pull_request_is_opened_with_the_apps_token() -> None:
-    steps = jobs(WORKFLOWS / "retrain.yml")["propose"]["steps"]
+@pytest.mark.parametrize(
+    ("workflow", "job"), [("retrain.yml", "propose"), ("refresh-pins.yml", "refresh")]
+)
+def test_pull_requests_are_opened_with_the_apps_token(workflow: str, job: str) -> None:
+    steps = jobs(WORKFLOWS / workflow)[job]["steps"]
     app = next(
         s for s in steps if str(s.get("uses", "")).startswith("actions/create-github-app-token@")
     )
@@ -267,6 +270,19 @@ def test_the_retrain_pull_request_is_opened_with_the_apps_token() -> None:
     assert opening["env"]["GH_TOKEN"] == f"${{{{ steps.{app['id']}.outputs.token }}}}"
     assert steps.index(app) < steps.index(opening)
     assert not any("github.token" in str(s.get("env", {})) for s in steps)
+
+
+def test_the_pins_are_refreshed_weekly_by_make_constraints_and_proposed() -> None:
+    """Dependabot's pip updates leave constraints.txt alone: the refresh re-resolves it."""
+    assert load(WORKFLOWS / "refresh-pins.yml")["on"]["schedule"][0]["cron"].endswith("* * 1")
+    steps = jobs(WORKFLOWS / "refresh-pins.yml")["refresh"]["steps"]
+    runs = [str(s.get("run", "")) for s in steps]
+    assert "make constraints" in runs
+    proposing = next(r for r in runs if "churn-github propose" in r)
+    assert "--path constraints.txt --path requirements/scanners/constraints.txt" in proposing
+    targets = ("churn-github", "create-github-app-token", "make ops-tools")
+    later = [s for s in steps if any(t in str(s) for t in targets)]
+    assert later and all(s["if"] == "steps.moved.outputs.moved == 'true'" for s in later)
 
 
 def test_plan_artifacts_hold_only_the_digest_for_a_day() -> None:
