@@ -12,6 +12,8 @@ from checkov.terraform.checks.resource.base_resource_check import BaseResourceCh
 PREFIX: Final = "teleco-customer-churn-"
 # The design fixes the state bucket's name once for every environment of the account.
 FIXED_NAMES: Final = frozenset({"teleco-churn-terraform-state"})
+# Prefixes AWS requires before any name of ours (WAF logs only to aws-waf-logs-* groups).
+MANDATED_PREFIXES: Final = ("aws-waf-logs-",)
 # Where each resource type keeps its name (the first attribute present counts).
 NAME_ATTRIBUTES: Final = {
     "aws_s3_bucket": ("bucket", "bucket_prefix"),
@@ -33,11 +35,15 @@ NAME_ATTRIBUTES: Final = {
     "aws_sagemaker_endpoint_configuration": ("name", "name_prefix"),
     "aws_apigatewayv2_api": ("name",),
     "aws_ssm_parameter": ("name",),
+    "aws_wafv2_web_acl": ("name",),
 }
 
 
 def complies(name: str) -> bool:
-    """The prefix starts the name, or one of its path segments (log groups, KMS aliases)."""
+    """The prefix starts the name, or one of its path segments (log groups, KMS aliases),
+    after any prefix AWS mandates."""
+    for mandated in MANDATED_PREFIXES:
+        name = name.removeprefix(mandated)
     return any(part.startswith(PREFIX) or part in FIXED_NAMES for part in name.split("/"))
 
 

@@ -4,6 +4,10 @@ ECR repositories, tagged with the commit SHA.
 ECR tags are immutable, so an image whose tag is already in its repository is skipped, not
 pushed again: re-running a deploy of the same commit succeeds. Needs Docker and AWS
 credentials allowed to push (the ml-engineer role).
+
+``--mark-deployed`` (the deploy's apply job, once its apply succeeded) adds the tag
+``deployed-<sha>`` to each image of the commit, without Docker: the repositories'
+lifecycle policy never expires the newest deployed images, so what runs stays pullable.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from churn.ops.environment import name_prefix
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
 
+# The tag a deploy adds; terraform/modules/ecr's lifecycle policy keys on this prefix.
+DEPLOYED_PREFIX: Final = "deployed-"
 # image name -> its Dockerfile; the build context is the repository's root.
 IMAGES: Final = {
     "training": Path("src/train/Dockerfile"),
@@ -84,6 +90,33 @@ class Pusher:
             self.say(f"churn-push-images: pushed {target}")
         return [self.target(image) for image in missing]
 
+    def mark_deployed(self) -> list[str]:
+        """Tag every image of the commit deployed-<sha> (an existing tag is kept); the
+        images tagged now."""
+        marked = []
+        for image in IMAGES:
+            repository, tag = f"{self.prefix}{image}", f"{DEPLOYED_PREFIX}{self.tag}"
+            found = self.ecr.batch_get_image(
+                repositoryName=repository, imageIds=[{"imageTag": self.tag}]
+            )["images"]
+            if not found:
+                raise PushError(f"{repository}:{self.tag} is not in ECR; nothing to mark")
+            try:
+                self.ecr.put_image(
+                    repositoryName=repository,
+                    imageManifest=found[0]["imageManifest"],
+                    imageTag=tag,
+                )
+            except (
+                self.ecr.exceptions.ImageAlreadyExistsException,
+                self.ecr.exceptions.ImageTagAlreadyExistsException,
+            ):
+                self.say(f"churn-push-images: {repository}:{tag} already marked")
+                continue
+            marked.append(f"{repository}:{tag}")
+            self.say(f"churn-push-images: marked {repository}:{tag}")
+        return marked
+
 
 def docker(*arguments: str, stdin: str | None = None) -> None:
     finished = subprocess.run(  # noqa: S603 (docker with arguments we build)
@@ -111,6 +144,11 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         "--region", default=os.environ.get("AWS_REGION") or "eu-central-1", help="ECR's region"
     )
     parser.add_argument("--context", type=Path, default=Path.cwd(), help="the repository root")
+    parser.add_argument(
+        "--mark-deployed",
+        action="store_true",
+        help="build nothing: tag the commit's images deployed-<sha> (after a deploy applied)",
+    )
     return parser.parse_args(argv)
 
 
@@ -122,6 +160,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         ecr = boto3.client("ecr", region_name=arguments.region)
         registry = f"{account['Account']}.dkr.ecr.{arguments.region}.amazonaws.com"
         pusher = Pusher(ecr, registry, arguments.name_prefix, arguments.tag)
+        if arguments.mark_deployed:
+            marked = pusher.mark_deployed()
+            print(f"churn-push-images: {len(marked)} marked deployed")
+            return 0
         pushed = pusher.push_all(arguments.context)
     except (PushError, ClientError, BotoCoreError) as error:
         print(f"churn-push-images: {error}", file=sys.stderr)

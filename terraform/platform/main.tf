@@ -191,6 +191,17 @@ module "alb" {
   deletion_protection = !var.rehearsal
 }
 
+# The rate limit per client address in front of the ALB (on unless waf_enabled = false).
+module "waf" {
+  source = "../modules/waf"
+  count  = var.waf_enabled ? 1 : 0
+
+  name               = "${var.name_prefix}ui"
+  load_balancer_arn  = module.alb.arn
+  rate_limit         = var.waf_rate_limit
+  log_retention_days = var.log_retention_days
+}
+
 module "ecs" {
   source = "../modules/ecs"
 

@@ -93,6 +93,25 @@ variable "certificate_arn" {
   }
 }
 
+variable "waf_enabled" {
+  type        = bool
+  description = "Put AWS WAF in front of the UI's load balancer: a rate limit per client address and AWS's known-bad-inputs rules."
+  default     = true
+  nullable    = false
+}
+
+variable "waf_rate_limit" {
+  type        = number
+  description = "Requests one client address may send to the UI in any 5 minutes before WAF blocks it."
+  default     = 500
+  nullable    = false
+
+  validation {
+    condition     = var.waf_rate_limit >= 10 && var.waf_rate_limit <= 2000000000 && floor(var.waf_rate_limit) == var.waf_rate_limit
+    error_message = "waf_rate_limit must be a whole number from 10 to 2,000,000,000 (WAF's bounds)."
+  }
+}
+
 variable "plain_http_demo" {
   type        = bool
   description = "Serve the UI over plain HTTP without a certificate: a demo's explicit opt-out of HTTPS (never for real customers' data)."

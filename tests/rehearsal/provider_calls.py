@@ -27,6 +27,7 @@ PREFIXES: Final = {
     "SageMaker": "sagemaker",
     "SSM": "ssm",
     "STS": "sts",
+    "WAFV2": "wafv2",
 }
 # S3 operations whose IAM action has another name (the service authorization reference).
 S3_ACTIONS: Final = {

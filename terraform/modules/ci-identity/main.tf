@@ -283,10 +283,16 @@ locals {
   state_bucket_arn = "arn:${local.partition}:s3:::${var.state_bucket}"
   # <prefix without its hyphen>/<root>/terraform.tfstate (churn.ops.environment.state_key)
   state_objects = "${local.state_bucket_arn}/${trimsuffix(var.name_prefix, "-")}/*"
-  # The project's log groups: the Lambda's, the API's access logs, ECS tasks', flow logs.
+  # The project's log groups: the Lambda's, the API's access logs, ECS tasks', flow logs,
+  # WAF's (which WAF requires to be named aws-waf-logs-*).
   log_groups = [
-    for group in ["/aws/lambda/${var.name_prefix}*", "/aws/apigateway/${var.name_prefix}*", "/ecs/${var.name_prefix}*", "/vpc/${var.name_prefix}*"] :
+    for group in ["/aws/lambda/${var.name_prefix}*", "/aws/apigateway/${var.name_prefix}*", "/ecs/${var.name_prefix}*", "/vpc/${var.name_prefix}*", "aws-waf-logs-${var.name_prefix}*"] :
     "arn:${local.partition}:logs:${local.region}:${local.account}:log-group:${group}"
+  ]
+  # The web ACL in front of the UI, and the AWS managed rule groups it references.
+  web_acls = [
+    "arn:${local.partition}:wafv2:${local.region}:${local.account}:regional/webacl/${var.name_prefix}*/*",
+    "arn:${local.partition}:wafv2:${local.region}:${local.account}:regional/managedruleset/*/*",
   ]
   # HTTP APIs are named by generated ids: every API of the region, and its tags.
   http_apis = [for path in ["/apis", "/apis/*", "/tags/*"] : "arn:${local.partition}:apigateway:${local.region}::${path}"]
@@ -321,7 +327,7 @@ data "aws_iam_policy_document" "read_stacks" {
     actions = [
       "ec2:Describe*", "elasticloadbalancing:Describe*", "ecs:DescribeTaskDefinition",
       "ecs:ListTaskDefinitions", "logs:DescribeLogGroups", "kms:ListAliases", "iam:ListPolicies",
-      "ssm:DescribeParameters", "sts:GetCallerIdentity",
+      "ssm:DescribeParameters", "sts:GetCallerIdentity", "wafv2:ListWebACLs",
     ]
     resources = ["*"]
   }
@@ -358,7 +364,7 @@ data "aws_iam_policy_document" "read_stacks" {
 
   statement {
     sid     = "ReadTheProjectsServices"
-    actions = ["ecr:Describe*", "ecr:GetLifecyclePolicy", "ecr:GetRepositoryPolicy", "ecr:ListTagsForResource", "ecs:Describe*", "ecs:ListTagsForResource", "lambda:Get*", "lambda:List*", "sagemaker:Describe*", "sagemaker:ListTags", "logs:ListTagsForResource", "logs:ListTagsLogGroup", "ssm:GetParameter*", "ssm:ListTagsForResource"]
+    actions = ["ecr:Describe*", "ecr:GetLifecyclePolicy", "ecr:GetRepositoryPolicy", "ecr:ListTagsForResource", "ecs:Describe*", "ecs:ListTagsForResource", "lambda:Get*", "lambda:List*", "sagemaker:Describe*", "sagemaker:ListTags", "logs:ListTagsForResource", "logs:ListTagsLogGroup", "ssm:GetParameter*", "ssm:ListTagsForResource", "wafv2:Get*", "wafv2:List*"]
     resources = concat(
       ["arn:${local.partition}:ecr:${local.region}:${local.account}:repository/${var.name_prefix}*"],
       ["${local.ecs_arn}:cluster/${var.name_prefix}*", "${local.ecs_arn}:service/${var.name_prefix}*", "${local.ecs_arn}:task-definition/${var.name_prefix}*"],
@@ -366,6 +372,8 @@ data "aws_iam_policy_document" "read_stacks" {
       ["arn:${local.partition}:sagemaker:${local.region}:${local.account}:*/${var.name_prefix}*"],
       local.log_groups, [for group in local.log_groups : "${group}:*"],
       ["arn:${local.partition}:ssm:${local.region}:${local.account}:parameter/${var.name_prefix}*"],
+      # GetWebACLForResource names the load balancer too.
+      local.web_acls, ["${local.elb_arn}:loadbalancer/app/${var.name_prefix}*"],
     )
   }
 
@@ -438,6 +446,7 @@ locals {
     aws_iam_role.this.arn, aws_iam_role.plan.arn, aws_iam_role.deploy.arn,
     aws_iam_policy.this.arn, var.permissions_boundary_arn, aws_iam_policy.read_stacks.arn,
     "${local.iam}:policy/${var.name_prefix}terraform-deploy",
+    "${local.iam}:policy/${var.name_prefix}terraform-deploy-iam",
     "${local.iam}:user/${local.name}",
     local.oidc_provider_arn,
   ]
@@ -563,7 +572,7 @@ data "aws_iam_policy_document" "deploy_services" {
     sid = "TheProjectsNamedResources"
     actions = [
       "ecr:*", "ecs:*", "elasticloadbalancing:*", "lambda:*", "logs:*", "sagemaker:*",
-      "ssm:*",
+      "ssm:*", "wafv2:*",
     ]
     resources = concat(
       ["arn:${local.partition}:ecr:${local.region}:${local.account}:repository/${var.name_prefix}*"],
@@ -573,6 +582,7 @@ data "aws_iam_policy_document" "deploy_services" {
       local.log_groups, [for group in local.log_groups : "${group}:*"],
       ["arn:${local.partition}:sagemaker:${local.region}:${local.account}:*/${var.name_prefix}*"],
       ["arn:${local.partition}:ssm:${local.region}:${local.account}:parameter/${var.name_prefix}*"],
+      local.web_acls,
     )
   }
 
@@ -596,22 +606,23 @@ data "aws_iam_policy_document" "deploy_services" {
   }
 }
 
-data "aws_iam_policy_document" "deploy" {
-  source_policy_documents = [
-    data.aws_iam_policy_document.deploy_iam.json,
-    data.aws_iam_policy_document.deploy_services.json,
-  ]
+# Two managed policies: one would near IAM's 6,144-character quota for a policy document.
+resource "aws_iam_policy" "deploy_iam" {
+  name        = "${var.name_prefix}terraform-deploy-iam"
+  description = "The deploy role's IAM: roles that carry the boundary, never the administrator's identities"
+  policy      = data.aws_iam_policy_document.deploy_iam.json
 }
 
 resource "aws_iam_policy" "deploy" {
   name        = "${var.name_prefix}terraform-deploy"
-  description = "What the deploy role changes: the stacks' resources, roles that carry the boundary"
-  policy      = data.aws_iam_policy_document.deploy.json
+  description = "What the deploy role changes: the stacks' resources and their state"
+  policy      = data.aws_iam_policy_document.deploy_services.json
 }
 
 resource "aws_iam_role_policy_attachment" "deploy" {
   for_each = {
     reads   = aws_iam_policy.read_stacks.arn
+    iam     = aws_iam_policy.deploy_iam.arn
     changes = aws_iam_policy.deploy.arn
   }
 

@@ -1,6 +1,11 @@
 # One repository per deployable image. Tags are immutable: an image tag is a commit SHA,
 # and what a tag names must never change under a running service.
 
+locals {
+  # churn-push-images --mark-deployed adds it; the lifecycle's first rule keys on it.
+  deployed_tag_prefix = "deployed-"
+}
+
 resource "aws_ecr_repository" "this" {
   for_each = var.repositories
 
@@ -17,6 +22,11 @@ resource "aws_ecr_repository" "this" {
   }
 }
 
+# Each deploy adds the tag deployed-<sha> to the images it applied. The first rule keeps the
+# newest deployed ones (what runs, and what a rollback would run) and, as ECR evaluates
+# rules, an image a rule selects is never expired by a lower-priority rule: only images
+# that never ran count toward keep_tagged_images
+# (https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html#lp_evaluation_rules).
 resource "aws_ecr_lifecycle_policy" "this" {
   for_each = aws_ecr_repository.this
 
@@ -25,13 +35,19 @@ resource "aws_ecr_lifecycle_policy" "this" {
     rules = [
       {
         rulePriority = 1
+        description  = "Keep the newest ${var.keep_deployed_images} deployed images (what runs and its rollbacks)"
+        selection    = { tagStatus = "tagged", tagPrefixList = [local.deployed_tag_prefix], countType = "imageCountMoreThan", countNumber = var.keep_deployed_images }
+        action       = { type = "expire" }
+      },
+      {
+        rulePriority = 2
         description  = "Untagged layers left by failed pushes go after a week"
         selection    = { tagStatus = "untagged", countType = "sinceImagePushed", countUnit = "days", countNumber = 7 }
         action       = { type = "expire" }
       },
       {
-        rulePriority = 2
-        description  = "Keep the newest ${var.keep_tagged_images} images"
+        rulePriority = 3
+        description  = "Of the images that never ran, keep the newest ${var.keep_tagged_images}"
         selection    = { tagStatus = "any", countType = "imageCountMoreThan", countNumber = var.keep_tagged_images }
         action       = { type = "expire" }
       },

@@ -23,7 +23,7 @@ variable "repositories" {
 
 variable "keep_tagged_images" {
   type        = number
-  description = "How many tagged images each repository keeps (older ones expire)."
+  description = "How many images that never ran (no deployed- tag) each repository keeps (older ones expire)."
   default     = 30
   nullable    = false
 
@@ -49,5 +49,17 @@ variable "lambda_pull_repositories" {
   validation {
     condition     = length(setsubtract(var.lambda_pull_repositories, var.repositories)) == 0
     error_message = "lambda_pull_repositories must name repositories of var.repositories."
+  }
+}
+
+variable "keep_deployed_images" {
+  type        = number
+  description = "How many deployed images (tagged deployed-<sha> by the deploy) each repository keeps: what runs, and its rollbacks."
+  default     = 10
+  nullable    = false
+
+  validation {
+    condition     = var.keep_deployed_images >= 2 && var.keep_deployed_images <= 1000 && floor(var.keep_deployed_images) == var.keep_deployed_images
+    error_message = "keep_deployed_images must be a whole number from 2 to 1000 (what runs and at least one rollback)."
   }
 }
