@@ -52,6 +52,10 @@ def create_app(settings: Settings | None = None, *, preload: bool = True) -> Fas
 
     install_error_handlers(app)
     # Outermost first: the access log sees every answer, including the guard's 413/415.
-    app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RequestGuard,
+        max_body_bytes=settings.max_body_bytes,
+        body_timeout_seconds=settings.body_timeout_seconds,
+    )
     app.add_middleware(AccessLog, holder=holder)
     return app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from typing import Any, Final
@@ -103,15 +104,18 @@ def require_json(request: Request) -> None:
 
 
 class RequestGuard:
-    """Refuses, before any parsing, bodies larger than the limit (413).
+    """Refuses, before any parsing, bodies larger than the limit (413) and bodies that do
+    not arrive in time (408: a client trickling a body would hold a worker forever).
 
     The body is read up to the limit and replayed to the app, so a chunked upload cannot
-    slip past a missing Content-Length.
+    slip past a missing Content-Length. A client that leaves mid-body gets no answer: the
+    access log says so (status 499, nginx's "client closed request").
     """
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, body_timeout_seconds: float) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.body_timeout_seconds = body_timeout_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in BODY_METHODS:
@@ -123,9 +127,19 @@ class RequestGuard:
             return
         chunks: list[bytes] = []
         size = 0
+        deadline = asyncio.get_running_loop().time() + self.body_timeout_seconds
         while True:
-            message = await receive()
+            try:
+                remaining = deadline - asyncio.get_running_loop().time()
+                message = await asyncio.wait_for(receive(), timeout=max(remaining, 0.0))
+            except TimeoutError:
+                seconds = f"{self.body_timeout_seconds:g} s"
+                await error_response(408, f"the body did not arrive within {seconds}")(
+                    scope, receive, send
+                )
+                return
             if message["type"] == "http.disconnect":
+                scope.setdefault("state", {})["client_left"] = True
                 return
             chunk = message.get("body", b"")
             size += len(chunk)

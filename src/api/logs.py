@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from churn.api.service import ServiceHolder
 
 logger = logging.getLogger("churn.api")
+CLIENT_LEFT: Final = 499
 # Attributes every LogRecord has; anything else was passed with extra= and is logged.
 _STANDARD: Final = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
@@ -69,7 +70,9 @@ class AccessLog:
             return
         started = time.perf_counter()
         request_id = _request_id(scope)
-        status = 500
+        # No response started: the client left before one (the guard marks it), or the
+        # server failed without answering.
+        status: int | None = None
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
@@ -88,11 +91,16 @@ class AccessLog:
                     "request_id": request_id,
                     "method": scope["method"],
                     "path": scope["path"],
-                    "status": status,
+                    "status": status if status is not None else _unanswered(scope),
                     "latency_ms": round((time.perf_counter() - started) * 1000, 2),
                     "model_version": self.holder.loaded_version,
                 },
             )
+
+
+def _unanswered(scope: Scope) -> int:
+    """499 (nginx's "client closed request") when the client left, else 500."""
+    return CLIENT_LEFT if scope.get("state", {}).get("client_left") else 500
 
 
 def _request_id(scope: Scope) -> str:

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         2_000_000, ge=10_000, le=6_000_000, description="Larger bodies get 413 (Lambda: 6 MB)."
     )
+    body_timeout_seconds: float = Field(
+        10.0, gt=0, le=60, description="A body not fully received in this time gets 408."
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @model_validator(mode="after")
