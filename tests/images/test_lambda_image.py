@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 
 from churn import storage
@@ -74,7 +75,13 @@ def lambda_env(
     """Configuration as Terraform gives the function: bundle on S3, SageMaker predictor."""
     make_bucket("teleco-customer-churn-models")
     prefix = f"s3://teleco-customer-churn-models/models/{bundle_dir.name}"
-    storage.publish_directory(bundle_dir, prefix, last="bundle.json")
+    # The moto server lives for the session and a published bundle is immutable: publish
+    # once, for every test that asks.
+    listed = boto3.client("s3").list_objects_v2(
+        Bucket="teleco-customer-churn-models", Prefix=f"models/{bundle_dir.name}/bundle.json"
+    )
+    if not listed.get("KeyCount"):
+        storage.publish_directory(bundle_dir, prefix, last="bundle.json")
     create_moto_endpoint()
     return aws_env | {
         "CHURN_BUNDLE": prefix,
