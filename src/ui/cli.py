@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
-from churn.ui.scoring import MAX_FILE_MB
+from churn.ui.settings import MAX_FILE_MB
 
 APP: Final = Path(__file__).with_name("app.py")
 # Production settings, the same on a laptop and in the container.

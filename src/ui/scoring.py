@@ -10,19 +10,14 @@ import csv
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from churn import contract
 from churn.ui.client import ApiClient
-
-# What the page is for: a team's list of customers, not the whole base (the data set's
-# 7,043 rows are under 1 MB). The caps keep one visitor's upload from exhausting the task:
-# Streamlit refuses larger uploads (cli.py), and the parser stops at the row cap.
-MAX_FILE_MB: Final = 2
-MAX_FILE_ROWS: Final = 10_000
+from churn.ui.settings import MAX_FILE_MB, MAX_FILE_ROWS
 
 
 class FileError(Exception):

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# What the file tab is for: a team's list of customers, not the whole base (the data set's
+# 7,043 rows are under 1 MB). The caps keep one visitor's upload from exhausting the task:
+# Streamlit refuses larger uploads (cli.py sets it), and the parser stops at the row cap.
+MAX_FILE_MB: Final = 2
+MAX_FILE_ROWS: Final = 10_000
 
 
 class UiSettings(BaseSettings):

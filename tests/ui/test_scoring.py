@@ -8,7 +8,8 @@ import pytest
 from sklearn.metrics import roc_auc_score
 
 from churn import contract
-from churn.ui.scoring import MAX_FILE_MB, MAX_FILE_ROWS, FileError, confusion, parse_file, roc_auc
+from churn.ui.scoring import FileError, confusion, parse_file, roc_auc
+from churn.ui.settings import MAX_FILE_MB, MAX_FILE_ROWS
 from tests.support.customers import read_rows, write_rows
 
 

@@ -49,43 +49,25 @@ locals {
   # get a token (forks' pull_request runs have none).
   pull_requests = "${local.repository}:pull_request:ref:refs/pull/*/merge"
 
+  # Subjects per role and condition operator: StringEquals for exact subjects,
+  # StringLike for patterns.
   trusted_subjects = {
     # The train, image and smoke-test jobs: on main, no environment.
-    ml-engineer = { exact = [local.on_main], like = [] }
+    ml-engineer = { StringEquals = [local.on_main] }
     # Pull requests plan for review; the deploy plans on main before its apply job.
-    terraform-plan = { exact = [local.on_main], like = [local.pull_requests] }
+    terraform-plan = { StringEquals = [local.on_main], StringLike = [local.pull_requests] }
     # The apply job: the production environment, and main.
-    terraform-deploy = { exact = [local.main_deploy], like = [] }
+    terraform-deploy = { StringEquals = [local.main_deploy] }
   }
 }
 
 data "aws_iam_policy_document" "trust" {
   for_each = local.trusted_subjects
 
-  statement {
-    actions = ["sts:AssumeRoleWithWebIdentity"]
-
-    principals {
-      type        = "Federated"
-      identifiers = [local.oidc_provider_arn]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "${local.oidc_host}:aud"
-      values   = ["sts.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "${local.oidc_host}:sub"
-      values   = each.value.exact
-    }
-  }
-
-  # A second statement, not a second condition: two operators on one key must both hold.
+  # One statement per operator, not two conditions in one: two operators on one key
+  # would both have to hold.
   dynamic "statement" {
-    for_each = length(each.value.like) > 0 ? [each.value.like] : []
+    for_each = each.value
 
     content {
       actions = ["sts:AssumeRoleWithWebIdentity"]
@@ -102,7 +84,7 @@ data "aws_iam_policy_document" "trust" {
       }
 
       condition {
-        test     = "StringLike"
+        test     = statement.key
         variable = "${local.oidc_host}:sub"
         values   = statement.value
       }
@@ -441,7 +423,8 @@ resource "aws_iam_role" "deploy" {
 
 locals {
   project_roles = "${local.iam}:role/${var.name_prefix}*"
-  # Made by an administrator only: the deploy role may read these and nothing more.
+  # Made by an administrator only: the deploy role may read these and nothing more. Its
+  # own two policies are named, not referenced: a policy cannot contain its own ARN.
   administrator_owned = [
     aws_iam_role.this.arn, aws_iam_role.plan.arn, aws_iam_role.deploy.arn,
     aws_iam_policy.this.arn, var.permissions_boundary_arn, aws_iam_policy.read_stacks.arn,
