@@ -38,8 +38,10 @@ IMAGE_TAG ?= $(shell git rev-parse HEAD)
 # A small venv with only the ops CLIs and boto3: what CI's plan, apply and image jobs use.
 OPS       := .venv-ops
 OPS_STAMP := $(OPS)/.setup-done
+# One folder per deployable, each with its Dockerfile.
+DOCKERFILES := $(wildcard src/*/Dockerfile)
 
-.PHONY: help setup ops-tools scanners data run serve train test browser terraform lint tf-check scan init plan apply images rehearse format constraints bench clean
+.PHONY: help setup ops-tools scanners data run serve train test browser terraform lint tf-check scan init plan apply images rehearse format constraints base-images bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -128,6 +130,9 @@ bench: setup data browser ## print benchmark figures: training, API, UI (on the 
 
 constraints: ## re-resolve every requirement file afresh and rewrite constraints.txt
 	scripts/constraints.sh
+
+base-images: scanners ## pin each Dockerfile's base image still named by tag alone to the tag's digest (needs the registries)
+	$(SCANNERS)/bin/pindock run $(DOCKERFILES)
 
 clean: ## remove the virtualenv, caches and local bundles
 	rm -rf $(VENV) $(SCANNERS) $(OPS) .cache $(ARTIFACTS) .pytest_cache .mypy_cache .ruff_cache

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Creates .venv-scanners with checkov, zizmor, check-jsonschema, actionlint and PMapper, pinned in
+# Creates .venv-scanners with checkov, zizmor, check-jsonschema, actionlint, PMapper and pindock, pinned in
 # requirements/scanners/constraints.txt. A venv of their own: checkov pins boto3 exactly.
 set -euo pipefail
 cd "$(dirname "$0")/.."

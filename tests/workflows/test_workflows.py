@@ -273,16 +273,69 @@ def test_pull_requests_are_opened_with_the_apps_token(workflow: str, job: str) -
 
 
 def test_the_pins_are_refreshed_weekly_by_make_constraints_and_proposed() -> None:
-    """Dependabot's pip updates leave constraints.txt alone: the refresh re-resolves it."""
+    """Dependabot's pip updates leave constraints.txt alone, and its Docker updates only move
+    digests already pinned: the refresh re-resolves the one and pins the other."""
     assert load(WORKFLOWS / "refresh-pins.yml")["on"]["schedule"][0]["cron"].endswith("* * 1")
     steps = jobs(WORKFLOWS / "refresh-pins.yml")["refresh"]["steps"]
     runs = [str(s.get("run", "")) for s in steps]
-    assert "make constraints" in runs
-    proposing = next(r for r in runs if "churn-github propose" in r)
-    assert "--path constraints.txt --path requirements/scanners/constraints.txt" in proposing
+    assert runs.index("make constraints") < runs.index("make base-images")
+    assert runs.index("make base-images") < next(
+        i for i, s in enumerate(steps) if s.get("id") == "moved"
+    )
     targets = ("churn-github", "create-github-app-token", "make ops-tools")
     later = [s for s in steps if any(t in str(s) for t in targets)]
     assert later and all(s["if"] == "steps.moved.outputs.moved == 'true'" for s in later)
+
+
+def run_refresh_step(step_id_or_name: str, repo: Path) -> str:
+    """Run one step of refresh-pins.yml with bash, as the runner would, in ``repo``; return
+    what it wrote to $GITHUB_OUTPUT."""
+    workflow = load(WORKFLOWS / "refresh-pins.yml")
+    step = next(
+        s
+        for s in workflow["jobs"]["refresh"]["steps"]
+        if step_id_or_name in (s.get("id"), s.get("name"))
+    )
+    output = repo / "github-output"
+    output.write_text("")
+    env = {"PATH": "/usr/bin:/bin", "GITHUB_OUTPUT": str(output), "RUN_ID": "42"}
+    subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        cwd=repo,
+        env=env | workflow["env"],
+        check=True,
+        capture_output=True,
+    )
+    return output.read_text()
+
+
+def test_the_refresh_proposes_exactly_the_pins_that_moved(tmp_path: Path) -> None:
+    """The pathspecs reach git unexpanded, so a Dockerfile of any deployable counts, and
+    only files that changed are proposed."""
+    files = ["constraints.txt", "requirements/scanners/constraints.txt", "README.md"]
+    files += [str(p.relative_to(REPO_ROOT)) for p in sorted(REPO_ROOT.glob("src/*/Dockerfile"))]
+    for name in files:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("before\n")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run([*git, "add", "."], cwd=tmp_path, check=True)
+    subprocess.run([*git, "commit", "-qm", "pins"], cwd=tmp_path, check=True)
+    assert run_refresh_step("moved", tmp_path) == "moved=false\n"
+
+    for name in ("requirements/scanners/constraints.txt", "src/ui/Dockerfile", "README.md"):
+        (tmp_path / name).write_text("after\n")
+    assert run_refresh_step("moved", tmp_path) == "moved=true\n"
+
+    recorder = tmp_path / ".venv-ops" / "bin" / "churn-github"
+    recorder.parent.mkdir(parents=True)
+    recorder.write_text('#!/bin/sh\nprintf "%s\\n" "$@" > "$(dirname "$0")/arguments"\n')
+    recorder.chmod(0o755)
+    run_refresh_step("commit the pins on a branch and open the pull request", tmp_path)
+    arguments = (recorder.parent / "arguments").read_text().split("\n")
+    paths = [arguments[i + 1] for i, a in enumerate(arguments) if a == "--path"]
+    assert paths == ["requirements/scanners/constraints.txt", "src/ui/Dockerfile"]
+    assert arguments[arguments.index("--branch") + 1] == "pins/42"
 
 
 def test_plan_artifacts_hold_only_the_digest_for_a_day() -> None:
