@@ -5,6 +5,10 @@ model version, or an error fails the deploy run.
 
 A serverless endpoint that has just been created answers 503 (or API Gateway 502) while it
 starts: those are retried, after the Retry-After the API sends, for a bounded time.
+
+With ``--invoke-role-arn`` the calls are signed as that role, assumed with the ambient
+credentials (in the deploy: ml-engineer assumes the platform's smoke-test role, the only
+identity that may call this API, while the bundle is still read as ml-engineer).
 """
 
 from __future__ import annotations
@@ -19,11 +23,15 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Final
 
+import boto3
+from botocore.credentials import Credentials
+from botocore.exceptions import BotoCoreError, ClientError
+
 from churn.api.bundle import BundleError
 from churn.api.schemas import Customer
 from churn.api.service import PredictionService, build_service
 from churn.api.settings import Settings
-from churn.ui.client import ApiClient, ApiError
+from churn.ui.client import ApiClient, ApiError, SigV4Signer
 from churn.ui.settings import UiSettings
 
 TOLERANCE: Final = 1e-6
@@ -67,6 +75,18 @@ def check(answer: dict[str, Any], expected: dict[str, Any]) -> None:
         raise SmokeError(
             f"{who}: churn={answer.get('churn')} but the bundle says {expected['churn']}"
         )
+
+
+def assumed_credentials(role_arn: str, region: str) -> Credentials:
+    """The role's credentials, assumed with the ambient ones."""
+    try:
+        answer = boto3.client("sts", region_name=region).assume_role(
+            RoleArn=role_arn, RoleSessionName="churn-smoke"
+        )
+    except (BotoCoreError, ClientError) as error:
+        raise SmokeError(f"cannot assume {role_arn}: {error}") from None
+    issued = answer["Credentials"]
+    return Credentials(issued["AccessKeyId"], issued["SecretAccessKey"], issued["SessionToken"])
 
 
 @dataclass
@@ -123,27 +143,37 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         "--auth", choices=("iam", "none"), default="iam", help="iam: sign with SigV4"
     )
     parser.add_argument(
+        "--invoke-role-arn",
+        help="sign the API calls as this role, assumed with the ambient credentials",
+    )
+    parser.add_argument(
         "--wait-seconds",
         type=float,
         default=600.0,
         help="how long 502/503 answers of a starting deployment are retried (default 600)",
     )
-    return parser.parse_args(argv)
+    arguments = parser.parse_args(argv)
+    if arguments.invoke_role_arn and arguments.auth != "iam":
+        parser.error("--invoke-role-arn signs the calls: it needs --auth iam")
+    return arguments
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = parse_arguments(argv)
     try:
         service = build_service(Settings(bundle=arguments.bundle, predictor="local"))
-        client = ApiClient(
-            UiSettings.model_validate(
-                {
-                    "API_ENDPOINT": arguments.api_endpoint,
-                    "API_AUTH": arguments.auth,
-                    "AWS_REGION": arguments.region,
-                }
-            )
+        settings = UiSettings.model_validate(
+            {
+                "API_ENDPOINT": arguments.api_endpoint,
+                "API_AUTH": arguments.auth,
+                "AWS_REGION": arguments.region,
+            }
         )
+        signer = None
+        if arguments.invoke_role_arn:
+            credentials = assumed_credentials(arguments.invoke_role_arn, arguments.region)
+            signer = SigV4Signer(arguments.region, credentials)
+        client = ApiClient(settings, signer)
         scored = run(client, service, Patience(arguments.wait_seconds))
     except (SmokeError, ApiError, BundleError) as error:
         print(f"churn-smoke: FAILED: {error}", file=sys.stderr)

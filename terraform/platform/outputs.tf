@@ -13,6 +13,11 @@ output "api_invoke_url" {
   value       = module.api_gateway.invoke_url
 }
 
+output "smoke_test_role_arn" {
+  description = "Role the deploy's smoke test assumes (as ml-engineer) to POST /v1/predictions to this API and no other."
+  value       = module.iam.smoke_test_role_arn
+}
+
 output "sagemaker_endpoint_name" {
   description = "Name of the SageMaker serverless endpoint."
   value       = module.sagemaker_endpoint.endpoint_name

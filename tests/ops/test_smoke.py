@@ -5,11 +5,13 @@ SigV4 signing it relies on is the UI client's, verified in tests/ui/test_sigv4.p
 from __future__ import annotations
 
 import http.server
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import boto3
 import httpx
 import pytest
 
@@ -20,6 +22,7 @@ from churn.ops import smoke
 from churn.ui.client import ApiClient, ApiError
 from churn.ui.settings import UiSettings
 from tests.support.servers import LOOPBACK, free_port, make_bucket, send_json, serve_http
+from tests.support.sigv4 import credential_fields
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +56,8 @@ def test_an_api_that_is_down_fails_the_run_with_one_line(
     [
         ({"model_version": "20200101T000000Z-000000"}, "served by model '20200101T000000Z-000000'"),
         ({"churn_probability_shift": 0.01}, "through the API"),
+        ({"churn_probability_shift": -0.01}, "through the API"),  # either way
+        ({"churn_probability_shift": 2e-6}, "through the API"),  # just past the tolerance
         ({"churn_flip": True}, "but the bundle says"),
     ],
 )
@@ -158,3 +163,75 @@ def test_other_errors_are_not_retried(bundle_dir: Path) -> None:
     with pytest.raises(ApiError):
         patience.predict(client, smoke.example_customers()[0])  # type: ignore[arg-type]
     assert client.calls == 1
+
+
+@contextmanager
+def signed_front(api_url: str) -> Iterator[tuple[list[str], str]]:
+    """The live API behind a front that, like API Gateway with IAM authorization, refuses an
+    unsigned call and records who signed each one (moto names the identity of an access
+    key it issued)."""
+    callers: list[str] = []
+
+    class Front(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["content-length"]))
+            authorization = self.headers.get("authorization", "")
+            if not authorization.startswith("AWS4-HMAC-SHA256 "):
+                send_json(self, 403, b'{"message": "Missing Authentication Token"}')
+                return
+            access_key = credential_fields(authorization)["Credential"].split("/")[0]
+            identity = boto3.client(
+                "sts", aws_access_key_id=access_key, aws_secret_access_key="unused"
+            ).get_caller_identity()
+            callers.append(identity["Arn"])
+            forwarded = httpx.post(
+                api_url + self.path, content=body, headers={"content-type": "application/json"}
+            )
+            send_json(self, forwarded.status_code, forwarded.content)
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    with serve_http(Front) as server:
+        yield callers, f"http://{LOOPBACK}:{server.server_port}"
+
+
+def test_the_calls_are_signed_as_the_role_given(
+    api_url: str, bundle_dir: Path, aws_env: dict[str, str]
+) -> None:
+    """In the deploy, ml-engineer may not invoke the API itself: it assumes the platform's
+    smoke-test role, and every call is signed as that role."""
+    role = boto3.client("iam").create_role(
+        RoleName="teleco-customer-churn-smoke-test-role",
+        AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []}),
+    )["Role"]["Arn"]
+    with signed_front(api_url) as (callers, url):
+        arguments = ["--api-endpoint", url, "--bundle", str(bundle_dir), "--auth", "iam"]
+        assert smoke.main([*arguments, "--invoke-role-arn", role]) == 0
+    account = role.split(":")[4]
+    assumed = f"arn:aws:sts::{account}:assumed-role/teleco-customer-churn-smoke-test-role"
+    assert callers == [f"{assumed}/churn-smoke"] * 3
+
+
+def test_a_role_that_cannot_be_assumed_fails_with_one_line(
+    bundle_dir: Path,
+    aws_env: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://{LOOPBACK}:{free_port()}")  # STS unreachable
+    role = "arn:aws:iam::123456789012:role/teleco-customer-churn-smoke-test-role"
+    arguments = ["--api-endpoint", "http://127.0.0.1:9", "--bundle", str(bundle_dir)]
+    assert smoke.main([*arguments, "--invoke-role-arn", role]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith(f"churn-smoke: FAILED: cannot assume {role}: ")
+    assert error.count("\n") == 1
+
+
+def test_a_role_to_sign_with_needs_signing() -> None:
+    with pytest.raises(SystemExit) as stopped:
+        smoke.parse_arguments(
+            ["--api-endpoint", "http://x", "--bundle", "b", "--auth", "none",
+             "--invoke-role-arn", "arn:aws:iam::123456789012:role/r"]
+        )  # fmt: skip
+    assert stopped.value.code == 2

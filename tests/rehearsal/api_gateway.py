@@ -16,6 +16,11 @@ trusts it) that answers for the API moto holds and does what API Gateway does fo
   in-process predictor in place of SageMaker, which moto does not run either.
 
 Every other ``CONNECT`` (pip reaching PyPI, say) is tunnelled untouched.
+
+API Gateway knows every credential STS issued; the stand-in knows those the
+configure-aws-credentials stand-in handed out (its log), and those a job's own
+``sts:AssumeRole`` got (the smoke test's chained role): jobs reach STS through a recorder
+that forwards to moto and keeps what AssumeRole answered.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
+from urllib.parse import parse_qs
 
 import certifi
 import httpx
@@ -66,6 +72,8 @@ class Gateway:
     bundle_override: str | None = None
     serving: dict[str, str] = field(default_factory=dict)
     calls: list[dict[str, Any]] = field(default_factory=list)
+    # access key -> (secret, role) of what a job's own AssumeRole got (the STS recorder)
+    chained: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def integration(self, api_id: str) -> Integration | None:
         """The API moto holds under this id, its stages, and a local API serving the bundle
@@ -89,6 +97,8 @@ class Gateway:
         return Integration(stages, self.serving[bundle])
 
     def secret_and_role(self, access_key: str) -> tuple[str, str] | None:
+        if access_key in self.chained:
+            return self.chained[access_key]
         if not self.credentials_log.exists():
             return None
         for line in self.credentials_log.read_text().splitlines():
@@ -242,16 +252,46 @@ def proxy_handler(gateway: Gateway) -> type[http.server.BaseHTTPRequestHandler]:
     return Proxy
 
 
+def sts_recorder(gateway: Gateway) -> type[http.server.BaseHTTPRequestHandler]:
+    """STS for the jobs: each call forwarded to moto as it came; the credentials an
+    AssumeRole answered are kept for the gateway."""
+
+    class Sts(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("content-length") or 0))
+            headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
+            answer = httpx.post(
+                gateway.moto_endpoint + self.path, content=body, headers=headers, timeout=30
+            )
+            form = parse_qs(body.decode())
+            issued = re.search(
+                r"<AccessKeyId>([^<]+)</AccessKeyId>\s*<SecretAccessKey>([^<]+)<", answer.text
+            )
+            if form.get("Action") == ["AssumeRole"] and answer.is_success and issued:
+                gateway.chained[issued[1]] = (issued[2], form["RoleArn"][0])
+            kind = {"content-type": answer.headers.get("content-type", "text/xml")}
+            send_json(self, answer.status_code, answer.content, kind)
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    return Sts
+
+
 @contextmanager
 def serve_gateway(gateway: Gateway, scratch: Path) -> Iterator[dict[str, str]]:
-    """The proxy running; yields the environment that routes a job's HTTPS through it."""
+    """The proxy and the STS recorder running; yields the environment that routes a job's
+    HTTPS through the one and its STS calls to the other."""
     bundle = scratch / "ca-bundle.pem"
     bundle.write_text(
         Path(certifi.where()).read_text() + gateway.authority.cert_pem.bytes().decode()
     )
-    with serve_http(proxy_handler(gateway)) as server:
+    with serve_http(proxy_handler(gateway)) as proxy, serve_http(sts_recorder(gateway)) as sts:
         yield {
-            "HTTPS_PROXY": f"http://{LOOPBACK}:{server.server_port}",
+            "HTTPS_PROXY": f"http://{LOOPBACK}:{proxy.server_port}",
             "NO_PROXY": f"{LOOPBACK},localhost",
             "SSL_CERT_FILE": str(bundle),
+            "AWS_ENDPOINT_URL_STS": f"http://{LOOPBACK}:{sts.server_port}",
         }

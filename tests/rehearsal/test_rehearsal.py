@@ -75,7 +75,12 @@ def check_pipeline(rehearsal: Rehearsal, outputs: dict[str, Any], admin: Path) -
     engineer = policy_statements(f"{PREFIX}ml-engineer")
     assert engineer["RunTheTrainingTask"]["Resource"].endswith(f"task-definition/{family}:*")
     assert engineer["ReadTheTrainingTaskDefinition"]["Action"] == "ecs:DescribeTaskDefinition"
-    assert engineer["SmokeTestTheApi"]["Resource"].endswith(":*/v1/POST/predictions")
+    # No API of its own: it may only become the platform's smoke-test role.
+    assert (engineer["SmokeTestTheApi"]["Action"], engineer["SmokeTestTheApi"]["Resource"]) == (
+        "sts:AssumeRole",
+        f"arn:aws:iam::{ACCOUNT}:role/{PREFIX}smoke-test-role",
+    )
+    assert not [s for s in engineer.values() if "execute-api" in str(s["Action"])]
     planner = policy_statements(f"{PREFIX}terraform-plan")
     assert planner["HandOverSavedPlans"]["Resource"] == f"arn:aws:s3:::{STATE_BUCKET}/plans/*"
 
@@ -166,11 +171,12 @@ def check_platform(rehearsal: Rehearsal, bucket: str, version: str) -> None:
     assert len({n["SubnetId"] for n in nat_gateways if n["State"] == "available"}) == 2
 
     # The smoke test went through the API's public endpoint, signed, and was authorized for
-    # the path after the stage (api-id/v1/POST/predictions), as ml-engineer.
+    # the path after the stage (api-id/v1/POST/predictions), as the smoke-test role that
+    # ml-engineer assumed (ml-engineer itself may invoke no API).
     calls = rehearsal.gateway.calls
     assert calls and {c["status"] for c in calls} == {200}
     assert {c["resource"].split("/", 1)[1] for c in calls} == {"v1/POST/predictions"}
-    assert {c["role"].rsplit("/", 1)[1] for c in calls} == {f"{PREFIX}ml-engineer"}
+    assert {c["role"].rsplit("/", 1)[1] for c in calls} == {f"{PREFIX}smoke-test-role"}
 
 
 def identities(rehearsal: Rehearsal) -> set[tuple[str, str, str]]:
@@ -192,8 +198,9 @@ ACCOUNT = "123456789012"
 IAM_ARN = f"arn:aws:iam::{ACCOUNT}"
 BOUNDARY = f"{IAM_ARN}:policy/{PREFIX}workload-boundary"
 WITH_BOUNDARY = {"iam:PermissionsBoundary": BOUNDARY}
-DEPLOY, PLAN, ENGINEER = (
-    f"role/{PREFIX}{r}" for r in ("terraform-deploy", "terraform-plan", "ml-engineer")
+DEPLOY, PLAN, ENGINEER, SMOKE = (
+    f"role/{PREFIX}{r}"
+    for r in ("terraform-deploy", "terraform-plan", "ml-engineer", "smoke-test-role")
 )
 LAMBDA_ROLE = f"{IAM_ARN}:role/{PREFIX}lambda-execution-role"
 MODELS = f"arn:aws:s3:::{PREFIX}models-{ACCOUNT}"
@@ -241,6 +248,10 @@ ESCALATIONS = [
     ask(DEPLOY, "s3:PutBucketPolicy", MODELS),
     ask(ENGINEER, "s3:DeleteObject", BUNDLE_OBJECT),
     ask(ENGINEER, "iam:PassRole", LAMBDA_ROLE, **passed_to("lambda")),
+    ask(ENGINEER, "execute-api:Invoke", regional("execute-api", "someapi/v1/POST/predictions")),
+    ask(SMOKE, "execute-api:Invoke", regional("execute-api", "someapi/v1/POST/predictions")),
+    ask(SMOKE, "s3:GetObject", BUNDLE_OBJECT),
+    ask(PLAN, "sts:AssumeRole", f"{IAM_ARN}:{SMOKE}"),
     ask(PLAN, "s3:GetObject", f"{MODELS}/data/telco-customer-churn.csv"),
     ask(PLAN, "lambda:GetFunction", regional("lambda", "function:someone-elses")),
     ask(PLAN, "secretsmanager:GetSecretValue", regional("secretsmanager", "secret:x")),
@@ -282,6 +293,7 @@ DUTIES = [
     ask(PLAN, "lambda:GetFunction", regional("lambda", f"function:{PREFIX}prediction-api")),
     ask(PLAN, "apigateway:GET", "arn:aws:apigateway:eu-central-1::/apis/a1b2c3"),
     ask(ENGINEER, "s3:PutObject", BUNDLE_OBJECT),
+    ask(ENGINEER, "sts:AssumeRole", f"{IAM_ARN}:{SMOKE}"),
 ]  # fmt: skip
 
 
@@ -327,26 +339,37 @@ def check_iam(rehearsal: Rehearsal) -> dict[str, Any]:
     made = [
         ask(f"role/{role}", action, None) for role, done in calls.items() for action in sorted(done)
     ]
-    questions = ESCALATIONS + DUTIES + made
+    # The smoke-test role may POST /v1/predictions to the deployed API, and nothing else.
+    (api,) = boto3.client("apigatewayv2").get_apis()["Items"]
+    on_the_api = regional("execute-api", f"{api['ApiId']}/v1")
+    escalations = [*ESCALATIONS, ask(SMOKE, "execute-api:Invoke", f"{on_the_api}/GET/model")]
+    duties = [*DUTIES, ask(SMOKE, "execute-api:Invoke", f"{on_the_api}/POST/predictions")]
+    questions = escalations + duties + made
     analysis = rehearsal.iam_analysis(questions)
     assert {DEPLOY, PLAN, ENGINEER} <= set(analysis["principals"])
     assert analysis["admins"] == []  # no principal can make itself an administrator
     assert analysis["escalations"] == []
     assert not [f for f in analysis["findings"] if "Escalat" in f["title"]]
+    # Who may become the smoke-test role: ml-engineer by its trust (evaluated by PMapper),
+    # and the deploy role, which manages every workload role (all capped by the boundary).
+    into_smoke = {e.split(" ", 1)[0]: e for e in analysis["edges"] if e.endswith(SMOKE)}
+    assert set(into_smoke) == {ENGINEER, DEPLOY}
+    assert "sts:AssumeRole" in into_smoke[ENGINEER]
+    rehearsal.say(f"rehearsal: edges into the smoke-test role: {sorted(into_smoke.values())}")
 
     def said(answer: dict[str, Any]) -> str:
         return f"{answer['principal']} {answer['action']} {answer['resource'] or ''}"
 
     answers = analysis["answers"]
-    escalated = [said(a) for a in answers[: len(ESCALATIONS)] if a["allowed"]]
-    refused = [said(a) for a in answers[len(ESCALATIONS) :] if not a["allowed"]]
+    escalated = [said(a) for a in answers[: len(escalations)] if a["allowed"]]
+    refused = [said(a) for a in answers[len(escalations) :] if not a["allowed"]]
     assert escalated == [], "escalations PMapper allows"
     assert refused == [], "duties, or calls the provider made, that PMapper refuses"
     rehearsal.say(
         f"rehearsal: IAM analysis: {len(analysis['principals'])} principals, "
         f"{len(analysis['admins'])} administrators, {len(analysis['escalations'])} escalation "
-        f"paths, {len(analysis['edges'])} edges; {len(ESCALATIONS)} escalation attempts "
-        f"refused; {len(DUTIES)} duties and "
+        f"paths, {len(analysis['edges'])} edges; {len(escalations)} escalation attempts "
+        f"refused; {len(duties)} duties and "
         + ", ".join(
             f"{len(done)} actions of {role}" for role, done in sorted(calls.items()) if done
         )
@@ -392,7 +415,7 @@ def test_retrain_pull_request_and_deploy_run_through_the_real_workflow_files(
         (comment,) = plan_comments(rehearsal)
         assert comment["user"]["login"] == "github-actions[bot]"
         assert "| pipeline | 0 | 0 | 0 | 0 |" in comment["body"]  # the deployed tag is kept
-        assert "| platform | 59 | 0 | 0 | 0 |" in comment["body"]
+        assert "| platform | 61 | 0 | 0 | 0 |" in comment["body"]
         assert {a["retention_days"] for a in rehearsal.recorded("artifacts")} == {1}
         assert {s["category"] for s in rehearsal.recorded("sarif")} == {"checkov"}
 

@@ -132,16 +132,14 @@ data "aws_iam_policy_document" "permissions" {
     resources = ["*"] # this action has no resource-level scope
   }
 
-  # The deploy's smoke test: signed POST /v1/predictions on the v1 stage. The API's id is
-  # not known here (the platform, applied after this stack, creates the API) and
-  # execute-api has no condition keys to name it otherwise, so: this region and account,
-  # that stage, method and path only.
-  # The ARN's resource path leaves the stage out: api-id/stage/VERB/path-after-the-stage
-  # (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-access-control-iam.html).
+  # The deploy's smoke test: this stack cannot name the API (the platform, applied after it,
+  # creates the API, and execute-api has no condition keys to name it otherwise), so the
+  # platform makes a role that may invoke exactly that API's POST /v1/predictions, and
+  # trusts ml-engineer to assume it.
   statement {
     sid       = "SmokeTestTheApi"
-    actions   = ["execute-api:Invoke"]
-    resources = ["arn:${local.partition}:execute-api:${local.region}:${local.account}:*/${var.api_stage}/POST/predictions"]
+    actions   = ["sts:AssumeRole"]
+    resources = ["${local.iam}:role/${var.name_prefix}smoke-test-role"]
   }
 
   statement {

@@ -113,18 +113,6 @@ variable "state_kms_key_arn" {
   }
 }
 
-variable "api_stage" {
-  type        = string
-  description = "Stage of the platform's HTTP API the smoke test calls (its paths start with /<stage>/)."
-  default     = "v1"
-  nullable    = false
-
-  validation {
-    condition     = can(regex("^[A-Za-z0-9_-]{1,128}$", var.api_stage))
-    error_message = "api_stage must be 1-128 letters, digits, hyphens or underscores."
-  }
-}
-
 variable "state_bucket" {
   type        = string
   description = "The Terraform state bucket: deploy plan jobs write their saved plans under plans/ there."

@@ -1,6 +1,6 @@
 # The platform's four service roles, each with one scoped inline policy (no *FullAccess):
 # SageMaker runs the endpoint, ECS pulls and logs the UI, the UI task signs calls to the
-# API, Lambda serves the API.
+# API, Lambda serves the API. And the smoke-test role the deploy's smoke test acts as.
 
 locals {
   bundle_objects = "${var.model_bucket_arn}/${var.model_key_prefix}*"
@@ -171,6 +171,54 @@ data "aws_iam_policy_document" "lambda" {
     actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
     resources = ["*"] # X-Ray's write actions have no resource-level scope
   }
+}
+
+# ---------------------------------------------------------------------------------------
+# Smoke test: the deploy's signed POST /v1/predictions, on this API only
+# ---------------------------------------------------------------------------------------
+
+# ml-engineer, made by an administrator before this API existed, cannot name the API in its
+# own policy; it may assume this role, whose one permission names it exactly. The trust
+# names its principals directly (they must exist), which is also what an IAM analyzer
+# follows: PMapper evaluates no aws:PrincipalArn condition on a trust of the account root.
+data "aws_iam_policy_document" "smoke_test_trust" {
+  count = length(var.smoke_test_principal_arns) > 0 ? 1 : 0
+
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "AWS"
+      identifiers = var.smoke_test_principal_arns
+    }
+  }
+}
+
+resource "aws_iam_role" "smoke_test" {
+  count = length(data.aws_iam_policy_document.smoke_test_trust)
+
+  name                 = "${var.name_prefix}smoke-test-role"
+  assume_role_policy   = data.aws_iam_policy_document.smoke_test_trust[0].json
+  max_session_duration = 3600
+  permissions_boundary = var.permissions_boundary_arn
+}
+
+# The ARN's resource path leaves the stage's prefix out: api-id/stage/VERB/path-after-stage
+# (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-access-control-iam.html).
+data "aws_iam_policy_document" "smoke_test" {
+  statement {
+    sid       = "ScoreThroughThisApi"
+    actions   = ["execute-api:Invoke"]
+    resources = ["${var.api_execution_arn}/${var.api_stage}/POST/predictions"]
+  }
+}
+
+resource "aws_iam_role_policy" "smoke_test" {
+  count = length(aws_iam_role.smoke_test)
+
+  name   = "least-privilege"
+  role   = aws_iam_role.smoke_test[0].id
+  policy = data.aws_iam_policy_document.smoke_test.json
 }
 
 # One policy resource per role, so each role's output can wait for its own policy only

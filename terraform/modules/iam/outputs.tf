@@ -22,6 +22,12 @@ output "lambda_execution_role_arn" {
   depends_on  = [aws_iam_role_policy.lambda_execution]
 }
 
+output "smoke_test_role_arn" {
+  description = "Role the deploy's smoke test assumes to call POST /<stage>/predictions (null without smoke_test_principal_arns; ready once its policy is)."
+  value       = try(aws_iam_role.smoke_test[0].arn, null)
+  depends_on  = [aws_iam_role_policy.smoke_test]
+}
+
 output "role_names" {
   description = "Role name per purpose (sagemaker-execution, ecs-execution, ecs-task, lambda-execution)."
   value       = { for purpose, role in aws_iam_role.this : purpose => role.name }

@@ -144,7 +144,7 @@ variable "api_execution_arn" {
 
 variable "api_stage" {
   type        = string
-  description = "Stage of the API the UI task may invoke."
+  description = "Stage of the API the UI task and the smoke test may invoke."
   default     = "v1"
   nullable    = false
 
@@ -180,5 +180,17 @@ variable "permissions_boundary_arn" {
   validation {
     condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:policy/.+$", var.permissions_boundary_arn))
     error_message = "permissions_boundary_arn must be an IAM policy ARN."
+  }
+}
+
+variable "smoke_test_principal_arns" {
+  type        = list(string)
+  description = "Existing identities (role or user ARNs) that may assume <prefix>smoke-test-role, which may only POST /<stage>/predictions to this API. Empty: no such role."
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for arn in var.smoke_test_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/[A-Za-z0-9+=,.@_/-]+$", arn))])
+    error_message = "smoke_test_principal_arns must be IAM role or user ARNs."
   }
 }

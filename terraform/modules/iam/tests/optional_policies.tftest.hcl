@@ -93,3 +93,45 @@ run "every_role_carries_the_boundary_and_trusts_only_this_account" {
     error_message = "every service trust must name this account (aws:SourceAccount)"
   }
 }
+
+run "no_smoke_test_role_without_principals" {
+  command = plan
+
+  assert {
+    condition     = length(aws_iam_role.smoke_test) == 0 && length(aws_iam_role_policy.smoke_test) == 0
+    error_message = "the smoke-test role exists only for the identities that may assume it"
+  }
+}
+
+run "the_smoke_test_role_may_only_post_predictions_to_this_api" {
+  command = plan
+
+  variables {
+    smoke_test_principal_arns = ["arn:aws:iam::123456789012:role/teleco-customer-churn-ml-engineer"]
+  }
+
+  assert {
+    condition     = aws_iam_role.smoke_test[0].name == "teleco-customer-churn-smoke-test-role" && aws_iam_role.smoke_test[0].permissions_boundary == var.permissions_boundary_arn
+    error_message = "the smoke-test role is named with the prefix and carries the workload boundary"
+  }
+
+  assert {
+    condition     = one(data.aws_iam_policy_document.smoke_test.statement).resources == toset(["arn:aws:execute-api:eu-central-1:123456789012:abc123/v1/POST/predictions"]) && one(data.aws_iam_policy_document.smoke_test.statement).actions == toset(["execute-api:Invoke"])
+    error_message = "the smoke test may invoke POST /v1/predictions of this API and nothing else"
+  }
+
+  assert {
+    condition     = one(one(data.aws_iam_policy_document.smoke_test_trust[0].statement).principals).identifiers == toset(var.smoke_test_principal_arns)
+    error_message = "only the listed identities may assume the smoke-test role"
+  }
+}
+
+run "a_smoke_test_principal_must_be_a_role_or_user_arn" {
+  command = plan
+
+  variables {
+    smoke_test_principal_arns = ["arn:aws:iam::123456789012:root"]
+  }
+
+  expect_failures = [var.smoke_test_principal_arns]
+}
