@@ -10,7 +10,7 @@ import boto3
 import pytest
 
 from churn import artifacts
-from churn.api.bundle import BundleError
+from churn.api.bundle import BundleError, resolve
 from churn.api.service import build_service
 from churn.api.settings import Settings
 
@@ -61,3 +61,30 @@ def test_a_changed_model_archive_is_refused_from_s3(
 def test_the_untouched_bundle_loads(bundle_dir: Path, mode: str) -> None:
     service = build_service(settings(str(bundle_dir), mode))
     assert service.bundle.version == bundle_dir.name
+
+
+def test_a_folder_of_bundles_serves_its_newest_complete_one(tmp_path: Path) -> None:
+    """Versions sort by time: the newest complete bundle is served, not the oldest, nor a
+    newer one still being written (no manifest yet), nor a folder that is not a version."""
+    folder = tmp_path / "artifacts"
+    for name, complete in (
+        ("20261101T000000Z-aaaaaa", True),
+        ("20261124T001109Z-bbbbbb", True),
+        ("20261130T120000Z-cccccc", False),  # being written
+        ("zz-not-a-version", True),
+    ):
+        (folder / name).mkdir(parents=True)
+        if complete:
+            (folder / name / artifacts.MANIFEST).write_text("{}")
+    assert resolve(str(folder)) == str(folder / "20261124T001109Z-bbbbbb")
+    assert resolve(str(folder / "20261101T000000Z-aaaaaa")) == str(
+        folder / "20261101T000000Z-aaaaaa"
+    )  # a bundle named directly is served as named
+
+
+def test_a_folder_without_a_complete_bundle_is_refused_with_one_line(tmp_path: Path) -> None:
+    (tmp_path / "20261130T120000Z-cccccc").mkdir()
+    with pytest.raises(BundleError, match="holds no complete bundle; train a model first"):
+        resolve(str(tmp_path))
+    with pytest.raises(BundleError, match="no such directory; train a model first"):
+        resolve(str(tmp_path / "missing"))

@@ -9,8 +9,9 @@ import httpx
 import pytest
 
 from churn import contract
-from churn.api.schemas import EXAMPLES
-from churn.api.service import PredictionService
+from churn.api.schemas import EXAMPLES, Customer
+from churn.api.service import HIGH_RISK_FROM, PredictionService, build_service
+from churn.api.settings import Settings
 from churn.train.training import TrainingResult
 from tests.support.customers import read_rows
 
@@ -100,6 +101,22 @@ def test_risk_bands_follow_the_threshold(probability: float, band: str) -> None:
     service = PredictionService.__new__(PredictionService)
     service.threshold = 0.32
     assert service.risk_band(probability) == band
+
+
+@pytest.mark.parametrize(
+    ("offset", "churn", "band"),
+    [(-1e-9, False, "low"), (0.0, True, "medium"), (1e-9, True, "medium")],
+)
+def test_the_label_turns_at_the_threshold_itself(
+    bundle_dir: Path, offset: float, churn: bool, band: str
+) -> None:
+    """A customer scored exactly at the model's threshold is labelled churn, as the model
+    card and the bands say ("predict churn when p >= threshold")."""
+    service = build_service(Settings(bundle=str(bundle_dir), predictor="local"))
+    customer = Customer.model_validate(EXAMPLES[0])
+    answer = service.answer(customer, service.threshold + offset)
+    assert (answer.churn, answer.risk_band) == (churn, band)
+    assert answer.threshold == service.threshold < HIGH_RISK_FROM
 
 
 def test_openapi_and_docs_are_served_with_real_examples(api: httpx.Client, data_path: Path) -> None:

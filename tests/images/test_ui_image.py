@@ -1,9 +1,11 @@
 """The UI image's dependency set, proven without Docker: its requirements installed into a
 clean directory, the Dockerfile's COPY lines replayed, Streamlit started from there with
-site-packages switched off, and its health check answering 200."""
+site-packages switched off and its health check answering 200, and the page itself run from
+there (AppTest), the form seen and a customer scored through the live API."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -12,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from churn.contract import FIELD_NAMES
 from tests.support.environments import (
     REPO_ROOT,
     dockerfile_copies,
@@ -21,6 +24,7 @@ from tests.support.environments import (
 from tests.support.servers import LOOPBACK, free_port, wait_for_http
 
 DOCKERFILE = REPO_ROOT / "src" / "ui" / "Dockerfile"
+PAGE_CHECK = Path(__file__).with_name("ui_page.py")
 IMAGE_LIB = "/opt/churn/lib"
 
 
@@ -63,6 +67,24 @@ def test_streamlit_serves_from_the_images_files_alone(tmp_path: Path, api_url: s
         server.terminate()
         server.wait(timeout=30)
     assert "Traceback" not in log.read_text()
+
+    page = subprocess.run(
+        [python, "-S", str(PAGE_CHECK), f"{lib}/churn/ui/app.py"],
+        check=False,
+        env=env | {"API_ENDPOINT": api_url, "API_AUTH": "none"},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert page.returncode == 0, page.stderr[-2000:]
+    report = json.loads(page.stdout.strip().splitlines()[-1])
+    assert report["exceptions"] == [] and report["exceptions_after_submit"] == []
+    assert report["title"] == ["Customer churn risk"]
+    assert {f"customer.{name}" for name in FIELD_NAMES} <= {
+        key.removesuffix(".absent") for key in report["fields"]
+    }
+    assert report["metrics"][0].endswith("%")  # the probability the API answered
 
 
 def test_only_ui_code_and_the_contract_are_copied() -> None:

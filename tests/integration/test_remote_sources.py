@@ -122,6 +122,23 @@ def test_a_published_bundle_is_never_replaced(tmp_path: Path) -> None:
     }
 
 
+@pytest.mark.parametrize("taken", ["a published bundle", "an empty folder"])
+def test_a_local_bundle_is_never_replaced(tmp_path: Path, taken: str) -> None:
+    """Locally too: a folder already at the destination, even an empty one (which a rename
+    would silently replace), is refused, and the new bundle stays where it was."""
+    destination = tmp_path / "artifacts" / "v1"
+    destination.mkdir(parents=True)
+    if taken == "a published bundle":
+        (destination / artifacts.MANIFEST).write_text("first")
+    (tmp_path / "second").mkdir()
+    second = bundle_like(tmp_path / "second")
+    with pytest.raises(storage.StorageError, match="already exists; refusing to overwrite it"):
+        storage.publish_directory(second, str(destination), last=artifacts.MANIFEST)
+    assert sorted(p.name for p in second.iterdir()) == sorted(artifacts.BUNDLE_FILES)
+    expected = [artifacts.MANIFEST] if taken == "a published bundle" else []
+    assert [p.name for p in destination.iterdir()] == expected
+
+
 @pytest.fixture(scope="module")
 def data_over_tls(
     data_path: Path, tmp_path_factory: pytest.TempPathFactory

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
+from churn.train import modelling, training
+from churn.train.dataset import Dataset
 from churn.train.training import TrainingResult
 
 CV_ROC_AUC_FLOOR = 0.848
@@ -49,3 +55,32 @@ def test_curves_and_importance_are_ready_to_plot(trained: TrainingResult) -> Non
     importance = trained.metrics["feature_importance"]
     assert abs(sum(entry["share_of_gain"] for entry in importance) - 1) < 1e-3
     assert importance[0]["feature"] == "Contract=Month-to-month"
+
+
+def test_the_threshold_is_chosen_from_training_labels_only(
+    dataset: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Provenance, checked on what the code does rather than what it says: every F1 curve
+    the threshold is chosen from was computed on the training split's labels (out of fold),
+    none on the test split's."""
+    computed: dict[int, int] = {}  # id of a curve -> how many labels it was computed on
+    chosen_from: list[int] = []
+
+    def f1_curve(labels: Any, probabilities: Any) -> Any:
+        curve = modelling.f1_by_threshold(labels, probabilities)
+        computed[id(curve)] = len(labels)
+        return curve
+
+    def choose(curves: list[Any]) -> float:
+        chosen_from.extend(computed.get(id(curve), -1) for curve in curves)
+        return modelling.choose_threshold(curves)
+
+    monkeypatch.setattr(training, "f1_by_threshold", f1_curve)
+    monkeypatch.setattr(training, "choose_threshold", choose)
+    config = training.TrainingConfig(
+        cv_folds=2, cv_repeats=2, hyperparameters=modelling.Hyperparameters(n_estimators=20)
+    )
+    result = training.train(dataset, config, progress=lambda _: None)
+    train_rows = result.metrics["split"]["train_rows"]
+    assert chosen_from == [train_rows, train_rows]  # one curve per repeat
+    assert train_rows + result.metrics["split"]["test_rows"] == len(dataset.labels)

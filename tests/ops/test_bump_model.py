@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -150,3 +151,46 @@ def test_bumping_to_the_serving_version_is_refused(
     )
     assert code == 2
     assert "is already the model main serves" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("champion", "challenger", "higher_is_better", "said"),
+    [
+        (0.80, 0.85, True, "better"),
+        (0.85, 0.80, True, "worse"),
+        (0.80, 0.80, True, "="),
+        (0.10, 0.08, False, "better"),  # lower is better: a smaller Brier score or spread
+        (0.08, 0.10, False, "worse"),
+        (0.10, 0.10, False, "="),
+        (0.40, 0.45, None, ""),  # no direction: the threshold, the baseline
+        (None, 0.80, True, ""),  # a metric the serving model does not have
+        (0.80, None, True, ""),
+    ],
+)
+def test_each_verdict(
+    champion: float | None, challenger: float | None, higher_is_better: bool | None, said: str
+) -> None:
+    assert bump_model.verdict(champion, challenger, higher_is_better) == said
+
+
+def test_every_row_of_the_table_gets_the_verdict_its_direction_says() -> None:
+    """Every row, higher- and lower-is-better alike, from metrics where the new model moved
+    each value by a known amount."""
+
+    def metrics(version: str, shift: float) -> dict[str, Any]:
+        document: dict[str, Any] = {"model_version": version}
+        for _, path, _, _ in bump_model.ROWS:
+            node = document
+            for key in path[:-1]:
+                node = node.setdefault(key, {})
+            node[path[-1]] = 0.5 + shift
+        return document
+
+    table = bump_model.comparison(metrics("old", 0.0), metrics("new", 0.01)).splitlines()[2:]
+    assert len(table) == len(bump_model.ROWS)
+    for line, (label, _, _, higher_is_better) in zip(table, bump_model.ROWS, strict=True):
+        expected = {True: "better", False: "worse", None: ""}[higher_is_better]
+        assert line.startswith(f"| {label} |") and line.endswith(f"| {expected} |"), line
+    same = bump_model.comparison(metrics("old", 0.0), metrics("new", 0.0)).splitlines()[2:]
+    for line, (_, _, _, higher_is_better) in zip(same, bump_model.ROWS, strict=True):
+        assert line.endswith("| = |" if higher_is_better is not None else "|  |"), line

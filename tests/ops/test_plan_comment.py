@@ -95,3 +95,33 @@ def test_the_cli_refuses_a_file_that_is_not_a_plan(
         "churn-plan-comment: platform: not the JSON of `terraform show -json <planfile>`"
     )
     assert not output.exists()
+
+
+def synthetic(stack: str, count: int) -> plan_comment.StackPlan:
+    changes = [
+        plan_comment.Change(f"module.{stack}.aws_iam_policy.generated[{i}]", "create")
+        for i in range(count)
+    ]
+    return plan_comment.StackPlan(stack, changes)
+
+
+def test_two_big_stacks_share_one_comment_under_githubs_limit() -> None:
+    """Each stack's details are charged to one budget: two plans of 3,001 changes together
+    still fit in one comment, the first stack's details ahead of the second's."""
+    plans = [synthetic("pipeline", 3001), synthetic("platform", 3001)]
+    comment = plan_comment.render(plans, ARTIFACT)
+    assert len(comment) <= plan_comment.GITHUB_LIMIT
+    kept = comment.count("\n+ ")
+    assert f"**Cut:** {6002 - kept} changes" in comment
+    assert "| pipeline | 3001 | 0 | 0 | 0 |" in comment
+    assert "| platform | 3001 | 0 | 0 | 0 |" in comment
+
+
+@pytest.mark.parametrize("count", range(1_500, 4_001, 41))
+def test_the_cut_notice_always_fits_with_room_to_spare(count: int) -> None:
+    """Whatever size a plan is cut from, the comment with its notice stays under the limit
+    with room for GitHub's own accounting (a kilobyte, less the notice itself)."""
+    comment = plan_comment.render([synthetic("platform", count)], ARTIFACT)
+    assert "**Cut:**" in comment
+    notice = comment[comment.index("**Cut:**") :]
+    assert len(comment) <= plan_comment.GITHUB_LIMIT - 1_024 + len(notice) + 1

@@ -120,7 +120,7 @@ def test_scoring_a_file_lists_bad_rows_and_scores_the_rest(
     assert list(rejected["line"]) == [7, 11]
     assert "MonthlyCharges" in rejected["reason"].iloc[1]
     assert [metric.label for metric in file_tab.metric] == ["ROC-AUC"]  # the file has Churn
-    assert page.download_button(key="file.download") is not None
+    assert page.download_button(key="file.download").label == "Download the scored CSV"
 
 
 def test_an_empty_file_is_a_message(page: AppTest) -> None:

@@ -8,8 +8,9 @@ import pytest
 from sklearn.metrics import roc_auc_score
 
 from churn import contract
-from churn.ui.scoring import FileError, confusion, parse_file, roc_auc
-from churn.ui.settings import MAX_FILE_MB, MAX_FILE_ROWS
+from churn.ui.client import ApiClient
+from churn.ui.scoring import FileError, confusion, parse_file, roc_auc, score_file
+from churn.ui.settings import MAX_FILE_MB, MAX_FILE_ROWS, UiSettings
 from tests.support.customers import read_rows, write_rows
 
 
@@ -98,3 +99,32 @@ def test_confusion_counts() -> None:
     assert table.loc["churned", "predicted stay"] == 1
     assert table.loc["stayed", "predicted churn"] == 1
     assert table.loc["stayed", "predicted stay"] == 1
+
+
+def test_every_chunk_keeps_its_rows_lines_and_labels(
+    data_path: Path, tmp_path: Path, api_url: str
+) -> None:
+    """Scored in chunks of 7 through the live API: every row past the first chunk still
+    carries its own file line, customer and label, and its own probability."""
+    header, rows = read_rows(data_path, limit=30)
+    rows[9]["Contract"] = "Weekly"  # set aside at parse time, in the second chunk
+    parsed = parse_file(csv_bytes(tmp_path, header, rows))
+    client = ApiClient(
+        UiSettings.model_validate(
+            {"API_ENDPOINT": api_url, "API_AUTH": "none", "AWS_REGION": "eu-central-1"}
+        )
+    )
+    seen: list[tuple[int, int]] = []
+    scored = score_file(client, parsed, chunk_rows=7, progress=lambda d, t: seen.append((d, t)))
+    assert seen == [(7, 29), (14, 29), (21, 29), (28, 29), (29, 29)]
+    assert len(scored.table) == 29 and [p.line for p in scored.problems] == [11]
+    by_id = {row["customerID"]: (line, row) for line, row in enumerate(rows, start=2)}
+    alone = {
+        r["prediction"]["customerID"]: r["prediction"]["churn_probability"]
+        for r in client.predict_batch(parsed.payloads)["results"]
+    }
+    for record in scored.table.to_dict("records"):
+        line, row = by_id[record["customerID"]]
+        assert record["line"] == line
+        assert record["actual_churn"] == contract.label_to_int(row["Churn"])
+        assert record["churn_probability"] == alone[record["customerID"]]

@@ -87,6 +87,30 @@ def test_violations_name_the_field(
     assert message in caught.value.message
 
 
+@pytest.mark.parametrize("addon", contract.INTERNET_ADDONS)
+def test_every_internet_addon_is_checked_both_ways(addon: str) -> None:
+    """Each add-on on its own: "No internet service" with internet, and a real answer
+    without it, are both refused, naming that add-on."""
+    with pytest.raises(contract.ContractError) as caught:
+        contract.normalize_record(CUSTOMER | {addon: contract.NO_INTERNET})
+    assert caught.value.field == addon
+    offline = (
+        CUSTOMER
+        | {"InternetService": "No"}
+        | dict.fromkeys(contract.INTERNET_ADDONS, contract.NO_INTERNET)
+    )
+    with pytest.raises(contract.ContractError) as caught:
+        contract.normalize_record(offline | {addon: "Yes"})
+    assert caught.value.field == addon
+
+
+def test_the_internet_addons_are_the_six_services() -> None:
+    assert set(contract.INTERNET_ADDONS) == {
+        "OnlineSecurity", "OnlineBackup", "DeviceProtection",
+        "TechSupport", "StreamingTV", "StreamingMovies",
+    }  # fmt: skip
+
+
 def test_a_missing_field_is_named() -> None:
     raw = {name: value for name, value in CUSTOMER.items() if name != "Contract"}
     with pytest.raises(contract.ContractError, match="Contract: is missing"):
