@@ -41,7 +41,7 @@ OPS_STAMP := $(OPS)/.setup-done
 # One folder per deployable, each with its Dockerfile.
 DOCKERFILES := $(wildcard src/*/Dockerfile)
 
-.PHONY: help setup ops-tools scanners data run serve train test browser terraform lint tf-check scan init plan apply images rehearse format constraints base-images bench clean
+.PHONY: help setup ops-tools scanners data run serve train test browser terraform lint tf-check scan init plan apply images rehearse format constraints base-images mutation mutation-show bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -122,6 +122,12 @@ rehearse: setup data terraform ## run the workflows with act: retrain -> pull re
 format: setup ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+mutation: setup data ## mutation testing of the core modules (mutmut): score per module, survivors; MUTATION_ARGS=--help
+	$(BIN)/python scripts/mutation.py $(MUTATION_ARGS)
+
+mutation-show: ## the change one mutant makes: make mutation-show MUTANT=<name make mutation printed>
+	cd .cache/mutation && $(CURDIR)/$(BIN)/mutmut show $(MUTANT)
 
 bench: setup data browser ## print benchmark figures: training, API, UI (on the newest bundle)
 	$(BIN)/python bench/train.py --data $(DATA)

@@ -4,6 +4,7 @@ the API serving it, a moto server."""
 from __future__ import annotations
 
 import os
+import pickle
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -38,9 +39,19 @@ def dataset(data_path: Path) -> Dataset:
     return load_dataset(str(data_path))
 
 
+# Under mutation testing (scripts/mutation.py) every mutant's tests run in a new session:
+# a mutant outside the code that trains reuses the model trained once for that run, and a
+# mutant of that code (or of what it reads) trains again.
+TRAINING_CODE = ("churn.train.", "churn.features.", "churn.contract.", "churn.artifacts.")
+
+
 @pytest.fixture(scope="session")
 def trained(dataset: Dataset) -> TrainingResult:
     """The default training configuration, fitted once per session on the real data."""
+    trained_once = os.environ.get("CHURN_MUTATION_TRAINED")
+    if trained_once and not os.environ.get("MUTANT_UNDER_TEST", "").startswith(TRAINING_CODE):
+        result: TrainingResult = pickle.loads(Path(trained_once).read_bytes())
+        return result
     return train(dataset, TrainingConfig(), progress=lambda _: None)
 
 

@@ -1,0 +1,320 @@
+"""`make mutation`: mutmut 3 over the core modules, the score per module and the survivors.
+
+mutmut names each mutant by its file's path (``churn/contract.py`` -> ``churn.contract``)
+and switches mutants on inside functions as the tests call them. This project maps the
+package ``churn`` onto ``src/``, so the run happens in a staging copy (.cache/mutation/)
+where the package is laid out as ``churn/``; the tests are copied beside it and the rest of
+the repository (terraform/, .cache/, ...) is linked in, as some tests read it.
+
+Only tests that run the code in-process can kill a mutant: a test that starts a CLI or a
+server in another process runs the unmutated code. Those (and the browser, image, Terraform
+and workflow suites) are left out of the run, which keeps it to minutes.
+
+Scores: killed / (mutants - equivalent), where killed counts timeouts too (a mutant that
+hangs is caught) and "no tests" counts as survived (nothing checks that code).
+Equivalent mutants (a change that cannot alter behaviour) are listed, one line each with
+its reason, in tests/mutation/equivalent.txt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import re
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from churn.train.dataset import load_dataset
+from churn.train.training import TrainingConfig, train
+
+REPO: Final = Path(__file__).resolve().parent.parent
+STAGE: Final = REPO / ".cache" / "mutation"
+EQUIVALENT: Final = REPO / "tests" / "mutation" / "equivalent.txt"
+RECORDED: Final = REPO / "tests" / "mutation" / "scores.json"
+
+# The core: what decides an answer, a bundle, a plan comment or a model bump.
+CORE: Final = (
+    "contract.py",
+    "features.py",
+    "storage.py",
+    "artifacts.py",
+    "train/training.py",
+    "train/bundle.py",
+    "api/service.py",
+    "api/bundle.py",
+    "api/predictors.py",
+    "api/schemas.py",
+    "ops/plan_comment.py",
+    "ops/bump_model.py",
+    "ops/smoke.py",
+    "ui/scoring.py",
+    "ui/client.py",
+)
+# The suites that run the core in this process.
+IN_PROCESS_TESTS: Final = (
+    "tests/unit",
+    "tests/api",
+    "tests/model",
+    "tests/data",
+    "tests/ops/test_bump_model.py",
+    "tests/ops/test_plan_comment.py",
+    "tests/ops/test_smoke.py",
+    "tests/ui/test_scoring.py",
+    "tests/ui/test_client.py",
+    "tests/ui/test_sigv4.py",
+)
+# Inside those suites, tests that only start processes (or fuzz for minutes).
+OUT_OF_PROCESS: Final = ("tests/api/test_fuzz.py",)
+# What the copied tests read from the repository itself, linked into mutmut's folder
+# (never pyproject.toml: mutmut copies the staging one there, and would write through).
+LINKED: Final = (
+    ".cache", ".venv-scanners", "terraform", "scripts", "requirements", "bench", "src",
+    "constraints.txt", "Makefile",
+)  # fmt: skip
+
+KILLED: Final = frozenset({"killed", "timeout", "segfault", "caught by type check"})
+RESULT_LINE: Final = re.compile(r"^\s*(?P<name>[\w.ǁ]+__mutmut_\d+): (?P<status>.+)$")
+
+
+@dataclass(frozen=True)
+class Score:
+    module: str
+    mutants: int
+    killed: int
+    equivalent: int
+    survivors: tuple[str, ...]
+
+    @property
+    def percent(self) -> float:
+        counted = self.mutants - self.equivalent
+        return 100.0 if counted == 0 else 100.0 * self.killed / counted
+
+
+def module_name(source: str) -> str:
+    """``api/service.py`` -> ``churn.api.service`` (mutmut's name for it)."""
+    return "churn." + source.removesuffix(".py").replace("/", ".")
+
+
+def read_equivalent(path: Path = EQUIVALENT) -> dict[str, str]:
+    """mutant name -> why it cannot change behaviour."""
+    listed = {}
+    for line in path.read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, reason = line.partition(" ")
+            if not reason.strip():
+                raise SystemExit(f"{path}: {name}: give the reason it is equivalent")
+            listed[name] = reason.strip()
+    return listed
+
+
+def parse_results(text: str) -> dict[str, str]:
+    """``mutmut results --all true`` -> mutant name -> status."""
+    found = (RESULT_LINE.match(line) for line in text.splitlines())
+    return {m["name"]: m["status"].strip() for m in found if m}
+
+
+def scores(
+    results: dict[str, str], modules: Iterable[str], equivalent: dict[str, str]
+) -> list[Score]:
+    table = []
+    for source in modules:
+        prefix = module_name(source) + ".x"
+        mine = {n: s for n, s in results.items() if n.startswith(prefix)}
+        statuses = Counter(s for n, s in mine.items() if n not in equivalent)
+        table.append(
+            Score(
+                module=source,
+                mutants=len(mine),
+                killed=sum(statuses[s] for s in KILLED),
+                equivalent=sum(1 for n in mine if n in equivalent),
+                survivors=tuple(
+                    sorted(n for n, s in mine.items() if s not in KILLED and n not in equivalent)
+                ),
+            )
+        )
+    return table
+
+
+def render(table: Sequence[Score]) -> str:
+    lines = [
+        "| module | mutants | killed | equivalent | score |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {s.module} | {s.mutants} | {s.killed} | {s.equivalent} | {s.percent:.1f} % |"
+        for s in table
+    ]
+    return "\n".join(lines)
+
+
+def changed_core(since: str) -> list[str]:
+    listed = subprocess.run(  # noqa: S603 (git with arguments we build)
+        ["git", "diff", "--name-only", f"{since}...HEAD", "--", "src"],  # noqa: S607 (git on PATH)
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    changed = {path.removeprefix("src/") for path in listed}
+    return [source for source in CORE if source in changed]
+
+
+def stage(modules: Sequence[str]) -> None:
+    """A fresh copy laid out for mutmut, its configuration naming the modules and tests."""
+    shutil.rmtree(STAGE, ignore_errors=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(REPO / "src", STAGE / "churn", ignore=ignore)
+    shutil.copytree(REPO / "tests", STAGE / "tests", ignore=ignore)
+    mutants = STAGE / "mutants"
+    mutants.mkdir()
+    for name in LINKED:
+        if (REPO / name).exists():
+            (mutants / name).symlink_to(REPO / name)
+    selection = [*IN_PROCESS_TESTS]
+    for path in OUT_OF_PROCESS:
+        selection += ["--deselect", path]
+    (STAGE / "pyproject.toml").write_text(
+        "[tool.pytest.ini_options]\n"
+        'testpaths = ["tests"]\n'
+        # One order: mutmut maps each test to the functions it calls in its first run.
+        'addopts = "-p no:randomly -p no:cacheprovider"\n'
+        'pythonpath = ["."]\n'
+        # A mutant that makes a test wait forever (a retry loop that sleeps) uses no CPU:
+        # pytest-timeout ends it.
+        "timeout = 120\n"
+        'markers = ["slow: installs packages or trains on the full data set"]\n'
+        "\n[tool.mutmut]\n"
+        'source_paths = ["churn"]\n'
+        f"only_mutate = {json.dumps(['churn/' + m for m in modules])}\n"
+        f"pytest_add_cli_args_test_selection = {json.dumps(selection)}\n"
+        # CPU seconds a mutant's tests may take: (their time in the clean run + 10) x 5 x 2.
+        # Each mutant's session sets its fixtures up again, which the clean run's per-test
+        # times leave out; 10 s covers that, so slow sessions are not taken for hangs.
+        "timeout_constant = 10.0\n"
+        "timeout_multiplier = 5.0\n"
+        # Workers forked from a process that ran the suite (its servers' threads, their
+        # locks) hang or crawl until the CPU limit kills them, which reads as a kill: fork
+        # from a clean server instead.
+        'process_isolation = "forkserver"\n'
+    )
+
+
+def train_once() -> Path:
+    """The model the tests' ``trained`` fixture hands to every mutant outside the training
+    code (tests/conftest.py), so each mutant does not train again."""
+    data = os.environ.get("CHURN_DATA")
+    if not data:
+        raise SystemExit("mutation: set CHURN_DATA (make mutation does)")
+    result = train(load_dataset(data), TrainingConfig(), progress=lambda _: None)
+    path = STAGE / "trained.pickle"
+    path.write_bytes(pickle.dumps(result))
+    return path
+
+
+def mutmut() -> Path:
+    return Path(sys.executable).with_name("mutmut")
+
+
+def run_mutmut(children: int, log: Path, trained: Path) -> None:
+    with log.open("w") as sink:
+        finished = subprocess.run(  # noqa: S603 (mutmut beside this Python)
+            [str(mutmut()), "run", "--max-children", str(children)],
+            check=False,
+            cwd=STAGE,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            env=os.environ
+            | {"PYTHONDONTWRITEBYTECODE": "1", "CHURN_MUTATION_TRAINED": str(trained)},
+        )
+    if finished.returncode != 0:
+        tail = log.read_text()[-2000:]
+        raise SystemExit(f"mutation: mutmut failed (exit {finished.returncode}); log {log}\n{tail}")
+
+
+def last_results() -> dict[str, str]:
+    """Every mutant of the last run in the staging copy, and what became of it."""
+    listed = subprocess.run(  # noqa: S603 (mutmut beside this Python)
+        [str(mutmut()), "results", "--all", "true"],
+        cwd=STAGE,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return parse_results(listed)
+
+
+def dropped(table: Sequence[Score], recorded: dict[str, float]) -> list[str]:
+    """Modules whose score fell below the one recorded (0.05 points of rounding allowed)."""
+    return [
+        f"{s.module}: {s.percent:.1f} % < {recorded[s.module]:.1f} % recorded"
+        for s in table
+        if s.module in recorded and s.percent < recorded[s.module] - 0.05
+    ]
+
+
+def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="make mutation", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--modules", nargs="+", choices=CORE, help="default: every core module")
+    parser.add_argument(
+        "--changed-since", metavar="REF", help="only the core modules changed since REF"
+    )
+    parser.add_argument(
+        "--fail-on-drop",
+        action="store_true",
+        help=f"exit 1 when a module scores below {RECORDED.relative_to(REPO)}",
+    )
+    parser.add_argument(
+        "--record", action="store_true", help=f"write the scores to {RECORDED.relative_to(REPO)}"
+    )
+    parser.add_argument("--children", type=int, default=os.cpu_count() or 1)
+    parser.add_argument(
+        "--report-only", action="store_true", help="report the last run again, running nothing"
+    )
+    parser.add_argument("--markdown", type=Path, help="also write the table here (job summary)")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = parse_arguments(argv)
+    modules = list(arguments.modules or CORE)
+    if arguments.changed_since:
+        changed = set(changed_core(arguments.changed_since))
+        modules = [m for m in modules if m in changed]
+        if not modules:
+            print("mutation: no core module changed; nothing to run")
+            return 0
+    equivalent = read_equivalent()
+    if not arguments.report_only:
+        stage(modules)
+        run_mutmut(arguments.children, STAGE / "mutmut.log", train_once())
+    results = last_results()
+    table = scores(results, modules, equivalent)
+    print(render(table))
+    for score in table:
+        for name in score.survivors:
+            print(f"survived: {name}  (make mutation-show MUTANT={name})")
+    listed = [n for n in equivalent if any(n.startswith(module_name(m) + ".x") for m in modules)]
+    for name in listed:
+        print(f"equivalent: {name}  {equivalent[name]}")
+    if arguments.markdown:
+        arguments.markdown.write_text(render(table) + "\n")
+    recorded = json.loads(RECORDED.read_text()) if RECORDED.exists() else {}
+    if arguments.record:
+        recorded |= {s.module: round(s.percent, 1) for s in table}
+        RECORDED.write_text(json.dumps(dict(sorted(recorded.items())), indent=2) + "\n")
+    if arguments.fail_on_drop and (falls := dropped(table, recorded)):
+        print("mutation: the score dropped: " + "; ".join(falls), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""`make mutation`'s own arithmetic: mutmut's results read, scores per module with the
+equivalent mutants left out, and a drop against the recorded scores found."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scripts.mutation import (
+    CORE,
+    Score,
+    dropped,
+    module_name,
+    parse_results,
+    read_equivalent,
+    render,
+    scores,
+)
+
+RESULTS = """\
+    churn.contract.x_check_consistency__mutmut_1: killed
+    churn.contract.x_check_consistency__mutmut_2: survived
+    churn.contract.x_check_consistency__mutmut_3: timeout
+    churn.contract.x_label_to_int__mutmut_1: no tests
+    churn.contract.x_label_to_int__mutmut_2: survived
+    churn.api.service.xǁPredictionServiceǁrisk_band__mutmut_1: killed
+    churn.api.service.xǁPredictionServiceǁrisk_band__mutmut_2: suspicious
+"""
+
+
+def test_mutmuts_results_are_read_by_name() -> None:
+    results = parse_results("noise before\n" + RESULTS)
+    assert len(results) == 7
+    assert results["churn.api.service.xǁPredictionServiceǁrisk_band__mutmut_2"] == "suspicious"
+
+
+def test_scores_count_timeouts_as_killed_and_leave_out_the_equivalent() -> None:
+    equivalent = {"churn.contract.x_label_to_int__mutmut_2": "a message's wording only"}
+    contract, service = scores(
+        parse_results(RESULTS), ["contract.py", "api/service.py"], equivalent
+    )
+    assert (contract.mutants, contract.killed, contract.equivalent) == (5, 2, 1)
+    assert contract.percent == pytest.approx(50.0)  # 2 of the 4 that count
+    assert contract.survivors == (
+        "churn.contract.x_check_consistency__mutmut_2",
+        "churn.contract.x_label_to_int__mutmut_1",  # no test reaches it: not killed
+    )
+    assert (service.killed, service.survivors) == (
+        1,
+        ("churn.api.service.xǁPredictionServiceǁrisk_band__mutmut_2",),
+    )
+    assert "| contract.py | 5 | 2 | 1 | 50.0 % |" in render([contract, service])
+
+
+def test_a_module_is_not_confused_with_one_whose_name_it_starts() -> None:
+    results = {"churn.api.bundle.x_resolve__mutmut_1": "survived"}
+    (train_bundle,) = scores(results, ["train/bundle.py"], {})
+    assert train_bundle.mutants == 0 and train_bundle.percent == 100.0
+
+
+def test_a_drop_below_the_recorded_score_is_reported() -> None:
+    table = [Score("contract.py", 10, 8, 0, ()), Score("features.py", 10, 10, 0, ())]
+    assert dropped(table, {"contract.py": 80.0, "features.py": 100.0}) == []
+    assert dropped(table, {"contract.py": 90.0}) == ["contract.py: 80.0 % < 90.0 % recorded"]
+
+
+def test_every_equivalent_mutant_gives_its_reason(tmp_path: Path) -> None:
+    listed = tmp_path / "equivalent.txt"
+    listed.write_text("# comment\nchurn.contract.x_a__mutmut_1 only a message changes\n")
+    assert read_equivalent(listed) == {"churn.contract.x_a__mutmut_1": "only a message changes"}
+    listed.write_text("churn.contract.x_a__mutmut_1\n")
+    with pytest.raises(SystemExit, match="give the reason"):
+        read_equivalent(listed)
+    assert all(name.startswith("churn.") for name in read_equivalent())  # the committed list
+
+
+def test_the_core_modules_exist_and_are_named_as_mutmut_names_them() -> None:
+    root = Path(__file__).resolve().parents[2] / "src"
+    assert all((root / source).is_file() for source in CORE)
+    assert module_name("api/service.py") == "churn.api.service"
