@@ -260,6 +260,11 @@ def dropped(table: Sequence[Score], recorded: dict[str, float]) -> list[str]:
     ]
 
 
+def unrecorded(table: Sequence[Score], recorded: dict[str, float]) -> list[str]:
+    """Modules with no recorded score: nothing to fail against, said rather than passed over."""
+    return [s.module for s in table if s.module not in recorded]
+
+
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="make mutation", description=__doc__.split("\n\n")[0])
     parser.add_argument("--modules", nargs="+", choices=CORE, help="default: every core module")
@@ -310,6 +315,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments.record:
         recorded |= {s.module: round(s.percent, 1) for s in table}
         RECORDED.write_text(json.dumps(dict(sorted(recorded.items())), indent=2) + "\n")
+    if arguments.fail_on_drop and (missing := unrecorded(table, recorded)):
+        print(f"mutation: no recorded score to hold {', '.join(missing)} to (--record sets one)")
     if arguments.fail_on_drop and (falls := dropped(table, recorded)):
         print("mutation: the score dropped: " + "; ".join(falls), file=sys.stderr)
         return 1

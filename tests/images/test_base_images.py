@@ -120,6 +120,16 @@ def repository_path(image: str) -> tuple[str, str]:
     return name, tag
 
 
+def make_base_images(dockerfiles: list[Path]) -> None:
+    names = " ".join(map(str, dockerfiles))
+    subprocess.run(
+        ["make", "-s", "base-images", f"DOCKERFILES={names}"],
+        cwd=REPO_ROOT,
+        check=True,
+        capture_output=True,
+    )
+
+
 def test_every_base_image_is_pinned_to_its_tags_digest(registry: str, tmp_path: Path) -> None:
     copies, expected = [], {}
     for dockerfile in DOCKERFILES:
@@ -138,12 +148,7 @@ def test_every_base_image_is_pinned_to_its_tags_digest(registry: str, tmp_path: 
         copies.append(copy)
 
     before = {copy: copy.read_text() for copy in copies}
-    subprocess.run(
-        ["make", "-s", "base-images", f"DOCKERFILES={' '.join(map(str, copies))}"],
-        cwd=REPO_ROOT,
-        check=True,
-        capture_output=True,
-    )
+    make_base_images(copies)
 
     for copy in copies:
         pinned = FROM_LINE.findall(copy.read_text())
@@ -154,12 +159,7 @@ def test_every_base_image_is_pinned_to_its_tags_digest(registry: str, tmp_path: 
 
     # Pinned images are left as they are: moving a digest is Dependabot's pull request.
     after = {copy: copy.read_text() for copy in copies}
-    subprocess.run(
-        ["make", "-s", "base-images", f"DOCKERFILES={' '.join(map(str, copies))}"],
-        cwd=REPO_ROOT,
-        check=True,
-        capture_output=True,
-    )
+    make_base_images(copies)
     assert {copy: copy.read_text() for copy in copies} == after
 
 

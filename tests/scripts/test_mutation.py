@@ -16,6 +16,7 @@ from scripts.mutation import (
     read_equivalent,
     render,
     scores,
+    unrecorded,
 )
 
 RESULTS = """\
@@ -63,6 +64,7 @@ def test_a_drop_below_the_recorded_score_is_reported() -> None:
     table = [Score("contract.py", 10, 8, 0, ()), Score("features.py", 10, 10, 0, ())]
     assert dropped(table, {"contract.py": 80.0, "features.py": 100.0}) == []
     assert dropped(table, {"contract.py": 90.0}) == ["contract.py: 80.0 % < 90.0 % recorded"]
+    assert unrecorded(table, {"contract.py": 90.0}) == ["features.py"]
 
 
 def test_every_equivalent_mutant_gives_its_reason(tmp_path: Path) -> None:
