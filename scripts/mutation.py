@@ -64,6 +64,7 @@ IN_PROCESS_TESTS: Final = (
     "tests/api",
     "tests/model",
     "tests/data",
+    "tests/integration/test_storage.py",
     "tests/ops/test_bump_model.py",
     "tests/ops/test_plan_comment.py",
     "tests/ops/test_smoke.py",

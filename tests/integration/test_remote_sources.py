@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import boto3
 import pytest
-from botocore.exceptions import EndpointConnectionError
 
-from churn import artifacts, storage
 from churn.train.cli import EXIT_BAD_INPUT, EXIT_OUTPUT
 from tests.integration.test_train_cli import QUICK, check_bundle_files, run_train
 from tests.support.servers import TlsFileServer, make_bucket, serve_directory_over_tls
@@ -53,90 +50,6 @@ def test_s3_output_to_a_missing_bucket_exits_4(aws_env: dict[str, str], data_pat
     )
     assert finished.returncode == EXIT_OUTPUT
     assert "bucket 'no-bucket-for-models' does not exist" in finished.stderr.splitlines()[-1]
-
-
-def intercept_puts(monkeypatch: pytest.MonkeyPatch, before: Callable[[str], None]) -> list[str]:
-    """Make storage use an S3 client whose put_object calls ``before(key)`` first (which
-    may raise to simulate a failure); returns the keys in the order they were put."""
-    client = storage.s3_client()
-    real_put = client.put_object
-    keys: list[str] = []
-
-    def put(*, Bucket: str, Key: str, **rest: Any) -> object:  # noqa: N803 - boto3's names
-        keys.append(Key)
-        before(Key)
-        return real_put(Bucket=Bucket, Key=Key, **rest)
-
-    monkeypatch.setattr(client, "put_object", put)
-    monkeypatch.setattr(storage, "s3_client", lambda: client)
-    return keys
-
-
-def bundle_like(directory: Path) -> Path:
-    for name in artifacts.BUNDLE_FILES:
-        (directory / name).write_text(name)
-    return directory
-
-
-@pytest.mark.usefixtures("aws_env")
-def test_a_failed_upload_removes_what_it_put_and_never_writes_the_manifest(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    make_bucket("churn-partial")
-
-    def fail_on_the_third(key: str) -> None:
-        if len(uploads) == 3:
-            raise EndpointConnectionError(endpoint_url="http://s3.test")
-
-    uploads = intercept_puts(monkeypatch, fail_on_the_third)
-    with pytest.raises(storage.StorageError, match="upload failed"):
-        storage.publish_directory(
-            bundle_like(tmp_path), "s3://churn-partial/v1", last=artifacts.MANIFEST
-        )
-    assert read_prefix("churn-partial", "") == {}
-    assert artifacts.MANIFEST not in {key.rsplit("/", 1)[1] for key in uploads}
-
-
-@pytest.mark.usefixtures("aws_env")
-def test_the_manifest_is_uploaded_last(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    make_bucket("churn-order")
-    order = intercept_puts(monkeypatch, lambda key: None)
-    storage.publish_directory(bundle_like(tmp_path), "s3://churn-order/v1", last=artifacts.MANIFEST)
-    assert order[-1].rsplit("/", 1)[1] == artifacts.MANIFEST
-    assert sorted(read_prefix("churn-order", "v1/")) == sorted(artifacts.BUNDLE_FILES)
-
-
-@pytest.mark.usefixtures("aws_env")
-def test_a_published_bundle_is_never_replaced(tmp_path: Path) -> None:
-    make_bucket("churn-immutable")
-    first, second = tmp_path / "first", tmp_path / "second"
-    for directory, text in ((first, "first"), (second, "second")):
-        directory.mkdir()
-        for name in artifacts.BUNDLE_FILES:
-            (directory / name).write_text(f"{text} {name}")
-    storage.publish_directory(first, "s3://churn-immutable/v1", last=artifacts.MANIFEST)
-    with pytest.raises(storage.StorageError, match="already published"):
-        storage.publish_directory(second, "s3://churn-immutable/v1", last=artifacts.MANIFEST)
-    assert read_prefix("churn-immutable", "v1/") == {
-        name: f"first {name}".encode() for name in artifacts.BUNDLE_FILES
-    }
-
-
-@pytest.mark.parametrize("taken", ["a published bundle", "an empty folder"])
-def test_a_local_bundle_is_never_replaced(tmp_path: Path, taken: str) -> None:
-    """Locally too: a folder already at the destination, even an empty one (which a rename
-    would silently replace), is refused, and the new bundle stays where it was."""
-    destination = tmp_path / "artifacts" / "v1"
-    destination.mkdir(parents=True)
-    if taken == "a published bundle":
-        (destination / artifacts.MANIFEST).write_text("first")
-    (tmp_path / "second").mkdir()
-    second = bundle_like(tmp_path / "second")
-    with pytest.raises(storage.StorageError, match="already exists; refusing to overwrite it"):
-        storage.publish_directory(second, str(destination), last=artifacts.MANIFEST)
-    assert sorted(p.name for p in second.iterdir()) == sorted(artifacts.BUNDLE_FILES)
-    expected = [artifacts.MANIFEST] if taken == "a published bundle" else []
-    assert [p.name for p in destination.iterdir()] == expected
 
 
 @pytest.fixture(scope="module")

@@ -31,6 +31,7 @@ __all__ = [
     "free_port",
     "make_bucket",
     "serve_directory_over_tls",
+    "serve_over_tls",
     "start_moto_server",
     "wait_for_http",
 ]
@@ -56,12 +57,6 @@ class TlsFileServer:
 @contextmanager
 def serve_directory_over_tls(directory: Path, scratch: Path) -> Iterator[TlsFileServer]:
     """An HTTPS server for ``directory`` with a certificate from a CA made for this test."""
-    authority = trustme.CA()
-    certificate = authority.issue_cert(LOOPBACK, "localhost")
-    ca_file = scratch / "test-ca.pem"
-    authority.cert_pem.write_to_path(str(ca_file))
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    certificate.configure_cert(context)
 
     class QuietHandler(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *args: object, **kwargs: object) -> None:
@@ -70,7 +65,24 @@ def serve_directory_over_tls(directory: Path, scratch: Path) -> Iterator[TlsFile
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer((LOOPBACK, 0), QuietHandler)
+    with serve_over_tls(QuietHandler, scratch) as server:
+        yield server
+
+
+@contextmanager
+def serve_over_tls(
+    handler: type[http.server.BaseHTTPRequestHandler], scratch: Path
+) -> Iterator[TlsFileServer]:
+    """``handler`` served over HTTPS with a certificate from a CA made for this test (its
+    PEM written into ``scratch``)."""
+    authority = trustme.CA()
+    certificate = authority.issue_cert(LOOPBACK, "localhost")
+    ca_file = scratch / "test-ca.pem"
+    authority.cert_pem.write_to_path(str(ca_file))
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    certificate.configure_cert(context)
+    server = http.server.ThreadingHTTPServer((LOOPBACK, 0), handler)
+    server.daemon_threads = True
     server.socket = context.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import math
 
+import jsonschema
 import pytest
 
 from churn import contract
@@ -138,3 +139,86 @@ def test_description_lists_every_field_with_its_domain() -> None:
     assert described["Contract"]["levels"] == ["Month-to-month", "One year", "Two year"]
     assert described["tenure"]["kind"] == "integer"
     assert described["MonthlyCharges"]["unit"] == "USD"
+
+
+def test_description_says_each_fields_group_description_and_bounds() -> None:
+    described = {entry["name"]: entry for entry in contract.describe_contract()}
+    for field in contract.FIELDS:
+        assert described[field.name]["group"] == field.group.value
+        assert described[field.name]["description"] == field.description
+    assert described["MonthlyCharges"] == {
+        "name": "MonthlyCharges",
+        "group": "billing",
+        "description": "The amount charged to the customer each month.",
+        "kind": "number",
+        "minimum": 0,
+        "maximum": 1_000,
+        "unit": "USD",
+    }
+    assert described["gender"] == {
+        "name": "gender",
+        "group": "account",
+        "description": "The customer's gender.",
+        "kind": "categorical",
+        "levels": ["Female", "Male"],
+    }
+
+
+def test_an_addon_is_a_yes_no_service_that_needs_internet() -> None:
+    assert contract._addon("OnlineSecurity", "online security") == contract.CategoricalField(
+        "OnlineSecurity",
+        ("No", "Yes", "No internet service"),
+        contract.Group.SERVICES,
+        "Whether the customer has online security.",
+    )
+
+
+def dependent_values() -> list[dict[str, str]]:
+    """Every combination of a service and its dependent field: the phone line with
+    MultipleLines, and internet with each add-on in turn (the others left consistent)."""
+    combos = [
+        {"PhoneService": phone, "MultipleLines": lines}
+        for phone in ("No", "Yes")
+        for lines in ("No", "Yes", contract.NO_PHONE)
+    ]
+    for internet in ("DSL", "Fiber optic", "No"):
+        others = contract.NO_INTERNET if internet == "No" else "No"
+        for addon in contract.INTERNET_ADDONS:
+            for value in ("No", "Yes", contract.NO_INTERNET):
+                combos.append(
+                    {"InternetService": internet}
+                    | dict.fromkeys(contract.INTERNET_ADDONS, others)
+                    | {addon: value}
+                )
+    return combos
+
+
+@pytest.mark.parametrize("change", dependent_values(), ids=lambda c: "/".join(c.values()))
+def test_the_json_schema_rules_accept_exactly_what_the_contract_accepts(
+    change: dict[str, str],
+) -> None:
+    """The published rules (what a client's validator enforces) and ``check_consistency``
+    (what the API enforces) agree on every combination of dependent values."""
+    record = contract.normalize_record(CUSTOMER) | change
+    validator = jsonschema.Draft202012Validator({"allOf": contract.consistency_json_schema()})
+    try:
+        contract.check_consistency(record)
+    except contract.ContractError:
+        assert not validator.is_valid(record)
+    else:
+        assert validator.is_valid(record)
+
+
+@pytest.mark.parametrize(
+    ("service", "dependents"),
+    [("PhoneService", ("MultipleLines",)), ("InternetService", contract.INTERNET_ADDONS)],
+)
+def test_a_rule_applies_its_service_branch_only_when_the_service_is_sent(
+    service: str, dependents: tuple[str, ...]
+) -> None:
+    """A partial document without the service field is held to the "has the service"
+    branch (a real answer), not the "No" branch: the rule's ``if`` requires the field."""
+    validator = jsonschema.Draft202012Validator({"allOf": contract.consistency_json_schema()})
+    assert validator.is_valid(dict.fromkeys(dependents, "No"))
+    assert not validator.is_valid({dependents[-1]: contract.NO_PHONE if service == "PhoneService"
+                                   else contract.NO_INTERNET})  # fmt: skip

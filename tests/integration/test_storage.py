@@ -1,0 +1,423 @@
+"""The storage module in this process: every location kind, every failure's one line, and
+publication that is all-or-nothing. S3 is the moto server; S3 answers moto cannot be made to
+give (403, a 412 race, an unknown code) come from botocore's own Stubber on a real client."""
+
+from __future__ import annotations
+
+import http.server
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import EndpointConnectionError
+from botocore.stub import Stubber
+
+from churn import artifacts, storage
+from tests.support.servers import TlsFileServer, make_bucket, serve_over_tls
+
+# ---------------------------------------------------------------------------- locations
+
+
+@pytest.mark.parametrize(
+    ("uri", "bucket", "key"),
+    [
+        ("s3://models", "models", ""),
+        ("s3://models/", "models", ""),
+        ("s3://models/v1/model.tar.gz", "models", "v1/model.tar.gz"),
+    ],
+)
+def test_an_s3_uri_parses_into_bucket_and_key(uri: str, bucket: str, key: str) -> None:
+    location = storage.S3Location.parse(uri)
+    assert (location.bucket, location.key) == (bucket, key)
+    assert str(location) == f"s3://{bucket}/{key}"
+
+
+def test_an_s3_uri_without_a_bucket_is_refused() -> None:
+    with pytest.raises(storage.StorageError) as raised:
+        storage.S3Location.parse("s3:///key")
+    assert str(raised.value) == "s3:///key: an S3 URI needs a bucket, as in s3://bucket/key"
+
+
+@pytest.mark.parametrize(
+    ("key", "child"), [("", "m.json"), ("models", "models/m.json"), ("models/", "models/m.json")]
+)
+def test_a_child_is_one_level_under_the_prefix(key: str, child: str) -> None:
+    assert storage.S3Location("b", key).child("m.json") == storage.S3Location("b", child)
+
+
+@pytest.mark.parametrize(
+    ("uri", "expected"), [("s3://b/k", True), ("S3://b/k", False), ("./s3://b", False)]
+)
+def test_only_the_s3_scheme_is_s3(uri: str, expected: bool) -> None:
+    assert storage.is_s3(uri) is expected
+
+
+def test_the_s3_client_waits_and_retries_as_configured() -> None:
+    config: Any = storage.s3_client().meta.config  # botocore's stubs omit its attributes
+    assert (config.connect_timeout, config.read_timeout) == (10, 60)
+    assert config.retries == {"mode": "standard", "total_max_attempts": 4}  # 3 retries
+
+
+# ---------------------------------------------------------------------------- local files
+
+
+def test_a_local_file_is_read_whole(tmp_path: Path) -> None:
+    (tmp_path / "f.csv").write_bytes(b"a,b\n1,2\n")
+    assert storage.read_bytes(str(tmp_path / "f.csv")) == b"a,b\n1,2\n"
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda root: root / "missing.csv", "no such file"),
+        (lambda root: root, "is a directory, not a file"),
+        (lambda root: root / "f.csv" / "below", "cannot read (Not a directory)"),
+    ],
+    ids=["missing", "directory", "below a file"],
+)
+def test_an_unreadable_local_path_is_one_line(
+    tmp_path: Path, make: Callable[[Path], Path], message: str
+) -> None:
+    (tmp_path / "f.csv").write_text("x")
+    path = make(tmp_path)
+    with pytest.raises(storage.StorageError) as raised:
+        storage.read_bytes(str(path))
+    assert str(raised.value) == f"{path}: {message}"
+
+
+@pytest.mark.parametrize("uri", ["ftp://host/data.csv", "http://host/data.csv"])
+def test_other_schemes_are_refused_by_name(uri: str) -> None:
+    scheme = uri.split(":", 1)[0]
+    with pytest.raises(storage.StorageError) as raised:
+        storage.read_bytes(uri)
+    assert str(raised.value) == (
+        f"{uri}: unsupported scheme {scheme!r}; use a path, s3:// or https://"
+    )
+
+
+# ---------------------------------------------------------------------------- S3 reads
+
+
+@pytest.mark.usefixtures("aws_env")
+def test_an_s3_object_is_read_whole() -> None:
+    make_bucket("churn-read")
+    boto3.client("s3").put_object(Bucket="churn-read", Key="raw/t.csv", Body=b"a\n1\n")
+    assert storage.read_bytes("s3://churn-read/raw/t.csv") == b"a\n1\n"
+
+
+@pytest.mark.usefixtures("aws_env")
+@pytest.mark.parametrize(
+    ("uri", "message"),
+    [
+        ("s3://churn-read", "the URI names a bucket but no object key"),
+        ("s3://churn-no-such-bucket/k", "bucket 'churn-no-such-bucket' does not exist"),
+        ("s3://churn-read/missing.csv", "no object 'missing.csv' in bucket 'churn-read'"),
+    ],
+)
+def test_s3_read_failures_name_what_is_missing(uri: str, message: str) -> None:
+    make_bucket("churn-read")
+    with pytest.raises(storage.StorageError) as raised:
+        storage.read_bytes(uri)
+    assert str(raised.value) == f"{storage.S3Location.parse(uri)}: {message}"
+
+
+def stubbed_client(monkeypatch: pytest.MonkeyPatch) -> Stubber:
+    """storage's S3 client, its answers queued by the test (no request leaves the process)."""
+    client = boto3.client("s3", region_name="eu-central-1", aws_access_key_id="k",
+                          aws_secret_access_key="s")  # fmt: skip
+    stubber = Stubber(client)
+    stubber.activate()
+    monkeypatch.setattr(storage, "s3_client", lambda: client)
+    return stubber
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "message", "said"),
+    [
+        ("AccessDenied", 403, "Access Denied",
+         "access denied (check the credentials and the bucket policy)"),
+        ("403", 403, "", "access denied (check the credentials and the bucket policy)"),
+        ("404", 404, "", "no object 'k.csv' in bucket 'b'"),
+        ("SlowDown", 503, "Please reduce your request rate.",
+         "S3 said SlowDown: Please reduce your request rate."),
+        ("InternalError", 500, "", "S3 said InternalError"),
+    ],
+)  # fmt: skip
+def test_every_s3_refusal_is_explained(
+    monkeypatch: pytest.MonkeyPatch, code: str, status: int, message: str, said: str
+) -> None:
+    stubbed_client(monkeypatch).add_client_error(
+        "get_object", service_error_code=code, service_message=message, http_status_code=status
+    )
+    with pytest.raises(storage.StorageError) as raised:
+        storage.read_bytes("s3://b/k.csv")
+    assert str(raised.value) == f"s3://b/k.csv: {said}"
+
+
+@pytest.mark.parametrize("check", [storage.read_bytes, storage.check_writable])
+def test_unreachable_s3_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, check: Callable[[str], object]
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-central-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "k")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "s")
+    # One attempt: the refused connection is the answer, not worth the retries' back-off.
+    monkeypatch.setattr(storage, "_S3_CONFIG", Config(retries={"max_attempts": 1}))
+    with pytest.raises(storage.StorageError) as raised:
+        check("s3://b/k.csv")
+    said = str(raised.value)
+    assert said.startswith(
+        's3://b/k.csv: cannot reach S3 (Could not connect to the endpoint URL: "'
+    )
+    assert said.endswith('")')
+
+
+# ---------------------------------------------------------------------------- https reads
+
+
+class Recording(http.server.BaseHTTPRequestHandler):
+    """Answers /data.csv, 404 for anything else, and remembers each request's User-Agent;
+    /slow never answers."""
+
+    agents: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        self.agents.append(self.headers.get("User-Agent", ""))
+        if self.path == "/slow":
+            time.sleep(1.5)  # and then nothing: the client is gone, there is no one to answer
+            return
+        if self.path != "/data.csv":
+            self.send_error(404, "Not Found")
+            return
+        self.send_response(200)
+        self.send_header("content-length", "4")
+        self.end_headers()
+        self.wfile.write(b"a\n1\n")
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def https(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TlsFileServer]:
+    Recording.agents = []
+    with serve_over_tls(Recording, tmp_path) as server:
+        monkeypatch.setenv("SSL_CERT_FILE", str(server.ca_file))
+        yield server
+
+
+def test_an_https_url_is_read_whole_and_says_who_asks(https: TlsFileServer) -> None:
+    assert storage.read_bytes(f"{https.base_url}/data.csv") == b"a\n1\n"
+    assert Recording.agents == ["telco-churn"]
+
+
+def test_an_https_error_status_is_one_line(https: TlsFileServer) -> None:
+    with pytest.raises(storage.StorageError) as raised:
+        storage.read_bytes(f"{https.base_url}/gone.csv")
+    assert str(raised.value) == f"{https.base_url}/gone.csv: HTTP 404 Not Found"
+
+
+def test_an_untrusted_certificate_is_refused(
+    https: TlsFileServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SSL_CERT_FILE")
+    with pytest.raises(storage.StorageError) as raised:
+        storage.read_bytes(f"{https.base_url}/data.csv")
+    assert str(raised.value).startswith(f"{https.base_url}/data.csv: cannot fetch (")
+    assert "CERTIFICATE_VERIFY_FAILED" in str(raised.value)
+
+
+def test_an_https_server_that_does_not_answer_in_time_is_one_line(
+    https: TlsFileServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(storage, "HTTP_TIMEOUT_SECONDS", 0.5)
+    with pytest.raises(storage.StorageError) as raised:
+        storage.read_bytes(f"{https.base_url}/slow")
+    assert str(raised.value) == f"{https.base_url}/slow: no answer within 0.5 s"
+
+
+# ---------------------------------------------------------------------------- publishing
+
+
+def bundle_like(directory: Path) -> Path:
+    directory.mkdir(exist_ok=True)
+    for name in artifacts.BUNDLE_FILES:
+        (directory / name).write_text(name)
+    return directory
+
+
+def read_prefix(bucket: str, prefix: str) -> dict[str, bytes]:
+    client = boto3.client("s3")
+    listed = client.list_objects_v2(Bucket=bucket, Prefix=prefix).get("Contents", [])
+    return {
+        item["Key"].removeprefix(prefix): client.get_object(Bucket=bucket, Key=item["Key"])[
+            "Body"
+        ].read()
+        for item in listed
+    }
+
+
+def test_a_local_bundle_appears_whole_under_new_parents(tmp_path: Path) -> None:
+    source = bundle_like(tmp_path / "staging")
+    destination = tmp_path / "artifacts" / "deeper" / "v1"
+    published = storage.publish_directory(source, str(destination), last=artifacts.MANIFEST)
+    assert published == str(destination)
+    assert sorted(p.name for p in destination.iterdir()) == sorted(artifacts.BUNDLE_FILES)
+    assert not source.exists()
+
+
+@pytest.mark.parametrize("taken", ["a published bundle", "an empty folder"])
+def test_a_local_bundle_is_never_replaced(tmp_path: Path, taken: str) -> None:
+    """A folder already at the destination, even an empty one (which a rename would
+    silently replace), is refused, and the new bundle stays where it was."""
+    destination = tmp_path / "artifacts" / "v1"
+    destination.mkdir(parents=True)
+    if taken == "a published bundle":
+        (destination / artifacts.MANIFEST).write_text("first")
+    second = bundle_like(tmp_path / "second")
+    with pytest.raises(storage.StorageError) as raised:
+        storage.publish_directory(second, str(destination), last=artifacts.MANIFEST)
+    assert str(raised.value) == f"{destination}: already exists; refusing to overwrite it"
+    assert sorted(p.name for p in second.iterdir()) == sorted(artifacts.BUNDLE_FILES)
+    expected = [artifacts.MANIFEST] if taken == "a published bundle" else []
+    assert [p.name for p in destination.iterdir()] == expected
+
+
+def test_a_local_destination_under_a_file_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    source = bundle_like(tmp_path / "staging")
+    with pytest.raises(storage.StorageError) as raised:
+        storage.publish_directory(source, str(tmp_path / "file" / "v1"), last=artifacts.MANIFEST)
+    assert str(raised.value) == f"{tmp_path / 'file' / 'v1'}: cannot write (File exists)"
+    assert sorted(p.name for p in source.iterdir()) == sorted(artifacts.BUNDLE_FILES)
+
+
+def intercept_puts(monkeypatch: pytest.MonkeyPatch, before: Callable[[str], None]) -> list[str]:
+    """Make storage use an S3 client whose put_object calls ``before(key)`` first (which
+    may raise to simulate a failure); returns the keys in the order they were put."""
+    client = storage.s3_client()
+    real_put = client.put_object
+    keys: list[str] = []
+
+    def put(*, Bucket: str, Key: str, **rest: Any) -> object:  # noqa: N803 - boto3's names
+        keys.append(Key)
+        before(Key)
+        return real_put(Bucket=Bucket, Key=Key, **rest)
+
+    monkeypatch.setattr(client, "put_object", put)
+    monkeypatch.setattr(storage, "s3_client", lambda: client)
+    return keys
+
+
+@pytest.mark.usefixtures("aws_env")
+def test_an_s3_bundle_is_its_files_in_name_order_the_manifest_last(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_bucket("churn-order")
+    source = bundle_like(tmp_path / "staging")
+    (source / "not-a-file").mkdir()
+    order = intercept_puts(monkeypatch, lambda key: None)
+    published = storage.publish_directory(source, "s3://churn-order/v1/", last=artifacts.MANIFEST)
+    assert published == "s3://churn-order/v1/"
+    others = sorted(n for n in artifacts.BUNDLE_FILES if n != artifacts.MANIFEST)
+    assert order == [f"v1/{name}" for name in [*others, artifacts.MANIFEST]]
+    assert read_prefix("churn-order", "v1/") == {n: n.encode() for n in artifacts.BUNDLE_FILES}
+
+
+@pytest.mark.usefixtures("aws_env")
+def test_a_failed_upload_removes_what_it_put_and_never_writes_the_manifest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_bucket("churn-partial")
+
+    def fail_on_the_third(key: str) -> None:
+        if len(uploads) == 3:
+            raise EndpointConnectionError(endpoint_url="http://s3.test")
+
+    uploads = intercept_puts(monkeypatch, fail_on_the_third)
+    with pytest.raises(storage.StorageError) as raised:
+        storage.publish_directory(
+            bundle_like(tmp_path / "b"), "s3://churn-partial/v1", last=artifacts.MANIFEST
+        )
+    assert str(raised.value) == (
+        "s3://churn-partial/v1: upload failed "
+        '(Could not connect to the endpoint URL: "http://s3.test")'
+    )
+    assert read_prefix("churn-partial", "") == {}
+    assert artifacts.MANIFEST not in {key.rsplit("/", 1)[1] for key in uploads}
+
+
+@pytest.mark.usefixtures("aws_env")
+def test_a_published_bundle_is_never_replaced(tmp_path: Path) -> None:
+    make_bucket("churn-immutable")
+    first, second = tmp_path / "first", tmp_path / "second"
+    for directory, text in ((first, "first"), (second, "second")):
+        directory.mkdir()
+        for name in artifacts.BUNDLE_FILES:
+            (directory / name).write_text(f"{text} {name}")
+    storage.publish_directory(first, "s3://churn-immutable/v1", last=artifacts.MANIFEST)
+    with pytest.raises(storage.StorageError) as raised:
+        storage.publish_directory(second, "s3://churn-immutable/v1", last=artifacts.MANIFEST)
+    assert str(raised.value) == (
+        "s3://churn-immutable/v1: already published (bundles are immutable; train a new version)"
+    )
+    assert read_prefix("churn-immutable", "v1/") == {
+        name: f"first {name}".encode() for name in artifacts.BUNDLE_FILES
+    }
+
+
+@pytest.mark.parametrize("code", ["PreconditionFailed", "412", "ConditionalRequestConflict"])
+def test_every_answer_to_a_taken_key_reads_as_already_published(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: str
+) -> None:
+    stubber = stubbed_client(monkeypatch)
+    stubber.add_response("put_object", {})
+    stubber.add_client_error("put_object", service_error_code=code, http_status_code=412)
+    stubber.add_response("delete_object", {}, {"Bucket": "b", "Key": "v1/a"})
+    source = tmp_path / "b"
+    source.mkdir()
+    (source / "a").write_text("a")
+    (source / "m").write_text("m")
+    with pytest.raises(storage.StorageError, match="already published"):
+        storage.publish_directory(source, "s3://b/v1", last="m")
+    stubber.assert_no_pending_responses()
+
+
+@pytest.mark.usefixtures("aws_env")
+def test_an_upload_to_a_missing_bucket_names_it(tmp_path: Path) -> None:
+    with pytest.raises(storage.StorageError) as raised:
+        storage.publish_directory(
+            bundle_like(tmp_path / "b"), "s3://churn-absent/v1", last=artifacts.MANIFEST
+        )
+    assert str(raised.value) == "s3://churn-absent/v1: bucket 'churn-absent' does not exist"
+
+
+# ---------------------------------------------------------------------------- fail fast
+
+
+@pytest.mark.usefixtures("aws_env")
+def test_an_existing_bucket_is_writable_and_a_missing_one_is_named() -> None:
+    make_bucket("churn-writable")
+    storage.check_writable("s3://churn-writable/models")
+    with pytest.raises(storage.StorageError) as raised:
+        storage.check_writable("s3://churn-absent/models")
+    assert str(raised.value) == "s3://churn-absent/models: bucket 'churn-absent' does not exist"
+
+
+@pytest.mark.parametrize("below", ["", "new", "new/deeper"])
+def test_a_local_destination_under_a_directory_is_writable(tmp_path: Path, below: str) -> None:
+    storage.check_writable(str(tmp_path / below))
+
+
+@pytest.mark.parametrize("below", ["", "new"])
+def test_a_local_destination_at_or_under_a_file_is_refused(tmp_path: Path, below: str) -> None:
+    (tmp_path / "file").write_text("x")
+    destination = tmp_path / "file" / below if below else tmp_path / "file"
+    with pytest.raises(storage.StorageError) as raised:
+        storage.check_writable(str(destination))
+    assert str(raised.value) == f"{destination}: {tmp_path / 'file'} is a file, not a directory"
