@@ -10,18 +10,12 @@ import pytest
 
 from churn.train.cli import EXIT_BAD_INPUT, EXIT_OUTPUT
 from tests.integration.test_train_cli import QUICK, check_bundle_files, run_train
-from tests.support.servers import TlsFileServer, make_bucket, serve_directory_over_tls
-
-
-def read_prefix(bucket: str, prefix: str) -> dict[str, bytes]:
-    client = boto3.client("s3")
-    listed = client.list_objects_v2(Bucket=bucket, Prefix=prefix).get("Contents", [])
-    return {
-        item["Key"].removeprefix(prefix): client.get_object(Bucket=bucket, Key=item["Key"])[
-            "Body"
-        ].read()
-        for item in listed
-    }
+from tests.support.servers import (
+    TlsFileServer,
+    make_bucket,
+    read_prefix,
+    serve_directory_over_tls,
+)
 
 
 def test_s3_in_s3_out(aws_env: dict[str, str], data_path: Path) -> None:

@@ -17,7 +17,7 @@ from botocore.exceptions import EndpointConnectionError
 from botocore.stub import Stubber
 
 from churn import artifacts, storage
-from tests.support.servers import TlsFileServer, make_bucket, serve_over_tls
+from tests.support.servers import TlsFileServer, make_bucket, read_prefix, serve_over_tls
 
 # ---------------------------------------------------------------------------- locations
 
@@ -249,17 +249,6 @@ def bundle_like(directory: Path) -> Path:
     for name in artifacts.BUNDLE_FILES:
         (directory / name).write_text(name)
     return directory
-
-
-def read_prefix(bucket: str, prefix: str) -> dict[str, bytes]:
-    client = boto3.client("s3")
-    listed = client.list_objects_v2(Bucket=bucket, Prefix=prefix).get("Contents", [])
-    return {
-        item["Key"].removeprefix(prefix): client.get_object(Bucket=bucket, Key=item["Key"])[
-            "Body"
-        ].read()
-        for item in listed
-    }
 
 
 def test_a_local_bundle_appears_whole_under_new_parents(tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ __all__ = [
     "MotoServer",
     "free_port",
     "make_bucket",
+    "read_prefix",
     "serve_directory_over_tls",
     "serve_over_tls",
     "start_moto_server",
@@ -46,6 +47,18 @@ def make_bucket(name: str) -> None:
         client.create_bucket(
             Bucket=name, CreateBucketConfiguration={"LocationConstraint": TEST_REGION}
         )
+
+
+def read_prefix(bucket: str, prefix: str) -> dict[str, bytes]:
+    """Every object under ``prefix`` (key without the prefix -> content), read back."""
+    client = boto3.client("s3")
+    listed = client.list_objects_v2(Bucket=bucket, Prefix=prefix).get("Contents", [])
+    return {
+        item["Key"].removeprefix(prefix): client.get_object(Bucket=bucket, Key=item["Key"])[
+            "Body"
+        ].read()
+        for item in listed
+    }
 
 
 @dataclass(frozen=True)
