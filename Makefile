@@ -123,11 +123,11 @@ format: setup ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-mutation: setup data ## mutation testing of the core modules (mutmut): score per module, survivors; MUTATION_ARGS=--help
+mutation: setup scanners data ## mutation testing of the core modules (mutmut): score per module, survivors; MUTATION_ARGS=--help
 	$(BIN)/python scripts/mutation.py $(MUTATION_ARGS)
 
 mutation-show: ## the change one mutant makes: make mutation-show MUTANT=<name make mutation printed>
-	cd .cache/mutation && $(CURDIR)/$(BIN)/mutmut show $(MUTANT)
+	cd .cache/mutation/$(firstword $(subst ., ,$(MUTANT))) && $(CURDIR)/$(BIN)/mutmut show $(MUTANT)
 
 bench: setup data browser ## print benchmark figures: training, API, UI (on the newest bundle)
 	$(BIN)/python bench/train.py --data $(DATA)

@@ -2,9 +2,11 @@
 
 mutmut names each mutant by its file's path (``churn/contract.py`` -> ``churn.contract``)
 and switches mutants on inside functions as the tests call them. This project maps the
-package ``churn`` onto ``src/``, so the run happens in a staging copy (.cache/mutation/)
+package ``churn`` onto ``src/``, so the run happens in a staging copy (.cache/mutation/churn/)
 where the package is laid out as ``churn/``; the tests are copied beside it and the rest of
-the repository (terraform/, .cache/, ...) is linked in, as some tests read it.
+the repository (terraform/, .cache/, ...) is linked in, as some tests read it. The policies/
+are checkov plug-ins: they are staged apart (.cache/mutation/policies/) and run by the
+scanners' Python, where checkov is.
 
 Only tests that run the code in-process can kill a mutant: a test that starts a CLI or a
 server in another process runs the unmutated code. Those (and the browser, image, Terraform
@@ -58,6 +60,15 @@ CORE: Final = (
     "ui/scoring.py",
     "ui/client.py",
 )
+# The checks that gate Terraform: checkov's plug-ins, importable only where checkov is.
+POLICIES: Final = (
+    "policies/aws_limits.py",
+    "policies/iam.py",
+    "policies/naming.py",
+    "policies/network.py",
+    "policies/serving.py",
+    "policies/tags.py",
+)
 # The suites that run the core in this process.
 IN_PROCESS_TESTS: Final = (
     "tests/unit",
@@ -81,6 +92,52 @@ LINKED: Final = (
     "constraints.txt", "Makefile",
 )  # fmt: skip
 
+
+@dataclass(frozen=True)
+class Family:
+    """Modules mutmut scores in one run: the package they are staged as, the Python that
+    runs their tests, and those tests."""
+
+    package: str  # the import name, and the staging folder's
+    source: Path
+    python: Path
+    modules: tuple[str, ...]
+    tests: tuple[str, ...]
+    pytest_options: str
+
+    @property
+    def stage(self) -> Path:
+        return STAGE / self.package
+
+    @property
+    def mutmut(self) -> Path:
+        return self.python.with_name("mutmut")
+
+    def staged(self, module: str) -> str:
+        """``api/service.py`` -> ``churn/api/service.py``; ``policies/iam.py`` stays."""
+        return module if module.startswith(self.package + "/") else f"{self.package}/{module}"
+
+
+FAMILIES: Final = (
+    Family(
+        package="churn",
+        source=REPO / "src",
+        python=Path(sys.executable),
+        modules=CORE,
+        tests=(*IN_PROCESS_TESTS, *(f"--deselect={path}" for path in OUT_OF_PROCESS)),
+        pytest_options="",
+    ),
+    Family(
+        package="policies",
+        source=REPO / "policies",
+        python=REPO / ".venv-scanners" / "bin" / "python",
+        modules=POLICIES,
+        tests=("tests/policies/checks_in_process.py",),
+        # tests/conftest.py needs the project's venv; this file needs none of it.
+        pytest_options=" --noconftest",
+    ),
+)
+
 KILLED: Final = frozenset({"killed", "timeout", "segfault", "caught by type check"})
 RESULT_LINE: Final = re.compile(r"^\s*(?P<name>[\w.ǁ]+__mutmut_\d+): (?P<status>.+)$")
 
@@ -100,8 +157,10 @@ class Score:
 
 
 def module_name(source: str) -> str:
-    """``api/service.py`` -> ``churn.api.service`` (mutmut's name for it)."""
-    return "churn." + source.removesuffix(".py").replace("/", ".")
+    """``api/service.py`` -> ``churn.api.service``, ``policies/iam.py`` -> ``policies.iam``
+    (mutmut's names for them)."""
+    dotted = source.removesuffix(".py").replace("/", ".")
+    return dotted if source in POLICIES else f"churn.{dotted}"
 
 
 def read_equivalent(path: Path = EQUIVALENT) -> dict[str, str]:
@@ -158,44 +217,41 @@ def render(table: Sequence[Score]) -> str:
 
 def changed_core(since: str) -> list[str]:
     listed = subprocess.run(  # noqa: S603 (git with arguments we build)
-        ["git", "diff", "--name-only", f"{since}...HEAD", "--", "src"],  # noqa: S607 (git on PATH)
+        ["git", "diff", "--name-only", f"{since}...HEAD", "--", "src", "policies"],  # noqa: S607
         cwd=REPO,
         check=True,
         capture_output=True,
         text=True,
     ).stdout.split()
     changed = {path.removeprefix("src/") for path in listed}
-    return [source for source in CORE if source in changed]
+    return [source for source in (*CORE, *POLICIES) if source in changed]
 
 
-def stage(modules: Sequence[str]) -> None:
+def stage(family: Family, modules: Sequence[str]) -> None:
     """A fresh copy laid out for mutmut, its configuration naming the modules and tests."""
-    shutil.rmtree(STAGE, ignore_errors=True)
+    shutil.rmtree(family.stage, ignore_errors=True)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    shutil.copytree(REPO / "src", STAGE / "churn", ignore=ignore)
-    shutil.copytree(REPO / "tests", STAGE / "tests", ignore=ignore)
-    mutants = STAGE / "mutants"
+    shutil.copytree(family.source, family.stage / family.package, ignore=ignore)
+    shutil.copytree(REPO / "tests", family.stage / "tests", ignore=ignore)
+    mutants = family.stage / "mutants"
     mutants.mkdir()
     for name in LINKED:
         if (REPO / name).exists():
             (mutants / name).symlink_to(REPO / name)
-    selection = [*IN_PROCESS_TESTS]
-    for path in OUT_OF_PROCESS:
-        selection += ["--deselect", path]
-    (STAGE / "pyproject.toml").write_text(
+    (family.stage / "pyproject.toml").write_text(
         "[tool.pytest.ini_options]\n"
         'testpaths = ["tests"]\n'
         # One order: mutmut maps each test to the functions it calls in its first run.
-        'addopts = "-p no:randomly -p no:cacheprovider"\n'
+        f'addopts = "-p no:randomly -p no:cacheprovider{family.pytest_options}"\n'
         'pythonpath = ["."]\n'
         # A mutant that makes a test wait forever (a retry loop that sleeps) uses no CPU:
         # pytest-timeout ends it.
         "timeout = 120\n"
         'markers = ["slow: installs packages or trains on the full data set"]\n'
         "\n[tool.mutmut]\n"
-        'source_paths = ["churn"]\n'
-        f"only_mutate = {json.dumps(['churn/' + m for m in modules])}\n"
-        f"pytest_add_cli_args_test_selection = {json.dumps(selection)}\n"
+        f"source_paths = {json.dumps([family.package])}\n"
+        f"only_mutate = {json.dumps([family.staged(m) for m in modules])}\n"
+        f"pytest_add_cli_args_test_selection = {json.dumps(list(family.tests))}\n"
         # CPU seconds a mutant's tests may take: (their time in the clean run + 10) x 5 x 2.
         # Each mutant's session sets its fixtures up again, which the clean run's per-test
         # times leave out; 10 s covers that, so slow sessions are not taken for hangs.
@@ -216,35 +272,37 @@ def train_once() -> Path:
         raise SystemExit("mutation: set CHURN_DATA (make mutation does)")
     result = train(load_dataset(data), TrainingConfig(), progress=lambda _: None)
     path = STAGE / "trained.pickle"
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(pickle.dumps(result))
     return path
 
 
-def mutmut() -> Path:
-    return Path(sys.executable).with_name("mutmut")
-
-
-def run_mutmut(children: int, log: Path, trained: Path) -> None:
+def run_mutmut(family: Family, children: int, trained: Path | None) -> None:
+    log = family.stage / "mutmut.log"
+    trained_model = {"CHURN_MUTATION_TRAINED": str(trained)} if trained else {}
     with log.open("w") as sink:
-        finished = subprocess.run(  # noqa: S603 (mutmut beside this Python)
-            [str(mutmut()), "run", "--max-children", str(children)],
+        finished = subprocess.run(  # noqa: S603 (mutmut beside the family's Python)
+            [str(family.mutmut), "run", "--max-children", str(children)],
             check=False,
-            cwd=STAGE,
+            cwd=family.stage,
             stdout=sink,
             stderr=subprocess.STDOUT,
-            env=os.environ
-            | {"PYTHONDONTWRITEBYTECODE": "1", "CHURN_MUTATION_TRAINED": str(trained)},
+            env=os.environ | {"PYTHONDONTWRITEBYTECODE": "1"} | trained_model,
         )
     if finished.returncode != 0:
         tail = log.read_text()[-2000:]
         raise SystemExit(f"mutation: mutmut failed (exit {finished.returncode}); log {log}\n{tail}")
 
 
-def last_results() -> dict[str, str]:
-    """Every mutant of the last run in the staging copy, and what became of it."""
-    listed = subprocess.run(  # noqa: S603 (mutmut beside this Python)
-        [str(mutmut()), "results", "--all", "true"],
-        cwd=STAGE,
+def last_results(family: Family) -> dict[str, str]:
+    """Every mutant of the family's last run in its staging copy, and what became of it."""
+    if not (family.stage / "mutants").is_dir():
+        raise SystemExit(
+            f"mutation: no run of {family.package} to report; run without --report-only"
+        )
+    listed = subprocess.run(  # noqa: S603 (mutmut beside the family's Python)
+        [str(family.mutmut), "results", "--all", "true"],
+        cwd=family.stage,
         check=True,
         capture_output=True,
         text=True,
@@ -268,7 +326,9 @@ def unrecorded(table: Sequence[Score], recorded: dict[str, float]) -> list[str]:
 
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="make mutation", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--modules", nargs="+", choices=CORE, help="default: every core module")
+    parser.add_argument(
+        "--modules", nargs="+", choices=(*CORE, *POLICIES), help="default: every core module"
+    )
     parser.add_argument(
         "--changed-since", metavar="REF", help="only the core modules changed since REF"
     )
@@ -290,7 +350,7 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = parse_arguments(argv)
-    modules = list(arguments.modules or CORE)
+    modules = list(arguments.modules or (*CORE, *POLICIES))
     if arguments.changed_since:
         changed = set(changed_core(arguments.changed_since))
         modules = [m for m in modules if m in changed]
@@ -298,10 +358,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("mutation: no core module changed; nothing to run")
             return 0
     equivalent = read_equivalent()
-    if not arguments.report_only:
-        stage(modules)
-        run_mutmut(arguments.children, STAGE / "mutmut.log", train_once())
-    results = last_results()
+    results: dict[str, str] = {}
+    for family in FAMILIES:
+        mine = [m for m in modules if m in family.modules]
+        if not mine:
+            continue
+        if not arguments.report_only:
+            stage(family, mine)
+            trained = train_once() if family.package == "churn" else None
+            run_mutmut(family, arguments.children, trained)
+        results |= last_results(family)
     table = scores(results, modules, equivalent)
     print(render(table))
     for score in table:

@@ -125,3 +125,333 @@ def test_the_cut_notice_always_fits_with_room_to_spare(count: int) -> None:
     assert "**Cut:**" in comment
     notice = comment[comment.index("**Cut:**") :]
     assert len(comment) <= plan_comment.GITHUB_LIMIT - 1_024 + len(notice) + 1
+
+
+# ---- the parts, one at a time, on hand-written plan documents ----
+
+
+@pytest.mark.parametrize(
+    ("actions", "expected"),
+    [
+        (["create"], "create"),
+        (["update"], "update"),
+        (["delete"], "delete"),
+        (["delete", "create"], "replace"),
+        (["create", "delete"], "replace"),
+        (["no-op"], None),
+        (["read"], None),
+        (["create", "create"], None),
+        ([], None),
+    ],
+)
+def test_action_of_names_each_terraform_action_list(
+    actions: list[str], expected: str | None
+) -> None:
+    assert plan_comment.action_of(actions) == expected
+
+
+def test_changed_attributes_are_the_names_whose_values_differ_or_become_unknown() -> None:
+    change = {
+        "before": {"name": "a", "tags": {"x": "1"}, "arn": "arn:1", "same": 5, "gone": 1},
+        "after": {"name": "b", "tags": {"x": "1"}, "same": 5, "added": True},
+        # Known only after apply: counts when the attribute existed before, not when new.
+        "after_unknown": {"arn": True, "fresh": True, "same": False},
+    }
+    assert plan_comment.changed_attributes(change) == ("added", "arn", "gone", "name")
+
+
+@pytest.mark.parametrize("empty", [None, {}])
+def test_changed_attributes_of_a_change_without_before_or_after(
+    empty: dict[str, object] | None,
+) -> None:
+    assert plan_comment.changed_attributes({"before": empty, "after": {"a": 1}}) == ("a",)
+    assert plan_comment.changed_attributes({"before": {"a": 1}, "after": empty}) == ("a",)
+    assert plan_comment.changed_attributes({"after_unknown": empty}) == ()
+
+
+def resource(address: str, actions: list[str], **change: object) -> dict[str, object]:
+    return {"address": address, "change": {"actions": actions, **change}}
+
+
+def test_read_plan_keeps_actions_and_their_reasons_and_skips_no_ops() -> None:
+    document = {
+        "format_version": "1.2",
+        "planned_values": {},
+        "resource_changes": [
+            resource("aws_s3_bucket.a", ["no-op"]),
+            resource("aws_s3_bucket.b", ["create"], before=None, after={"x": 1}),
+            resource("aws_s3_bucket.c", ["update"], before={"x": 1}, after={"x": 2}),
+            resource(
+                "aws_s3_bucket.d", ["delete", "create"], replace_paths=[["name"], ["tags", 0]]
+            ),
+            resource("aws_s3_bucket.e", ["delete"]),
+            resource("aws_s3_bucket.f", ["create", "delete"]),
+        ],
+    }
+    plan = plan_comment.read_plan("pipeline", document)
+    assert plan.stack == "pipeline"
+    assert plan.changes == [
+        plan_comment.Change("aws_s3_bucket.b", "create"),
+        plan_comment.Change("aws_s3_bucket.c", "update", ("x",)),
+        plan_comment.Change("aws_s3_bucket.d", "replace", ("name", "tags.0")),
+        plan_comment.Change("aws_s3_bucket.e", "delete"),
+        plan_comment.Change("aws_s3_bucket.f", "replace"),
+    ]
+    assert (plan.adds, plan.count("update"), plan.destroys, plan.count("replace")) == (3, 1, 3, 2)
+    assert plan.headline() == "3 to add, 1 to change, 3 to destroy"
+    assert [c.line() for c in plan.changes] == [
+        "+ aws_s3_bucket.b",
+        "~ aws_s3_bucket.c (x)",
+        "-/+ aws_s3_bucket.d (name, tags.0)",
+        "- aws_s3_bucket.e",
+        "-/+ aws_s3_bucket.f",
+    ]
+
+
+def test_a_plan_without_resource_changes_is_an_empty_plan() -> None:
+    plan = plan_comment.read_plan("platform", {"format_version": "1.2", "planned_values": {}})
+    assert plan.changes == [] and plan.headline() == "no changes"
+
+
+@pytest.mark.parametrize("document", [{"planned_values": {}}, {"format_version": "1.2"}])
+def test_read_plan_refuses_what_terraform_show_does_not_write(document: dict[str, object]) -> None:
+    with pytest.raises(plan_comment.PlanError, match=r"^platform: not the JSON of `terraform"):
+        plan_comment.read_plan("platform", document)
+
+
+def test_a_digest_round_trips_and_keeps_no_values() -> None:
+    plan = plan_comment.StackPlan(
+        "platform",
+        [
+            plan_comment.Change("aws_iam_role.this", "replace", ("name",)),
+            plan_comment.Change("aws_s3_bucket.this", "create"),
+        ],
+    )
+    digest = plan_comment.to_digest(plan)
+    assert digest == {
+        "digest_version": 1,
+        "stack": "platform",
+        "changes": [
+            {"address": "aws_iam_role.this", "action": "replace", "attributes": ["name"]},
+            {"address": "aws_s3_bucket.this", "action": "create", "attributes": []},
+        ],
+    }
+    assert plan_comment.from_digest("platform", digest) == plan
+
+
+def test_from_digest_keeps_only_changes_it_can_show() -> None:
+    digest = {
+        "digest_version": 1,
+        "changes": [
+            {"address": "a", "action": "update"},
+            {"address": "b", "action": "no-op"},
+            "not a change",
+            {"address": 7, "action": "read", "attributes": [1, "x"]},
+        ],
+    }
+    plan = plan_comment.from_digest("pipeline", digest)
+    assert plan == plan_comment.StackPlan(
+        "pipeline",
+        [plan_comment.Change("a", "update"), plan_comment.Change("7", "read", ("1", "x"))],
+    )
+
+
+@pytest.mark.parametrize(
+    "document",
+    [{"digest_version": 2, "changes": []}, {"changes": []}, {"digest_version": 1, "changes": {}}],
+)
+def test_from_digest_refuses_other_versions_and_shapes(document: dict[str, object]) -> None:
+    with pytest.raises(plan_comment.PlanError) as refused:
+        plan_comment.from_digest("platform", document)
+    assert str(refused.value) == "platform: not a plan digest of version 1"
+
+
+def test_a_small_comment_in_full() -> None:
+    """Every line of a comment of two stacks, one with a replacement, one unchanged."""
+    plans = [
+        plan_comment.StackPlan(
+            "pipeline",
+            [
+                plan_comment.Change("aws_ecr_repository.api", "create"),
+                plan_comment.Change("aws_iam_role.ci", "replace", ("name", "path")),
+                plan_comment.Change("aws_s3_bucket.models", "update", ("tags",)),
+            ],
+        ),
+        plan_comment.StackPlan("platform"),
+    ]
+    assert plan_comment.render(plans, ARTIFACT) == "\n".join(
+        [
+            plan_comment.MARKER,
+            "## Terraform plan",
+            "",
+            "| stack | add | change | destroy | replace |",
+            "|---|---:|---:|---:|---:|",
+            "| pipeline | 2 | 1 | 1 | 1 |",
+            "| platform | 0 | 0 | 0 | 0 |",
+            "",
+            "**Replaced** (destroyed and created again):",
+            "",
+            "- pipeline: `aws_iam_role.ci` because of name, path",
+            "",
+            "<details><summary>pipeline: 2 to add, 1 to change, 1 to destroy</summary>",
+            "",
+            "```diff",
+            "+ aws_ecr_repository.api",
+            "-/+ aws_iam_role.ci (name, path)",
+            "~ aws_s3_bucket.models (tags)",
+            "```",
+            "</details>",
+            "",
+        ]
+    )
+
+
+def test_a_replacement_without_known_reasons_says_none() -> None:
+    plan = plan_comment.StackPlan("platform", [plan_comment.Change("aws_lb.this", "replace")])
+    assert "- platform: `aws_lb.this`\n" in plan_comment.render([plan], ARTIFACT)
+
+
+def test_no_changes_anywhere_says_so_once() -> None:
+    comment = plan_comment.render([plan_comment.StackPlan("a"), plan_comment.StackPlan("b")], "")
+    assert comment.endswith(
+        "| b | 0 | 0 | 0 | 0 |\n\nNo changes: the infrastructure matches this branch.\n"
+    )
+
+
+def lines_kept(comment: str) -> int:
+    return comment.count("\n+ ")
+
+
+@pytest.mark.parametrize("count", [1, 9, 10, 11, 25])
+def test_a_cut_drops_a_tenth_at_a_time_and_counts_what_it_left_out(count: int) -> None:
+    """A budget just short of the whole block: the cut keeps all it can in steps of a tenth
+    (at least one change), and the notice counts exactly the changes not shown."""
+    plan = synthetic("platform", count)
+    whole = plan_comment.render([plan], ARTIFACT)
+    limit = len(whole) + plan_comment.SAFETY_MARGIN - 2
+    comment = plan_comment.render([plan], ARTIFACT, limit=limit)
+    kept = lines_kept(comment)
+    assert kept == count - max(1, count // 10)
+    assert f"**Cut:** {count - kept} changes did not fit in a comment" in comment
+
+
+def test_a_plan_that_fits_exactly_is_not_cut() -> None:
+    plan = synthetic("platform", 20)
+    whole = plan_comment.render([plan], ARTIFACT)
+    assert (
+        plan_comment.render([plan], ARTIFACT, limit=len(whole) + plan_comment.SAFETY_MARGIN - 1)
+        == whole
+    )
+
+
+def test_a_stack_with_no_room_left_is_left_out_whole() -> None:
+    """The summary always shows; a stack whose details cannot fit at all is not shown as an
+    empty block, and all its changes are counted as left out."""
+    plans = [synthetic("pipeline", 3), synthetic("platform", 4)]
+    head = "\n".join(plan_comment.summary(plans))
+    first = "\n".join(plan_comment.details(plans[0], plans[0].changes))
+    limit = plan_comment.SAFETY_MARGIN + len(head) + len(first) + 1 + 40
+    comment = plan_comment.render(plans, ARTIFACT, limit=limit)
+    assert "<details><summary>pipeline" in comment
+    assert "<details><summary>platform" not in comment
+    assert "**Cut:** 4 changes did not fit" in comment
+
+
+def test_the_help_names_every_argument(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    with pytest.raises(SystemExit) as exit_:
+        plan_comment.main(["--help"])
+    assert exit_.value.code == 0
+    help_text = " ".join(capsys.readouterr().out.split())  # argparse's spacing is not ours
+    assert help_text.startswith(
+        "usage: churn-plan-comment [-h] --artifact-url ARTIFACT_URL --output OUTPUT"
+    )
+    for line in (
+        "Render the Terraform plans of the stacks as one pull-request comment.",
+        "STACK=PLAN.json a stack name and its plan digest (churn-stack plan)"
+        " or `terraform show -json`",
+        "--artifact-url ARTIFACT_URL",
+        "where the full plans are (logs)",
+        "--output OUTPUT",
+        "the Markdown file to write",
+    ):
+        assert line in help_text
+
+
+def test_the_cli_needs_the_artifact_url_and_the_output(capsys: pytest.CaptureFixture[str]) -> None:
+    for missing in (["--output", "x.md"], ["--artifact-url", ARTIFACT]):
+        with pytest.raises(SystemExit) as exit_:
+            plan_comment.main(["platform=plan.json", *missing])
+        assert exit_.value.code == 2
+        assert "the following arguments are required" in capsys.readouterr().err
+
+
+def write_json(path: Path, document: object) -> Path:
+    path.write_text(json.dumps(document))
+    return path
+
+
+def test_the_cli_writes_the_comment_of_a_digest_and_a_plan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    digest = write_json(
+        tmp_path / "pipeline.json",
+        {"digest_version": 1, "changes": [{"address": "aws_s3_bucket.m", "action": "create"}]},
+    )
+    show = write_json(
+        tmp_path / "platform.json",
+        {"format_version": "1.2", "planned_values": {}, "resource_changes": []},
+    )
+    output = tmp_path / "comment.md"
+    code = plan_comment.main(
+        [
+            f"pipeline={digest}",
+            f"platform={show}",
+            "--artifact-url",
+            ARTIFACT,
+            "--output",
+            str(output),
+        ]
+    )
+    assert code == 0
+    comment = output.read_text()
+    assert "| pipeline | 1 | 0 | 0 | 0 |\n| platform | 0 | 0 | 0 | 0 |" in comment
+    assert capsys.readouterr().out == (
+        f"churn-plan-comment: {len(comment)} characters written to {output}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("argument", "message"),
+    [
+        ("platform", "platform: expected STACK=PLAN.json"),
+        ("=plan.json", "=plan.json: expected STACK=PLAN.json"),
+        (
+            "platform={missing}",
+            "{missing}: cannot read the plan ([Errno 2] No such file or directory: '{missing}')",
+        ),
+        (
+            "platform={broken}",
+            "{broken}: cannot read the plan (Expecting value: line 1 column 1 (char 0))",
+        ),
+        ("platform={a_list}", "platform: not the JSON of `terraform show -json <planfile>`"),
+    ],
+)
+def test_the_cli_names_what_it_cannot_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argument: str, message: str
+) -> None:
+    files = {
+        "missing": str(tmp_path / "missing.json"),
+        "broken": str(tmp_path / "broken.json"),
+        "a_list": str(write_json(tmp_path / "list.json", [1, 2])),
+    }
+    (tmp_path / "broken.json").write_text("not json")
+    output = tmp_path / "comment.md"
+    code = plan_comment.main(
+        [argument.format(**files), "--artifact-url", ARTIFACT, "--output", str(output)]
+    )
+    assert code == 2
+    assert capsys.readouterr().err == f"churn-plan-comment: {message.format(**files)}\n"
+    assert not output.exists()

@@ -9,6 +9,8 @@ import pytest
 
 from scripts.mutation import (
     CORE,
+    FAMILIES,
+    POLICIES,
     Score,
     dropped,
     module_name,
@@ -74,10 +76,21 @@ def test_every_equivalent_mutant_gives_its_reason(tmp_path: Path) -> None:
     listed.write_text("churn.contract.x_a__mutmut_1\n")
     with pytest.raises(SystemExit, match="give the reason"):
         read_equivalent(listed)
-    assert all(name.startswith("churn.") for name in read_equivalent())  # the committed list
+    # the committed list names mutants of the modules scored
+    assert all(name.startswith(("churn.", "policies.")) for name in read_equivalent())
 
 
 def test_the_core_modules_exist_and_are_named_as_mutmut_names_them() -> None:
-    root = Path(__file__).resolve().parents[2] / "src"
-    assert all((root / source).is_file() for source in CORE)
+    root = Path(__file__).resolve().parents[2]
+    assert all((root / "src" / source).is_file() for source in CORE)
+    assert all((root / source).is_file() for source in POLICIES)
     assert module_name("api/service.py") == "churn.api.service"
+    assert module_name("policies/iam.py") == "policies.iam"
+
+
+def test_each_module_is_staged_by_its_family_under_its_import_name() -> None:
+    churn, policies = FAMILIES
+    assert churn.staged("api/service.py") == "churn/api/service.py"
+    assert policies.staged("policies/iam.py") == "policies/iam.py"
+    assert set(churn.modules) == set(CORE) and set(policies.modules) == set(POLICIES)
+    assert policies.mutmut.parent == policies.python.parent
