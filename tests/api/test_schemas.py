@@ -16,7 +16,9 @@ from churn.api import schemas
 VALID: dict[str, Any] = dict(schemas.EXAMPLES[0])
 
 
-@pytest.fixture(scope="module", params=["served", "rebuilt"])
+# Built for each test, not once per module: mutation testing credits a builder's call to
+# the test running when it happens, and runs only those tests against its mutants.
+@pytest.fixture(params=["served", "rebuilt"])
 def model(request: pytest.FixtureRequest) -> type[BaseModel]:
     if request.param == "served":
         return schemas.Customer

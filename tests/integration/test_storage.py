@@ -17,7 +17,13 @@ from botocore.exceptions import EndpointConnectionError
 from botocore.stub import Stubber
 
 from churn import artifacts, storage
-from tests.support.servers import TlsFileServer, make_bucket, read_prefix, serve_over_tls
+from tests.support.servers import (
+    TlsFileServer,
+    intercept_puts,
+    make_bucket,
+    read_prefix,
+    serve_over_tls,
+)
 
 # ---------------------------------------------------------------------------- locations
 
@@ -284,23 +290,6 @@ def test_a_local_destination_under_a_file_is_one_line(tmp_path: Path) -> None:
         storage.publish_directory(source, str(tmp_path / "file" / "v1"), last=artifacts.MANIFEST)
     assert str(raised.value) == f"{tmp_path / 'file' / 'v1'}: cannot write (File exists)"
     assert sorted(p.name for p in source.iterdir()) == sorted(artifacts.BUNDLE_FILES)
-
-
-def intercept_puts(monkeypatch: pytest.MonkeyPatch, before: Callable[[str], None]) -> list[str]:
-    """Make storage use an S3 client whose put_object calls ``before(key)`` first (which
-    may raise to simulate a failure); returns the keys in the order they were put."""
-    client = storage.s3_client()
-    real_put = client.put_object
-    keys: list[str] = []
-
-    def put(*, Bucket: str, Key: str, **rest: Any) -> object:  # noqa: N803 - boto3's names
-        keys.append(Key)
-        before(Key)
-        return real_put(Bucket=Bucket, Key=Key, **rest)
-
-    monkeypatch.setattr(client, "put_object", put)
-    monkeypatch.setattr(storage, "s3_client", lambda: client)
-    return keys
 
 
 @pytest.mark.usefixtures("aws_env")

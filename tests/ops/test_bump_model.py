@@ -194,3 +194,140 @@ def test_every_row_of_the_table_gets_the_verdict_its_direction_says() -> None:
     same = bump_model.comparison(metrics("old", 0.0), metrics("new", 0.0)).splitlines()[2:]
     for line, (_, _, _, higher_is_better) in zip(same, bump_model.ROWS, strict=True):
         assert line.endswith("| = |" if higher_is_better is not None else "|  |"), line
+
+
+def test_the_pull_request_body_in_full() -> None:
+    """Every line of a body: a metric only one model has shows "—" for the other, a value
+    that is not a number is not shown, and a bundle without a version reads "?"."""
+    champion = {
+        "model_version": "20260101T000000Z-aaaaaa",
+        "test": {"model": {"roc_auc": 0.8, "f1": 0.61}},
+        "threshold": 0.35,
+        "cross_validation": {"model": {"roc_auc": {"mean": 0.84, "std": "n/a"}}},
+    }
+    challenger = {
+        "test": {"model": {"roc_auc": 0.8512, "f1": 0.6}},
+        "threshold": 0.4,
+        "cross_validation": 7,
+    }
+    body = bump_model.pull_request_body(champion, challenger, "s3://m/models/new")
+    assert body == "\n".join(
+        [
+            "Serve model `?`, trained from `s3://m/models/new`, instead of "
+            "`20260101T000000Z-aaaaaa`.",
+            "",
+            "| metric | serving `20260101T000000Z-aaaaaa` | new `?` | |",
+            "|---|---:|---:|---|",
+            "| CV ROC-AUC (mean of 5x3 folds) | 0.8400 | — |  |",
+            "| CV ROC-AUC std | — | — |  |",
+            "| CV PR-AUC | — | — |  |",
+            "| CV Brier score | — | — |  |",
+            "| Test ROC-AUC | 0.8000 | 0.8512 | better |",
+            "| Test PR-AUC | — | — |  |",
+            "| Test F1 at the threshold | 0.610 | 0.600 | worse |",
+            "| Test precision | — | — |  |",
+            "| Test recall | — | — |  |",
+            "| Decision threshold | 0.350 | 0.400 |  |",
+            "| Baseline CV ROC-AUC (same folds) | — | — |  |",
+            "",
+            "Both columns come from each bundle's `metrics.json` (CV on the training split, "
+            "test on the held-out split). Merging this pull request deploys the new model; "
+            "it changes only `terraform/platform/model.auto.tfvars`.",
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("metrics", "path", "value"),
+    [
+        ({"a": {"b": 2}}, ("a", "b"), 2.0),
+        ({"a": {"b": 0.5}}, ("a", "b"), 0.5),
+        ({"a": 5}, ("a", "b"), None),  # a number where a section should be
+        ({"a": {"c": 1}}, ("a", "b"), None),
+        ({"a": {"b": "0.5"}}, ("a", "b"), None),  # text is not a metric
+        ({"a": {"b": {"mean": 1}}}, ("a", "b"), None),
+    ],
+)
+def test_lookup_finds_numbers_only(
+    metrics: dict[str, Any], path: tuple[str, ...], value: float | None
+) -> None:
+    found = bump_model.lookup(metrics, path)
+    assert found == value and (value is None or type(found) is float)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "{uri}: no such file"),
+        ("not json", "{uri}: not JSON"),
+        ("[1, 2]", "{uri}: not a metrics document"),
+    ],
+)
+def test_a_bundle_without_readable_metrics_is_one_line(
+    tmp_path: Path, content: str | None, message: str
+) -> None:
+    bundle = tmp_path / "20260101T000000Z-aaaaaa"
+    bundle.mkdir()
+    if content is not None:
+        (bundle / "metrics.json").write_text(content)
+    with pytest.raises(bump_model.BumpError) as refused:
+        bump_model.metrics_of(f"{bundle}/")  # a trailing slash is the same bundle
+    assert str(refused.value) == message.format(uri=bundle / "metrics.json")
+
+
+def test_a_bundles_metrics_are_read_through_a_trailing_slash(tmp_path: Path) -> None:
+    (tmp_path / "metrics.json").write_text('{"model_version": "v"}')
+    assert bump_model.metrics_of(f"{tmp_path}//") == {"model_version": "v"}
+
+
+def test_a_model_file_without_a_version_line_is_one_line(repo_copy: Path) -> None:
+    (repo_copy / bump_model.MODEL_FILE).write_text('# model_version = "x"\n')
+    with pytest.raises(bump_model.BumpError) as refused:
+        bump_model.current_version(repo_copy)
+    assert (
+        str(refused.value) == 'terraform/platform/model.auto.tfvars: no model_version = "..." line'
+    )
+
+
+def test_the_repository_defaults_to_the_working_directory(
+    repo_copy: Path, models: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, challenger = models
+    monkeypatch.chdir(repo_copy)
+    body = tmp_path / "body.md"
+    code = bump_model.main([str(challenger), "--models", str(tmp_path), "--body", str(body)])
+    assert code == 0
+    assert bump_model.current_version(repo_copy) == challenger.name
+
+
+def test_the_help_names_every_argument(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    with pytest.raises(SystemExit) as exit_:
+        bump_model.main(["--help"])
+    assert exit_.value.code == 0
+    help_text = " ".join(capsys.readouterr().out.split())  # argparse's spacing is not ours
+    assert help_text.startswith(
+        "usage: churn-bump-model [-h] --models MODELS [--repo REPO] --body BODY bundle"
+    )
+    for line in (
+        "Point the platform at a new bundle and write the pull request's body.",
+        "bundle the new bundle: s3://<bucket>/models/<version> or a directory",
+        "--models MODELS where the serving bundle lives: s3://<bucket>/models or a folder",
+        "--repo REPO the repository's root",
+        "--body BODY file to write the pull request's body to",
+    ):
+        assert line in help_text
+
+
+@pytest.mark.parametrize("missing", ["--models", "--body"])
+def test_the_models_and_the_body_are_required(
+    missing: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    given = {"--models": "s3://b/models", "--body": "body.md"}
+    arguments = [part for name, value in given.items() if name != missing for part in (name, value)]
+    with pytest.raises(SystemExit) as exit_:
+        bump_model.main(["s3://b/models/v", *arguments])
+    assert exit_.value.code == 2
+    assert f"the following arguments are required: {missing}" in capsys.readouterr().err

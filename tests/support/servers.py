@@ -6,15 +6,17 @@ import contextlib
 import http.server
 import ssl
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import boto3
+import pytest
 import trustme
 
+from churn import storage
 from tests.support.moto import (
     LOOPBACK,
     REGION,
@@ -29,6 +31,7 @@ __all__ = [
     "TEST_REGION",
     "MotoServer",
     "free_port",
+    "intercept_puts",
     "make_bucket",
     "read_prefix",
     "serve_directory_over_tls",
@@ -59,6 +62,23 @@ def read_prefix(bucket: str, prefix: str) -> dict[str, bytes]:
         ].read()
         for item in listed
     }
+
+
+def intercept_puts(monkeypatch: pytest.MonkeyPatch, before: Callable[[str], None]) -> list[str]:
+    """Make storage use an S3 client whose put_object calls ``before(key)`` first (which
+    may raise to simulate a failure); returns the keys in the order they were put."""
+    client = storage.s3_client()
+    real_put = client.put_object
+    keys: list[str] = []
+
+    def put(*, Bucket: str, Key: str, **rest: Any) -> object:  # noqa: N803 - boto3's names
+        keys.append(Key)
+        before(Key)
+        return real_put(Bucket=Bucket, Key=Key, **rest)
+
+    monkeypatch.setattr(client, "put_object", put)
+    monkeypatch.setattr(storage, "s3_client", lambda: client)
+    return keys
 
 
 @dataclass(frozen=True)

@@ -91,14 +91,20 @@ def test_roc_auc_matches_scikit_learn_with_ties() -> None:
     scores = [0.1, 0.4, 0.35, 0.8, 0.4, 0.2, 0.4, 0.9, 0.65, 0.3]
     assert roc_auc(labels, scores) == pytest.approx(roc_auc_score(labels, scores))
     assert roc_auc([1, 1], [0.2, 0.3]) is None
+    assert roc_auc([0, 0], [0.2, 0.3]) is None
+    assert roc_auc([0, 1, 0], [0.1, 0.9, 0.2]) == 1.0  # one churner is enough
+    assert roc_auc([1, 0, 1], [0.1, 0.9, 0.2]) == 0.0
 
 
 def test_confusion_counts() -> None:
-    table = confusion([1, 1, 0, 0, 1], [True, False, True, False, True])
-    assert table.loc["churned", "predicted churn"] == 2
-    assert table.loc["churned", "predicted stay"] == 1
-    assert table.loc["stayed", "predicted churn"] == 1
-    assert table.loc["stayed", "predicted stay"] == 1
+    """Each cell its own count (3, 1, 2, 4), so no two cells can stand in for each other."""
+    labels = [1, 1, 1, 1, 0, 0, 0, 0, 0, 0]
+    predicted = [True, True, True, False, True, True, False, False, False, False]
+    table = confusion(labels, predicted)
+    assert table.to_dict("index") == {
+        "churned": {"predicted churn": 3, "predicted stay": 1},
+        "stayed": {"predicted churn": 2, "predicted stay": 4},
+    }
 
 
 def test_every_chunk_keeps_its_rows_lines_and_labels(

@@ -73,6 +73,8 @@ def test_blank_total_charges_is_zero_only_at_tenure_zero() -> None:
         ({"MonthlyCharges": True}, "MonthlyCharges", "expected a number"),
         ({"Contract": None}, "Contract", "expected text, got nothing"),
         ({"SeniorCitizen": 2}, "SeniorCitizen", "expected text"),
+        ({"Contract": 12}, "Contract", "expected text, got int 12"),
+        ({"MonthlyCharges": [5]}, "MonthlyCharges", "expected a number, got list [5]"),
         ({"MultipleLines": "No"}, "MultipleLines", "must be 'No phone service'"),
         ({"PhoneService": "Yes"}, "MultipleLines", "must be 'No' or 'Yes' when PhoneService"),
         ({"InternetService": "No"}, "OnlineSecurity", "must be 'No internet service'"),
