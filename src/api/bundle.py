@@ -114,14 +114,16 @@ def _load(root: str, with_booster: bool) -> ServingBundle:
         spec=spec,
         metrics=json.loads(verified(artifacts.METRICS)),
         model_card=verified(artifacts.MODEL_CARD).decode("utf-8"),
-        booster=_booster_document(archive) if with_booster else None,
+        booster=_booster_document(root, archive) if with_booster else None,
     )
 
 
-def _booster_document(archive: bytes) -> bytes:
-    with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as tar:
-        member = tar.getmember(artifacts.BOOSTER_FILE)
-        extracted = tar.extractfile(member)
-        if extracted is None:
-            raise BundleError(f"{artifacts.MODEL_ARCHIVE}: {artifacts.BOOSTER_FILE} is not a file")
-        return extracted.read()
+def _booster_document(root: str, archive: bytes) -> bytes:
+    try:
+        with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as tar:
+            extracted = tar.extractfile(tar.getmember(artifacts.BOOSTER_FILE))
+            if extracted is not None:
+                return extracted.read()
+    except (KeyError, tarfile.TarError):
+        pass  # no such member, or not a gzip tar
+    raise BundleError(f"{root}: {artifacts.MODEL_ARCHIVE} holds no {artifacts.BOOSTER_FILE} file")

@@ -64,9 +64,6 @@ class ApiClient:
     def model(self) -> dict[str, Any]:
         return self._call("GET", "/v1/model")
 
-    def health(self) -> dict[str, Any]:
-        return self._call("GET", "/v1/health")
-
     def predict(self, customer: Mapping[str, Any]) -> dict[str, Any]:
         return self._call("POST", "/v1/predictions", customer)
 

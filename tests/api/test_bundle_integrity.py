@@ -3,16 +3,21 @@ in both predictor modes, from a folder and from S3 (the moto server)."""
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
 import shutil
+import tarfile
 from pathlib import Path
 
 import boto3
 import pytest
 
-from churn import artifacts
-from churn.api.bundle import BundleError, resolve
+from churn import artifacts, storage
+from churn.api.bundle import BundleError, load_bundle, resolve
 from churn.api.service import build_service
 from churn.api.settings import Settings
+from tests.support.servers import make_bucket
 
 MODES = ("local", "sagemaker")
 
@@ -88,3 +93,135 @@ def test_a_folder_without_a_complete_bundle_is_refused_with_one_line(tmp_path: P
         resolve(str(tmp_path))
     with pytest.raises(BundleError, match="no such directory; train a model first"):
         resolve(str(tmp_path / "missing"))
+
+
+def resigned_copy(bundle_dir: Path, target: Path, **contents: bytes) -> Path:
+    """A copy with some files replaced and the manifest's checksums made to match them:
+    the manifest vouches for the content, which must still be refused or served right."""
+    shutil.copytree(bundle_dir, target)
+    for name, content in contents.items():
+        (target / name.replace("_", ".")).write_bytes(content)
+    manifest = json.loads((target / artifacts.MANIFEST).read_text())
+    manifest["sha256"] = {
+        name: hashlib.sha256((target / name).read_bytes()).hexdigest()
+        for name in manifest["sha256"]
+    }
+    (target / artifacts.MANIFEST).write_text(json.dumps(manifest))
+    return target
+
+
+def archive_of(name: str, content: bytes | None) -> bytes:
+    """A gzip tar holding ``name``: a file of ``content``, or a directory when None."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        info = tarfile.TarInfo(name)
+        if content is None:
+            info.type = tarfile.DIRTYPE
+            tar.addfile(info)
+        else:
+            info.size = len(content)
+            tar.addfile(info, io.BytesIO(content))
+    return buffer.getvalue()
+
+
+def test_a_bundle_loads_as_its_files_say(bundle_dir: Path) -> None:
+    served = load_bundle(f"{bundle_dir}", with_booster=True)
+    metrics = json.loads((bundle_dir / artifacts.METRICS).read_text())
+    assert served.location == str(bundle_dir)
+    assert served.version == bundle_dir.name
+    assert served.metrics == metrics
+    assert served.threshold == metrics["threshold"] and type(served.threshold) is float
+    assert served.model_card == (bundle_dir / artifacts.MODEL_CARD).read_text(encoding="utf-8")
+    with tarfile.open(bundle_dir / artifacts.MODEL_ARCHIVE) as archive:
+        member = archive.extractfile(artifacts.BOOSTER_FILE)
+        assert member is not None
+        assert served.booster == member.read()
+    assert load_bundle(str(bundle_dir), with_booster=False).booster is None
+
+
+@pytest.mark.parametrize(
+    "name", [artifacts.PREPROCESSING_SPEC, artifacts.METRICS, artifacts.MODEL_CARD]
+)
+def test_every_file_is_checked_against_the_manifest(
+    bundle_dir: Path, tmp_path: Path, name: str
+) -> None:
+    bundle = tampered_copy(bundle_dir, tmp_path / "bundle", name)
+    with pytest.raises(BundleError) as refused:
+        load_bundle(str(bundle), with_booster=False)
+    assert str(refused.value) == f"{bundle}: {name} does not match the manifest's checksum"
+    assert refused.value.public_message == str(refused.value)  # a local bundle: its operator's
+
+
+def test_a_file_the_manifest_does_not_list_is_refused(bundle_dir: Path, tmp_path: Path) -> None:
+    bundle = resigned_copy(bundle_dir, tmp_path / "bundle")
+    manifest = json.loads((bundle / artifacts.MANIFEST).read_text())
+    del manifest["sha256"][artifacts.METRICS]
+    (bundle / artifacts.MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(BundleError, match=r"metrics\.json does not match the manifest's checksum"):
+        load_bundle(str(bundle), with_booster=False)
+
+
+@pytest.mark.parametrize(
+    "manifest", [b"not json", b"[1]", b'{"version": "v"}', b'{"sha256": {}}', b'"text"']
+)
+def test_a_manifest_that_is_not_one_is_named(
+    bundle_dir: Path, tmp_path: Path, manifest: bytes
+) -> None:
+    bundle = tmp_path / "bundle"
+    shutil.copytree(bundle_dir, bundle)
+    (bundle / artifacts.MANIFEST).write_bytes(manifest)
+    with pytest.raises(BundleError) as refused:
+        load_bundle(str(bundle), with_booster=False)
+    assert str(refused.value) == f"{bundle}: bundle.json is not a bundle manifest"
+
+
+def test_a_missing_file_is_named(bundle_dir: Path, tmp_path: Path) -> None:
+    bundle = tmp_path / "bundle"
+    shutil.copytree(bundle_dir, bundle)
+    (bundle / artifacts.MODEL_CARD).unlink()
+    with pytest.raises(BundleError) as refused:
+        load_bundle(str(bundle), with_booster=False)
+    assert str(refused.value) == f"{bundle / artifacts.MODEL_CARD}: no such file"
+
+
+def test_a_spec_the_manifest_vouches_for_must_still_be_a_spec(
+    bundle_dir: Path, tmp_path: Path
+) -> None:
+    bundle = resigned_copy(bundle_dir, tmp_path / "bundle", preprocessing_json=b'{"x": 1}')
+    with pytest.raises(BundleError) as refused:
+        load_bundle(str(bundle), with_booster=False)
+    assert str(refused.value).startswith(f"{bundle}: preprocessing.json is invalid (")
+    assert "\n" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "archive",
+    [
+        archive_of("other-file", b"{}"),
+        archive_of(artifacts.BOOSTER_FILE, None),
+        b"not a gzip tar",
+    ],
+    ids=["no booster", "booster is a directory", "not an archive"],
+)
+def test_an_archive_without_the_booster_is_refused_when_it_is_needed(
+    bundle_dir: Path, tmp_path: Path, archive: bytes
+) -> None:
+    bundle = resigned_copy(bundle_dir, tmp_path / "bundle", model_tar_gz=archive)
+    assert load_bundle(str(bundle), with_booster=False).booster is None  # SageMaker mode
+    with pytest.raises(BundleError) as refused:
+        load_bundle(str(bundle), with_booster=True)
+    assert str(refused.value) == f"{bundle}: model.tar.gz holds no xgboost-model file"
+
+
+@pytest.mark.usefixtures("aws_env")
+def test_a_remote_bundles_reason_stays_in_the_log(bundle_dir: Path) -> None:
+    make_bucket("churn-remote-reason")
+    location = "s3://churn-remote-reason/models/20260101T000000Z-aaaaaa/"
+    assert resolve(location) == location.rstrip("/")
+    with pytest.raises(BundleError) as refused:
+        load_bundle(location, with_booster=False)
+    assert refused.value.remote
+    assert "churn-remote-reason" in str(refused.value)
+    assert refused.value.public_message == "the bundle cannot be read (see the server's log)"
+    storage.publish_directory(bundle_dir, location.rstrip("/"), last=artifacts.MANIFEST)
+    assert load_bundle(location, with_booster=False).version == bundle_dir.name

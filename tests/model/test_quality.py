@@ -84,3 +84,46 @@ def test_the_threshold_is_chosen_from_training_labels_only(
     train_rows = result.metrics["split"]["train_rows"]
     assert chosen_from == [train_rows, train_rows]  # one curve per repeat
     assert train_rows + result.metrics["split"]["test_rows"] == len(dataset.labels)
+
+
+def gate_metrics(model_auc: float, baseline_auc: float) -> dict[str, Any]:
+    return {
+        "cross_validation": {
+            "model": {"roc_auc": {"mean": model_auc, "std": 0.01}},
+            "baseline": {"roc_auc": {"mean": baseline_auc, "std": 0.01}},
+        }
+    }
+
+
+@pytest.mark.parametrize(
+    ("model_auc", "baseline_auc", "floor", "refusal"),
+    [
+        (0.85, 0.84, 0.80, None),
+        (0.80, 0.70, 0.80, None),  # at the floor is enough
+        (0.79, 0.70, 0.80, "quality gate: CV ROC-AUC 0.7900 is below --min-roc-auc 0.8000"),
+        (
+            0.84,
+            0.84,
+            0.50,
+            "quality gate: CV ROC-AUC 0.8400 does not beat the logistic-regression "
+            "baseline's 0.8400",
+        ),
+        (
+            0.83,
+            0.84,
+            0.50,
+            "quality gate: CV ROC-AUC 0.8300 does not beat the logistic-regression "
+            "baseline's 0.8400",
+        ),
+    ],
+)
+def test_the_quality_gate_holds_the_floor_and_the_baseline(
+    model_auc: float, baseline_auc: float, floor: float, refusal: str | None
+) -> None:
+    metrics = gate_metrics(model_auc, baseline_auc)
+    if refusal is None:
+        training.check_quality_gate(metrics, floor)
+        return
+    with pytest.raises(training.QualityGateError) as refused:
+        training.check_quality_gate(metrics, floor)
+    assert str(refused.value) == refusal

@@ -235,3 +235,158 @@ def test_a_role_to_sign_with_needs_signing() -> None:
              "--invoke-role-arn", "arn:aws:iam::123456789012:role/r"]
         )  # fmt: skip
     assert stopped.value.code == 2
+
+
+ANSWER = {
+    "customerID": "0001-ABCDE",
+    "model_version": "20261201T000000Z-aaaaaa",
+    "churn_probability": 0.5,
+    "churn": True,
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            {"model_version": "v2"},
+            "0001-ABCDE: served by model 'v2', but main names '20261201T000000Z-aaaaaa'",
+        ),
+        ({"churn_probability": "0.5"}, "0001-ABCDE: the answer has no churn_probability: {answer}"),
+        ({"churn_probability": None}, "0001-ABCDE: the answer has no churn_probability: {answer}"),
+        (
+            {"churn_probability": 0.25},
+            "0001-ABCDE: probability 0.250000 through the API, 0.500000 from the bundle",
+        ),
+        (
+            {"churn_probability": 0.5 + 2.5e-6},
+            "0001-ABCDE: probability 0.500003 through the API, 0.500000 from the bundle",
+        ),
+        ({"churn": False}, "0001-ABCDE: churn=False but the bundle says True"),
+        ({"churn": None}, "0001-ABCDE: churn=None but the bundle says True"),
+    ],
+)
+def test_each_wrong_answer_is_named_in_one_line(change: dict[str, Any], message: str) -> None:
+    answer = ANSWER | change
+    with pytest.raises(smoke.SmokeError) as failed:
+        smoke.check(answer, ANSWER)
+    assert str(failed.value) == message.format(answer=answer)
+
+
+@pytest.mark.parametrize("probability", [0.5, 1, 0.5 + 0.9e-6, 0.5 - 0.9e-6])
+def test_an_answer_within_the_tolerance_passes(probability: float) -> None:
+    expected = ANSWER | {"churn_probability": 1 if probability == 1 else 0.5}
+    smoke.check(ANSWER | {"churn_probability": probability}, expected)
+
+
+def test_a_customer_without_an_id_is_called_customer() -> None:
+    expected = {k: v for k, v in ANSWER.items() if k != "customerID"}
+    with pytest.raises(smoke.SmokeError, match=r"^customer: churn=False"):
+        smoke.check(expected | {"churn": False}, expected)
+
+
+class Clock:
+    """Time that passes only when the code sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+class Starting:
+    """An API that answers ``status`` (with ``retry_after``) ``times`` times, then 200."""
+
+    def __init__(self, times: int, status: int = 503, retry_after: float | None = None) -> None:
+        self.left, self.status, self.retry_after = times, status, retry_after
+
+    def predict(self, customer: dict[str, Any]) -> dict[str, Any]:
+        if self.left > 0:
+            self.left -= 1
+            raise ApiError("failed", status=self.status, retry_after=self.retry_after)
+        return {"answered": customer["customerID"]}
+
+
+def patience(seconds: float, clock: Clock, said: list[str]) -> smoke.Patience:
+    return smoke.Patience(seconds, say=said.append, sleep=clock.sleep, clock=lambda: clock.now)
+
+
+@pytest.mark.parametrize("status", [502, 503])
+def test_a_starting_api_is_retried_every_five_seconds_without_retry_after(status: int) -> None:
+    clock, said = Clock(), []
+    answer = patience(20, clock, said).predict(Starting(4, status), {"customerID": "c1"})  # type: ignore[arg-type]
+    assert answer == {"answered": "c1"}
+    assert clock.slept == [5.0] * 4  # 20 s: the fourth pause ends exactly at the deadline
+    assert said == [f"churn-smoke: {status} (starting?); retrying in 5 s"] * 4
+
+
+def test_the_wait_ends_before_a_pause_would_pass_the_deadline() -> None:
+    clock, said = Clock(), []
+    with pytest.raises(smoke.SmokeError) as failed:
+        patience(19, clock, said).predict(Starting(4), {"customerID": "c1"})  # type: ignore[arg-type]
+    assert clock.slept == [5.0] * 3
+    assert str(failed.value) == "c1: still 503 after waiting 19 s: failed"
+
+
+def test_the_deadline_is_shared_by_every_customer() -> None:
+    clock, said = Clock(), []
+    waiting = patience(10, clock, said)
+    waiting.predict(Starting(1, retry_after=6), {"customerID": "c1"})  # type: ignore[arg-type]
+    with pytest.raises(smoke.SmokeError, match=r"^c2: still 503 after waiting 10 s"):
+        waiting.predict(Starting(1, retry_after=6), {"customerID": "c2"})  # type: ignore[arg-type]
+    assert clock.slept == [6]
+    assert said == ["churn-smoke: 503 (starting?); retrying in 6 s"]
+
+
+@pytest.mark.parametrize("status", [400, 403, 404, 422, 500, 504])
+def test_only_502_and_503_are_waited_for(status: int) -> None:
+    clock = Clock()
+    with pytest.raises(ApiError):
+        patience(60, clock, []).predict(Starting(1, status), {"customerID": "c1"})  # type: ignore[arg-type]
+    assert clock.slept == []
+
+
+def test_the_arguments_and_their_defaults(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    arguments = smoke.parse_arguments(["--api-endpoint", "https://api", "--bundle", "s3://b/m/v"])
+    assert (arguments.region, arguments.auth, arguments.invoke_role_arn) == (
+        "eu-central-1",
+        "iam",
+        None,
+    )
+    assert arguments.wait_seconds == 600.0
+    for missing in ("--api-endpoint", "--bundle"):
+        given = {"--api-endpoint": "https://api", "--bundle": "b"}
+        argv = [part for name, value in given.items() if name != missing for part in (name, value)]
+        with pytest.raises(SystemExit):
+            smoke.parse_arguments(argv)
+        assert f"the following arguments are required: {missing}" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        smoke.parse_arguments(["--api-endpoint", "x", "--bundle", "b", "--auth", "sigv2"])
+    assert "argument --auth: invalid choice: 'sigv2'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        smoke.parse_arguments(
+            ["--api-endpoint", "x", "--bundle", "b", "--auth", "none", "--invoke-role-arn", "r"]
+        )
+    assert "--invoke-role-arn signs the calls: it needs --auth iam" in capsys.readouterr().err
+    monkeypatch.setenv("COLUMNS", "200")
+    with pytest.raises(SystemExit):
+        smoke.parse_arguments(["--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert help_text.startswith("usage: churn-smoke [-h] --api-endpoint API_ENDPOINT --bundle")
+    for line in (
+        "Score example customers through the deployed API and check the answers.",
+        "--api-endpoint API_ENDPOINT the HTTP API's base URL (no stage)",
+        "--bundle BUNDLE the bundle main names: s3://<bucket>/models/<version>",
+        "--region REGION region to sign requests for",
+        "--auth {iam,none} iam: sign with SigV4",
+        "--invoke-role-arn INVOKE_ROLE_ARN sign the API calls as this role, assumed with the "
+        "ambient credentials",
+        "--wait-seconds WAIT_SECONDS how long 502/503 answers of a starting deployment are "
+        "retried (default 600)",
+    ):
+        assert line in help_text
