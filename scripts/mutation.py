@@ -41,6 +41,9 @@ REPO: Final = Path(__file__).resolve().parent.parent
 STAGE: Final = REPO / ".cache" / "mutation"
 EQUIVALENT: Final = REPO / "tests" / "mutation" / "equivalent.txt"
 RECORDED: Final = REPO / "tests" / "mutation" / "scores.json"
+# Every mutant's latest status, whichever run gave it: a run of some modules replaces
+# theirs and keeps the rest, so the table can be whole without running everything again.
+LATEST: Final = STAGE / "latest.json"
 
 # The core: what decides an answer, a bundle, a plan comment or a model bump.
 CORE: Final = (
@@ -296,10 +299,6 @@ def run_mutmut(family: Family, children: int, trained: Path | None) -> None:
 
 def last_results(family: Family) -> dict[str, str]:
     """Every mutant of the family's last run in its staging copy, and what became of it."""
-    if not (family.stage / "mutants").is_dir():
-        raise SystemExit(
-            f"mutation: no run of {family.package} to report; run without --report-only"
-        )
     listed = subprocess.run(  # noqa: S603 (mutmut beside the family's Python)
         [str(family.mutmut), "results", "--all", "true"],
         cwd=family.stage,
@@ -308,6 +307,23 @@ def last_results(family: Family) -> dict[str, str]:
         text=True,
     ).stdout
     return parse_results(listed)
+
+
+def remember(run: dict[str, str], modules: Iterable[str], store: Path = LATEST) -> dict[str, str]:
+    """The statuses of ``modules`` from this run, over every other module's latest."""
+    earlier: dict[str, str] = json.loads(store.read_text()) if store.exists() else {}
+    ran = tuple(module_name(m) + ".x" for m in modules)
+    latest = {n: s for n, s in earlier.items() if not n.startswith(ran)} | run
+    store.parent.mkdir(parents=True, exist_ok=True)
+    store.write_text(json.dumps(dict(sorted(latest.items())), indent=0) + "\n")
+    return latest
+
+
+def ever_run(results: dict[str, str]) -> set[str]:
+    """The modules some mutant of which has a status."""
+    return {
+        m for m in (*CORE, *POLICIES) if any(n.startswith(module_name(m) + ".x") for n in results)
+    }
 
 
 def dropped(table: Sequence[Score], recorded: dict[str, float]) -> list[str]:
@@ -342,7 +358,9 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--children", type=int, default=os.cpu_count() or 1)
     parser.add_argument(
-        "--report-only", action="store_true", help="report the last run again, running nothing"
+        "--report-only",
+        action="store_true",
+        help="report each module's latest run again, running nothing",
     )
     parser.add_argument("--markdown", type=Path, help="also write the table here (job summary)")
     return parser.parse_args(argv)
@@ -358,16 +376,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("mutation: no core module changed; nothing to run")
             return 0
     equivalent = read_equivalent()
-    results: dict[str, str] = {}
     for family in FAMILIES:
         mine = [m for m in modules if m in family.modules]
-        if not mine:
-            continue
-        if not arguments.report_only:
+        if mine and not arguments.report_only:
             stage(family, mine)
             trained = train_once() if family.package == "churn" else None
             run_mutmut(family, arguments.children, trained)
-        results |= last_results(family)
+            remember(last_results(family), mine)
+    results: dict[str, str] = json.loads(LATEST.read_text()) if LATEST.exists() else {}
+    if arguments.report_only and (never := [m for m in modules if m not in ever_run(results)]):
+        print(f"mutation: no run yet of {', '.join(never)}")
     table = scores(results, modules, equivalent)
     print(render(table))
     for score in table:

@@ -3,6 +3,7 @@ equivalent mutants left out, and a drop against the recorded scores found."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from scripts.mutation import (
     module_name,
     parse_results,
     read_equivalent,
+    remember,
     render,
     scores,
     unrecorded,
@@ -94,3 +96,16 @@ def test_each_module_is_staged_by_its_family_under_its_import_name() -> None:
     assert policies.staged("policies/iam.py") == "policies/iam.py"
     assert set(churn.modules) == set(CORE) and set(policies.modules) == set(POLICIES)
     assert policies.mutmut.parent == policies.python.parent
+
+
+def test_a_run_of_some_modules_replaces_theirs_and_keeps_the_rest(tmp_path: Path) -> None:
+    store = tmp_path / "latest.json"
+    remember(parse_results(RESULTS), ["contract.py", "api/service.py"], store)
+    rerun = {"churn.contract.x_check_consistency__mutmut_1": "survived"}
+    latest = remember(rerun, ["contract.py"], store)
+    assert latest == {
+        "churn.contract.x_check_consistency__mutmut_1": "survived",  # contract: this run only
+        "churn.api.service.xǁPredictionServiceǁrisk_band__mutmut_1": "killed",
+        "churn.api.service.xǁPredictionServiceǁrisk_band__mutmut_2": "suspicious",
+    }
+    assert json.loads(store.read_text()) == latest
