@@ -116,8 +116,10 @@ class SageMakerPredictor:
         )
         self._runtime: SageMakerRuntimeClient = boto3.client("sagemaker-runtime", config=config)
         self._control = boto3.client("sagemaker", config=config)
-        self._status_checked_at = 0.0
-        self._status: tuple[bool, str | None] = (False, "not checked yet")
+        # None until the first check: monotonic time starts near 0 on a new machine (a
+        # Lambda cold start), so no time stands for "never".
+        self._status_checked_at: float | None = None
+        self._status: tuple[bool, str | None]  # set by the first check
 
     def predict(self, vectors: Vectors) -> list[float]:
         body = "\n".join(",".join(repr(float(value)) for value in row) for row in vectors)
@@ -149,7 +151,8 @@ class SageMakerPredictor:
 
     def ready(self) -> tuple[bool, str | None]:
         """Whether the endpoint is InService; asked at most every 30 s."""
-        if time.monotonic() - self._status_checked_at < 30:
+        checked_at = self._status_checked_at
+        if checked_at is not None and time.monotonic() - checked_at < 30:
             return self._status
         try:
             status = self._control.describe_endpoint(EndpointName=self.endpoint)["EndpointStatus"]

@@ -267,6 +267,7 @@ def test_names_within_limits(entity_type: str, conf: dict[str, Any], expected: C
 @pytest.mark.parametrize(
     ("conf", "expected"),
     [
+        ({}, PASSED),
         ({"production_variants": [{"serverless_config": [{}]}]}, PASSED),
         ({"production_variants": [{"serverless_config": [{"max_concurrency": [1]}]}]}, PASSED),
         ({"production_variants": [{"instance_type": ["ml.m5.large"]}, {}]}, PASSED),
@@ -399,6 +400,8 @@ def test_service_trust(conf: dict[str, Any], expected: CheckResult) -> None:
             FAILED,
         ),
         (["not a rule", {"cidr_blocks": [["0.0.0.0/0"]], "from_port": [80]}], "x-alb", PASSED),
+        (["not a rule", {"cidr_blocks": [["0.0.0.0/0"]], "from_port": [22]}], "x-alb", FAILED),
+        ([{"cidr_blocks": [["0.0.0.0/0"]]}], "x-alb", FAILED),  # every port
     ],
 )
 def test_internet_ingress(rules: list[Any], name: str | None, expected: CheckResult) -> None:
@@ -406,6 +409,10 @@ def test_internet_ingress(rules: list[Any], name: str | None, expected: CheckRes
     if name is not None:
         conf["name"] = [name]
     assert scan(network.check, conf) == expected
+
+
+def test_a_group_without_ingress_admits_nothing() -> None:
+    assert scan(network.check, {"name": ["x-api"]}) == PASSED
 
 
 @pytest.mark.parametrize(
