@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import httpx
 import pytest
 
 from churn.ui.client import ApiClient, ApiError
@@ -56,3 +58,100 @@ def test_an_unreachable_api_is_named() -> None:
     url = f"http://127.0.0.1:{free_port()}"
     with pytest.raises(ApiError, match=f"cannot be reached at {url}"):
         client_for(url).model()
+
+
+def recorded(answer: httpx.Response, seen: list[httpx.Request], **settings: Any) -> ApiClient:
+    """A client whose HTTP goes to ``answer`` (httpx's own mock transport), recording requests."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return answer
+
+    client = client_for("https://api.example/", **settings)
+    client._http = httpx.Client(transport=httpx.MockTransport(handle))
+    return client
+
+
+def test_a_get_has_no_body_and_a_post_is_json_to_the_right_path() -> None:
+    seen: list[httpx.Request] = []
+    client = recorded(httpx.Response(200, json={"ok": True}), seen)
+    assert client.model() == {"ok": True}
+    assert client.predict_batch([{"a": 1}, {"b": 2}]) == {"ok": True}
+    get, post = seen
+    assert (get.method, str(get.url), get.content) == ("GET", "https://api.example/v1/model", b"")
+    assert "content-type" not in get.headers
+    assert (post.method, str(post.url)) == ("POST", "https://api.example/v1/predictions/batch")
+    assert post.headers["content-type"] == "application/json"
+    assert json.loads(post.content) == {"customers": [{"a": 1}, {"b": 2}]}
+
+
+@pytest.mark.parametrize(
+    ("answer", "status", "message", "retry_after"),
+    [
+        (
+            httpx.Response(403, json={"message": "Forbidden"}),
+            403,
+            "the prediction API refused the request (403): check the UI's IAM permissions",
+            None,
+        ),
+        (
+            httpx.Response(503, json={"message": "busy"}, headers={"retry-after": "2.5"}),
+            503,
+            "the prediction API failed (503): busy; try again in 2.5 s",
+            2.5,
+        ),
+        (
+            httpx.Response(500, text="<html>"),
+            500,
+            "the prediction API failed (500): no detail",
+            None,
+        ),
+        (
+            httpx.Response(502, json={"message": None}, headers={"retry-after": "-3"}),
+            502,
+            "the prediction API failed (502): no detail; try again in 0 s",
+            0.0,
+        ),
+        (
+            httpx.Response(503, json={}, headers={"retry-after": "Wed, 21 Oct 2026 07:28:00 GMT"}),
+            503,
+            "the prediction API failed (503): no detail",
+            None,
+        ),
+        (httpx.Response(422, json={"message": "tenure: too big"}), 422, "tenure: too big", None),
+        (httpx.Response(404, text="nope"), 404, "the prediction API answered 404", None),
+        (httpx.Response(499, json={"message": ""}), 499, "the prediction API answered 499", None),
+    ],
+)
+def test_every_refusal_becomes_one_sentence(
+    answer: httpx.Response, status: int, message: str, retry_after: float | None
+) -> None:
+    with pytest.raises(ApiError) as refused:
+        recorded(answer, []).predict({"a": 1})
+    assert str(refused.value) == message
+    assert (refused.value.status, refused.value.retry_after) == (status, retry_after)
+
+
+def test_a_signed_client_signs_what_it_sends(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
+    seen: list[httpx.Request] = []
+    client = recorded(httpx.Response(200, json={}), seen, API_AUTH="iam", AWS_REGION="eu-west-1")
+    client.predict({"a": 1})
+    authorization = seen[0].headers["authorization"]
+    assert authorization.startswith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/")
+    assert "/eu-west-1/execute-api/aws4_request" in authorization
+    assert "content-type" in authorization  # the JSON content type is signed too
+
+
+def test_iam_without_credentials_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    with pytest.raises(ApiError) as refused:
+        client_for("https://api.example", API_AUTH="iam")
+    assert str(refused.value) == (
+        "API_AUTH=iam, but no AWS credentials were found to sign requests"
+    )
