@@ -11,13 +11,15 @@ tests/policies/test_policies.py runs this file there with ``pytest --noconftest`
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from checkov.common.models.enums import CheckResult
+from checkov.common.checks.base_check_registry import BaseCheckRegistry
+from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.common.output.report import Report
 from checkov.runner_filter import RunnerFilter
 from checkov.terraform.runner import Runner
@@ -107,11 +109,45 @@ def test_every_fixture_file_is_run_and_every_check_has_one() -> None:
     assert set().union(*FIXTURE_CHECKS.values()) == {c.id for c in CHECKS}
 
 
-def test_the_readme_table_prints_what_checkov_reports_for_each_check() -> None:
-    """A failing check prints its name; the README's table shows that same sentence."""
-    text = README.read_text()
-    for check in CHECKS:
-        assert f"| `{check.id}` | {check.name} |" in text, check.id
+def readme_rows() -> dict[str, tuple[str, str]]:
+    """id -> (the name checkov prints, the file) from the README's table."""
+    rows = re.findall(
+        r"^\| `(CKV_CHURN_\d+)` \| (.+?) \| .+ \| `(\w+\.py)` \|$", README.read_text(), re.M
+    )
+    return {check_id: (name, file) for check_id, name, file in rows}
+
+
+def built_now(check: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The check's class instantiated again, as checkov does when it loads the file (kept out
+    of checkov's registry, which holds the instance made at import)."""
+    monkeypatch.setattr(BaseCheckRegistry, "register", lambda self, check: None)
+    return type(check)()
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.id)
+def test_each_check_is_named_in_the_readme_as_checkov_reports_it(
+    check: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failing check prints its id and name; the README's table shows the same two, in
+    the row of the file that holds the check."""
+    fresh = built_now(check, monkeypatch)
+    assert readme_rows()[fresh.id] == (fresh.name, Path(inspect.getfile(type(check))).name)
+    assert fresh.categories and all(isinstance(c, CheckCategories) for c in fresh.categories)
+
+
+@pytest.mark.parametrize("file_name", sorted(FIXTURE_CHECKS))
+def test_each_check_supports_the_blocks_its_fixtures_hold(
+    file_name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every kind of block a check's fixtures exercise is one the check declares, so a check
+    cannot skip the resources it exists for."""
+    report = run_checkov(FIXTURES / file_name)
+    by_id = {check.id: built_now(check, monkeypatch) for check in CHECKS}
+    for result in report.passed_checks + report.failed_checks:
+        entity = result.resource.split(".")[0]
+        if entity in ("data", "provider"):
+            entity = result.resource.split(".")[1]
+        assert entity in by_id[result.check_id].supported_entities, (result.check_id, entity)
 
 
 # ---- values no fixture holds: each check called as checkov calls it ----
