@@ -237,6 +237,15 @@ def test_the_pull_request_body_in_full() -> None:
     )
 
 
+def test_a_serving_model_without_a_version_reads_as_a_question_mark() -> None:
+    body = bump_model.pull_request_body({}, {"model_version": "20261201T000000Z-bbbbbb"}, "b")
+    assert body.splitlines()[:3] == [
+        "Serve model `20261201T000000Z-bbbbbb`, trained from `b`, instead of `?`.",
+        "",
+        "| metric | serving `?` | new `20261201T000000Z-bbbbbb` | |",
+    ]
+
+
 @pytest.mark.parametrize(
     ("metrics", "path", "value"),
     [
@@ -292,10 +301,11 @@ def test_a_model_file_without_a_version_line_is_one_line(repo_copy: Path) -> Non
 def test_the_repository_defaults_to_the_working_directory(
     repo_copy: Path, models: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """And the new bundle may be named with a trailing slash."""
     _, challenger = models
     monkeypatch.chdir(repo_copy)
     body = tmp_path / "body.md"
-    code = bump_model.main([str(challenger), "--models", str(tmp_path), "--body", str(body)])
+    code = bump_model.main([f"{challenger}/", "--models", str(tmp_path), "--body", str(body)])
     assert code == 0
     assert bump_model.current_version(repo_copy) == challenger.name
 

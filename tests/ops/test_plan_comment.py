@@ -160,6 +160,17 @@ def test_changed_attributes_are_the_names_whose_values_differ_or_become_unknown(
     assert plan_comment.changed_attributes(change) == ("added", "arn", "gone", "name")
 
 
+def test_an_attribute_that_was_null_and_becomes_unknown_is_a_change() -> None:
+    """Terraform leaves an unknown value out of "after": only after_unknown tells that an
+    attribute null before (here "version") is about to change."""
+    change = {
+        "before": {"version": None, "name": "a"},
+        "after": {"name": "a"},
+        "after_unknown": {"version": True},
+    }
+    assert plan_comment.changed_attributes(change) == ("version",)
+
+
 @pytest.mark.parametrize("empty", [None, {}])
 def test_changed_attributes_of_a_change_without_before_or_after(
     empty: dict[str, object] | None,
