@@ -316,7 +316,7 @@ def patience(seconds: float, clock: Clock, said: list[str]) -> smoke.Patience:
 
 @pytest.mark.parametrize("status", [502, 503])
 def test_a_starting_api_is_retried_every_five_seconds_without_retry_after(status: int) -> None:
-    clock, said = Clock(), []
+    clock, said = Clock(), list[str]()
     answer = patience(20, clock, said).predict(Starting(4, status), {"customerID": "c1"})  # type: ignore[arg-type]
     assert answer == {"answered": "c1"}
     assert clock.slept == [5.0] * 4  # 20 s: the fourth pause ends exactly at the deadline
@@ -324,7 +324,7 @@ def test_a_starting_api_is_retried_every_five_seconds_without_retry_after(status
 
 
 def test_the_wait_ends_before_a_pause_would_pass_the_deadline() -> None:
-    clock, said = Clock(), []
+    clock, said = Clock(), list[str]()
     with pytest.raises(smoke.SmokeError) as failed:
         patience(19, clock, said).predict(Starting(4), {"customerID": "c1"})  # type: ignore[arg-type]
     assert clock.slept == [5.0] * 3
@@ -332,7 +332,7 @@ def test_the_wait_ends_before_a_pause_would_pass_the_deadline() -> None:
 
 
 def test_the_deadline_is_shared_by_every_customer() -> None:
-    clock, said = Clock(), []
+    clock, said = Clock(), list[str]()
     waiting = patience(10, clock, said)
     waiting.predict(Starting(1, retry_after=6), {"customerID": "c1"})  # type: ignore[arg-type]
     with pytest.raises(smoke.SmokeError, match=r"^c2: still 503 after waiting 10 s"):
