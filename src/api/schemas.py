@@ -35,7 +35,7 @@ def _whole_float_as_int(value: Any) -> Any:
 
 def _whole_number(minimum: float, maximum: float) -> Any:
     """An int in [minimum, maximum]; 3.0 passes as 3, while 3.5, "3" and true do not."""
-    bounds = Field(ge=minimum, le=maximum, strict=True)
+    bounds = Field(ge=minimum, le=maximum)  # strict: the model is (CustomerBase)
     return Annotated[int, bounds, BeforeValidator(_whole_float_as_int)]
 
 

@@ -105,7 +105,8 @@ def test_senior_citizen_refuses_other_codes(model: type[BaseModel], value: objec
 
 
 @pytest.mark.parametrize(
-    ("value", "refused"), [(None, False), ("c" * 64, False), ("", True), ("c" * 65, True)]
+    ("value", "refused"),
+    [(None, False), ("c", False), ("c" * 64, False), ("", True), ("c" * 65, True)],
 )
 def test_the_customer_id_is_optional_and_short(
     model: type[BaseModel], value: str | None, refused: bool

@@ -11,9 +11,11 @@ from typing import Any
 
 import pytest
 
+from churn import storage
 from churn.ops import bump_model
 from churn.ops.terraform import terraform_env
 from tests.support.environments import REPO_ROOT
+from tests.support.servers import make_bucket
 
 
 def version_of(bundle: Path) -> str:
@@ -111,6 +113,7 @@ def test_terraform_still_reads_the_bumped_file(
     ("bundle_name", "message"),
     [
         ("not-a-version", "not-a-version: not a bundle version id"),
+        ("20261201T000000Z-abcdeX", "20261201T000000Z-abcdeX: not a bundle version id"),
     ],
 )
 def test_a_bad_version_is_refused_and_nothing_changes(
@@ -285,8 +288,10 @@ def test_a_bundle_without_readable_metrics_is_one_line(
 
 
 def test_a_bundles_metrics_are_read_through_a_trailing_slash(tmp_path: Path) -> None:
-    (tmp_path / "metrics.json").write_text('{"model_version": "v"}')
-    assert bump_model.metrics_of(f"{tmp_path}//") == {"model_version": "v"}
+    bundle = tmp_path / "bundleX"  # a name ending in a letter the slash is not
+    bundle.mkdir()
+    (bundle / "metrics.json").write_text('{"model_version": "v"}')
+    assert bump_model.metrics_of(f"{bundle}//") == {"model_version": "v"}
 
 
 def test_a_model_file_without_a_version_line_is_one_line(repo_copy: Path) -> None:
@@ -318,17 +323,14 @@ def test_the_help_names_every_argument(
         bump_model.main(["--help"])
     assert exit_.value.code == 0
     help_text = " ".join(capsys.readouterr().out.split())  # argparse's spacing is not ours
-    assert help_text.startswith(
-        "usage: churn-bump-model [-h] --models MODELS [--repo REPO] --body BODY bundle"
+    assert help_text == (
+        "usage: churn-bump-model [-h] --models MODELS [--repo REPO] --body BODY bundle "
+        "Point the platform at a new bundle and write the pull request's body. positional "
+        "arguments: bundle the new bundle: s3://<bucket>/models/<version> or a directory "
+        "options: -h, --help show this help message and exit --models MODELS where the "
+        "serving bundle lives: s3://<bucket>/models or a folder --repo REPO the "
+        "repository's root --body BODY file to write the pull request's body to"
     )
-    for line in (
-        "Point the platform at a new bundle and write the pull request's body.",
-        "bundle the new bundle: s3://<bucket>/models/<version> or a directory",
-        "--models MODELS where the serving bundle lives: s3://<bucket>/models or a folder",
-        "--repo REPO the repository's root",
-        "--body BODY file to write the pull request's body to",
-    ):
-        assert line in help_text
 
 
 @pytest.mark.parametrize("missing", ["--models", "--body"])
@@ -341,3 +343,71 @@ def test_the_models_and_the_body_are_required(
         bump_model.main(["s3://b/models/v", *arguments])
     assert exit_.value.code == 2
     assert f"the following arguments are required: {missing}" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("aws_env")
+def test_bundles_in_the_model_bucket_are_compared_and_a_missing_champion_is_said(
+    repo_copy: Path,
+    models: tuple[Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """As in the retrain workflow: both bundles in S3, the folder named with a trailing
+    slash; then a serving version the bucket never had (a fork's first model)."""
+    champion, challenger = models
+    make_bucket("churn-bump")
+    for bundle in (champion, challenger):
+        storage.publish_directory(
+            bundle, f"s3://churn-bump/models/{bundle.name}", last="bundle.json"
+        )
+    model_file = repo_copy / bump_model.MODEL_FILE
+    model_file.write_text(
+        model_file.read_text().replace(bump_model.current_version(repo_copy), champion.name)
+    )
+    new = f"s3://churn-bump/models/{challenger.name}"
+    body = tmp_path / "body.md"
+    arguments = [
+        "--models",
+        "s3://churn-bump/models/",
+        "--repo",
+        str(repo_copy),
+        "--body",
+        str(body),
+    ]
+    assert bump_model.main([new, *arguments]) == 0
+    text = body.read_text()
+    assert text.startswith(
+        f"Serve model `{challenger.name}`, trained from `{new}`, instead of `{champion.name}`."
+    )
+    assert "| Test ROC-AUC | 0.8000 |" in text  # the champion's metrics were read
+    assert capsys.readouterr().out == (
+        f"churn-bump-model: {champion.name} -> {challenger.name}; body written to {body}\n"
+    )
+
+    model_file.write_text(
+        model_file.read_text().replace(challenger.name, "20250101T000000Z-cccccc")
+    )
+    assert bump_model.main([new, *arguments]) == 0
+    said = capsys.readouterr().out.splitlines()
+    assert said[0] == (
+        "churn-bump-model: no serving bundle to compare with "
+        "(s3://churn-bump/models/20250101T000000Z-cccccc/metrics.json: no object "
+        "'models/20250101T000000Z-cccccc/metrics.json' in bucket 'churn-bump')"
+    )
+    text = body.read_text()
+    assert text.startswith(
+        f"Serve model `{challenger.name}`, trained from `{new}`, "
+        "instead of `20250101T000000Z-cccccc`."
+    )
+    assert "| Test ROC-AUC | — |" in text
+
+
+def test_a_new_bundle_named_from_its_own_folder(
+    repo_copy: Path, models: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, challenger = models
+    monkeypatch.chdir(challenger.parent)
+    arguments = ["--models", ".", "--repo", str(repo_copy), "--body", str(tmp_path / "b.md")]
+    assert bump_model.main([challenger.name, *arguments]) == 0
+    assert bump_model.current_version(repo_copy) == challenger.name

@@ -376,19 +376,14 @@ def test_the_help_names_every_argument(
         plan_comment.main(["--help"])
     assert exit_.value.code == 0
     help_text = " ".join(capsys.readouterr().out.split())  # argparse's spacing is not ours
-    assert help_text.startswith(
-        "usage: churn-plan-comment [-h] --artifact-url ARTIFACT_URL --output OUTPUT"
+    assert help_text == (
+        "usage: churn-plan-comment [-h] --artifact-url ARTIFACT_URL --output OUTPUT "
+        "STACK=PLAN.json [STACK=PLAN.json ...] Render the Terraform plans of the stacks "
+        "as one pull-request comment. positional arguments: STACK=PLAN.json a stack name "
+        "and its plan digest (churn-stack plan) or `terraform show -json` options: -h, "
+        "--help show this help message and exit --artifact-url ARTIFACT_URL where the "
+        "full plans are (logs) --output OUTPUT the Markdown file to write"
     )
-    for line in (
-        "Render the Terraform plans of the stacks as one pull-request comment.",
-        "STACK=PLAN.json a stack name and its plan digest (churn-stack plan)"
-        " or `terraform show -json`",
-        "--artifact-url ARTIFACT_URL",
-        "where the full plans are (logs)",
-        "--output OUTPUT",
-        "the Markdown file to write",
-    ):
-        assert line in help_text
 
 
 def test_the_cli_needs_the_artifact_url_and_the_output(capsys: pytest.CaptureFixture[str]) -> None:
@@ -402,6 +397,27 @@ def test_the_cli_needs_the_artifact_url_and_the_output(capsys: pytest.CaptureFix
 def write_json(path: Path, document: object) -> Path:
     path.write_text(json.dumps(document))
     return path
+
+
+def test_the_cli_splits_at_the_first_equals_sign_and_points_a_cut_at_the_artifact(
+    tmp_path: Path,
+) -> None:
+    """A plan's path may hold "=" (the stack name cannot), and a comment too big for GitHub
+    points at the plans the run kept."""
+    folder = tmp_path / "run=7"
+    folder.mkdir()
+    digest = write_json(
+        folder / "plan.json",
+        plan_comment.to_digest(synthetic("platform", 3001)),
+    )
+    output = tmp_path / "comment.md"
+    code = plan_comment.main(
+        [f"platform={digest}", "--artifact-url", ARTIFACT, "--output", str(output)]
+    )
+    assert code == 0
+    comment = output.read_text()
+    assert "| platform | 3001 | 0 | 0 | 0 |" in comment
+    assert comment.rstrip().endswith(f"the full plans are in the plan jobs' logs: {ARTIFACT}")
 
 
 def test_the_cli_writes_the_comment_of_a_digest_and_a_plan(
