@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sklearn.metrics import roc_auc_score
 
 from churn import contract
 from churn.ui.client import ApiClient
-from churn.ui.scoring import FileError, confusion, parse_file, roc_auc, score_file
+from churn.ui.scoring import (
+    FileError,
+    ParsedFile,
+    Problem,
+    confusion,
+    parse_file,
+    roc_auc,
+    score_file,
+)
 from churn.ui.settings import MAX_FILE_MB, MAX_FILE_ROWS, UiSettings
 from tests.support.customers import read_rows, write_rows
 
@@ -134,3 +143,83 @@ def test_every_chunk_keeps_its_rows_lines_and_labels(
         assert record["line"] == line
         assert record["actual_churn"] == contract.label_to_int(row["Churn"])
         assert record["churn_probability"] == alone[record["customerID"]]
+
+
+class CannedApi:
+    """The batch endpoint's answers, canned: each customer's probability is its "p" (a row
+    whose "p" is None is refused with two field errors)."""
+
+    def __init__(self) -> None:
+        self.chunks: list[list[dict[str, Any]]] = []
+
+    def predict_batch(self, customers: list[dict[str, Any]]) -> dict[str, Any]:
+        self.chunks.append(customers)
+        results: list[dict[str, Any]] = []
+        for row, customer in enumerate(customers):
+            if customer["p"] is None:
+                errors = [
+                    {"field": "tenure", "message": "too big"},
+                    {"field": "Contract", "message": "unknown"},
+                ]
+                results.append({"row": row, "errors": errors})
+                continue
+            prediction = {
+                "churn_probability": customer["p"],
+                "churn": customer["p"] >= 0.4,
+                "risk_band": "high" if customer["p"] >= 0.5 else "low",
+                "threshold": 0.4,
+            }
+            results.append({"row": row, "prediction": prediction})
+        return {"model_version": "20261201T000000Z-abcdef", "results": results}
+
+
+def test_a_file_is_scored_in_chunks_riskiest_first_with_every_refusal_by_line() -> None:
+    probabilities = [0.2, 0.9, None, 0.5, 0.9, None, 0.1]
+    parsed = ParsedFile(
+        payloads=[
+            {"p": p, **({"customerID": f"C{i}"} if i != 3 else {})}
+            for i, p in enumerate(probabilities)
+        ],
+        lines=[10 + i for i in range(len(probabilities))],
+        labels=[0, 1, 0, 1, 1, 0, 0],
+        problems=[Problem(3, "X", "gender: bad")],
+    )
+    api, progress = CannedApi(), []
+    scored = score_file(api, parsed, chunk_rows=3, progress=lambda d, t: progress.append((d, t)))  # type: ignore[arg-type]
+    assert [len(chunk) for chunk in api.chunks] == [3, 3, 1]
+    assert progress == [(3, 7), (6, 7), (7, 7)]
+    assert scored.model_version == "20261201T000000Z-abcdef"
+    assert scored.threshold == 0.4
+    columns = ["line", "customerID", "churn_probability", "churn", "risk_band", "actual_churn"]
+    assert list(scored.table.columns) == columns
+    assert scored.table.to_numpy().tolist() == [
+        [11, "C1", 0.9, True, "high", 1],
+        [14, "C4", 0.9, True, "high", 1],  # ties keep the file's order
+        [13, "", 0.5, True, "high", 1],
+        [10, "C0", 0.2, False, "low", 0],
+        [16, "C6", 0.1, False, "low", 0],
+    ]
+    assert list(scored.table.index) == [0, 1, 2, 3, 4]
+    assert scored.problems == [
+        Problem(3, "X", "gender: bad"),
+        Problem(12, "C2", "tenure: too big; Contract: unknown"),
+        Problem(15, "C5", "tenure: too big; Contract: unknown"),
+    ]
+
+
+def test_a_file_without_labels_or_scored_rows() -> None:
+    parsed = ParsedFile(payloads=[{"p": None}], lines=[2], labels=None, problems=[])
+    scored = score_file(CannedApi(), parsed, chunk_rows=500, progress=lambda d, t: None)  # type: ignore[arg-type]
+    assert scored.table.empty
+    assert (scored.model_version, scored.threshold) == ("20261201T000000Z-abcdef", 0.5)
+    assert scored.problems == [Problem(2, "", "tenure: too big; Contract: unknown")]
+    parsed = ParsedFile(payloads=[{"p": 0.3}], lines=[2], labels=None, problems=[])
+    scored = score_file(CannedApi(), parsed, chunk_rows=500, progress=lambda d, t: None)  # type: ignore[arg-type]
+    assert "actual_churn" not in scored.table.columns
+
+
+def test_nothing_to_score_asks_nothing() -> None:
+    api = CannedApi()
+    scored = score_file(api, ParsedFile(problems=[Problem(2, "", "x")]), 500, lambda d, t: None)  # type: ignore[arg-type]
+    assert api.chunks == [] and scored.table.empty
+    assert (scored.model_version, scored.threshold) == ("", 0.5)
