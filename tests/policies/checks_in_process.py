@@ -493,3 +493,26 @@ def test_name_prefix(entity_type: str, conf: dict[str, Any], expected: CheckResu
 )
 def test_default_tags(conf: dict[str, Any], expected: CheckResult) -> None:
     assert scan(tags.check, conf) == expected
+
+
+@pytest.mark.parametrize("module", [serving, aws_limits])
+def test_first_is_a_blocks_first_value(module: Any) -> None:
+    """checkov wraps values in lists; a value it did not wrap is taken as it is."""
+    assert module.first({"k": [1, 2]}, "k") == 1
+    assert module.first({"k": []}, "k") == []
+    assert module.first({"k": "text"}, "k") == "text"
+    assert module.first({}, "k") is None
+
+
+def test_values_of_an_absent_attribute_are_none() -> None:
+    assert iam.values_of({}, "type") == []
+    assert iam.values_of({"type": [["Service", "AWS"], "Federated"]}, "type") == [
+        "Service",
+        "AWS",
+        "Federated",
+    ]
+
+
+def test_a_statement_without_principals_trusts_no_service() -> None:
+    conf = {"statement": [{"actions": [["sts:AssumeRole"]]}]}
+    assert scan(iam.service_trust_check, conf) == PASSED
