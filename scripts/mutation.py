@@ -28,6 +28,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -72,6 +73,8 @@ POLICIES: Final = (
     "policies/serving.py",
     "policies/tags.py",
 )
+# Core modules whose mutants make a session train again (tests/conftest.py TRAINING_CODE).
+TRAINING_MODULES: Final = ("contract.py", "features.py", "train/training.py")
 # The suites that run the core in this process.
 IN_PROCESS_TESTS: Final = (
     "tests/unit",
@@ -230,8 +233,12 @@ def changed_core(since: str) -> list[str]:
     return [source for source in (*CORE, *POLICIES) if source in changed]
 
 
-def stage(family: Family, modules: Sequence[str]) -> None:
-    """A fresh copy laid out for mutmut, its configuration naming the modules and tests."""
+def stage(family: Family, modules: Sequence[str], retraining_cpu_seconds: float = 0.0) -> None:
+    """A fresh copy laid out for mutmut, its configuration naming the modules and tests.
+
+    ``retraining_cpu_seconds``: what a mutant's session spends when it must train again
+    (tests/conftest.py), added to every mutant's CPU allowance so that training again is
+    not taken for a hang (and counted as a kill)."""
     shutil.rmtree(family.stage, ignore_errors=True)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     shutil.copytree(family.source, family.stage / family.package, ignore=ignore)
@@ -258,7 +265,7 @@ def stage(family: Family, modules: Sequence[str]) -> None:
         # CPU seconds a mutant's tests may take: (their time in the clean run + 10) x 5 x 2.
         # Each mutant's session sets its fixtures up again, which the clean run's per-test
         # times leave out; 10 s covers that, so slow sessions are not taken for hangs.
-        "timeout_constant = 10.0\n"
+        f"timeout_constant = {10.0 + retraining_cpu_seconds:.1f}\n"
         "timeout_multiplier = 5.0\n"
         # Workers forked from a process that ran the suite (its servers' threads, their
         # locks) hang or crawl until the CPU limit kills them, which reads as a kill: fork
@@ -267,17 +274,20 @@ def stage(family: Family, modules: Sequence[str]) -> None:
     )
 
 
-def train_once() -> Path:
+def train_once() -> tuple[Path, float]:
     """The model the tests' ``trained`` fixture hands to every mutant outside the training
-    code (tests/conftest.py), so each mutant does not train again."""
+    code (tests/conftest.py), so each mutant does not train again; and the CPU seconds
+    training took (its threads' too)."""
     data = os.environ.get("CHURN_DATA")
     if not data:
         raise SystemExit("mutation: set CHURN_DATA (make mutation does)")
+    started = time.process_time()
     result = train(load_dataset(data), TrainingConfig(), progress=lambda _: None)
+    spent = time.process_time() - started
     path = STAGE / "trained.pickle"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(pickle.dumps(result))
-    return path
+    return path, spent
 
 
 def run_mutmut(family: Family, children: int, trained: Path | None) -> None:
@@ -379,8 +389,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for family in FAMILIES:
         mine = [m for m in modules if m in family.modules]
         if mine and not arguments.report_only:
-            stage(family, mine)
-            trained = train_once() if family.package == "churn" else None
+            trained, training_cpu = train_once() if family.package == "churn" else (None, 0.0)
+            retrains = any(m in TRAINING_MODULES for m in mine)
+            stage(family, mine, retraining_cpu_seconds=training_cpu if retrains else 0.0)
             run_mutmut(family, arguments.children, trained)
             remember(last_results(family), mine)
     results: dict[str, str] = json.loads(LATEST.read_text()) if LATEST.exists() else {}

@@ -12,6 +12,7 @@ from scripts.mutation import (
     CORE,
     FAMILIES,
     POLICIES,
+    TRAINING_MODULES,
     Score,
     dropped,
     module_name,
@@ -109,3 +110,10 @@ def test_a_run_of_some_modules_replaces_theirs_and_keeps_the_rest(tmp_path: Path
         "churn.api.service.xǁPredictionServiceǁrisk_band__mutmut_2": "suspicious",
     }
     assert json.loads(store.read_text()) == latest
+
+
+def test_the_modules_given_time_to_train_again_are_those_the_fixture_retrains_for() -> None:
+    from tests.conftest import TRAINING_CODE  # noqa: PLC0415 - the fixture's own list
+
+    retrained = {m for m in CORE if (module_name(m) + ".").startswith(TRAINING_CODE)}
+    assert retrained == set(TRAINING_MODULES)
