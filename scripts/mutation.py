@@ -215,7 +215,8 @@ def render(table: Sequence[Score]) -> str:
         "|---|---:|---:|---:|---:|",
     ]
     lines += [
-        f"| {s.module} | {s.mutants} | {s.killed} | {s.equivalent} | {s.percent:.1f} % |"
+        f"| {s.module} | {s.mutants} | {s.killed} | {s.equivalent} | "
+        + (f"{s.percent:.1f} % |" if s.mutants else "— |")  # no mutant: nothing to score
         for s in table
     ]
     return "\n".join(lines)

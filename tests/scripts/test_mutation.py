@@ -63,6 +63,7 @@ def test_a_module_is_not_confused_with_one_whose_name_it_starts() -> None:
     results = {"churn.api.bundle.x_resolve__mutmut_1": "survived"}
     (train_bundle,) = scores(results, ["train/bundle.py"], {})
     assert train_bundle.mutants == 0 and train_bundle.percent == 100.0
+    assert "| train/bundle.py | 0 | 0 | 0 | — |" in render([train_bundle])
 
 
 def test_a_drop_below_the_recorded_score_is_reported() -> None:
