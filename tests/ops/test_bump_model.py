@@ -14,6 +14,7 @@ import pytest
 from churn import storage
 from churn.ops import bump_model
 from churn.ops.terraform import terraform_env
+from tests.support.cli import help_text
 from tests.support.environments import REPO_ROOT
 from tests.support.servers import make_bucket
 
@@ -318,12 +319,7 @@ def test_the_repository_defaults_to_the_working_directory(
 def test_the_help_names_every_argument(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("COLUMNS", "200")
-    with pytest.raises(SystemExit) as exit_:
-        bump_model.main(["--help"])
-    assert exit_.value.code == 0
-    help_text = " ".join(capsys.readouterr().out.split())  # argparse's spacing is not ours
-    assert help_text == (
+    assert help_text(bump_model.main, capsys, monkeypatch) == (
         "usage: churn-bump-model [-h] --models MODELS [--repo REPO] --body BODY bundle "
         "Point the platform at a new bundle and write the pull request's body. positional "
         "arguments: bundle the new bundle: s3://<bucket>/models/<version> or a directory "

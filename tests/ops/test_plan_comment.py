@@ -13,6 +13,7 @@ import pytest
 from churn.ops import plan_comment
 from churn.ops.terraform import Terraform, as_flags, terraform_env
 from tests.rehearsal.moto_terraform import provider_override
+from tests.support.cli import help_text
 from tests.support.environments import REPO_ROOT
 from tests.support.servers import MotoServer
 
@@ -371,12 +372,7 @@ def test_a_stack_with_no_room_left_is_left_out_whole() -> None:
 def test_the_help_names_every_argument(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("COLUMNS", "200")
-    with pytest.raises(SystemExit) as exit_:
-        plan_comment.main(["--help"])
-    assert exit_.value.code == 0
-    help_text = " ".join(capsys.readouterr().out.split())  # argparse's spacing is not ours
-    assert help_text == (
+    assert help_text(plan_comment.main, capsys, monkeypatch) == (
         "usage: churn-plan-comment [-h] --artifact-url ARTIFACT_URL --output OUTPUT "
         "STACK=PLAN.json [STACK=PLAN.json ...] Render the Terraform plans of the stacks "
         "as one pull-request comment. positional arguments: STACK=PLAN.json a stack name "

@@ -21,6 +21,7 @@ from churn.api.settings import Settings
 from churn.ops import smoke
 from churn.ui.client import ApiClient, ApiError
 from churn.ui.settings import UiSettings
+from tests.support.cli import help_text
 from tests.support.servers import LOOPBACK, free_port, make_bucket, send_json, serve_http
 from tests.support.sigv4 import credential_fields
 
@@ -373,11 +374,7 @@ def test_the_arguments_and_their_defaults(
             ["--api-endpoint", "x", "--bundle", "b", "--auth", "none", "--invoke-role-arn", "r"]
         )
     assert "--invoke-role-arn signs the calls: it needs --auth iam" in capsys.readouterr().err
-    monkeypatch.setenv("COLUMNS", "200")
-    with pytest.raises(SystemExit):
-        smoke.parse_arguments(["--help"])
-    help_text = " ".join(capsys.readouterr().out.split())
-    assert help_text == (
+    assert help_text(smoke.parse_arguments, capsys, monkeypatch) == (
         "usage: churn-smoke [-h] --api-endpoint API_ENDPOINT --bundle BUNDLE [--region "
         "REGION] [--auth {iam,none}] [--invoke-role-arn INVOKE_ROLE_ARN] [--wait-seconds "
         "WAIT_SECONDS] Score example customers through the deployed API and check the "

@@ -142,16 +142,3 @@ def test_a_signed_client_signs_what_it_sends(monkeypatch: pytest.MonkeyPatch) ->
     assert authorization.startswith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/")
     assert "/eu-west-1/execute-api/aws4_request" in authorization
     assert "content-type" in authorization  # the JSON content type is signed too
-
-
-def test_iam_without_credentials_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
-    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    with pytest.raises(ApiError) as refused:
-        client_for("https://api.example", API_AUTH="iam")
-    assert str(refused.value) == (
-        "API_AUTH=iam, but no AWS credentials were found to sign requests"
-    )

@@ -99,5 +99,10 @@ def test_without_credentials_the_ui_says_so(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
     monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    with pytest.raises(ApiError, match="no AWS credentials"):
+    with pytest.raises(ApiError) as refused:
         SigV4Signer(REGION)
+    assert str(refused.value) == (
+        "API_AUTH=iam, but no AWS credentials were found to sign requests"
+    )
+    with pytest.raises(ApiError, match="no AWS credentials"):  # the client builds its signer
+        ApiClient(UiSettings(API_ENDPOINT="https://api.example", API_AUTH="iam"))
