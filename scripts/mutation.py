@@ -28,11 +28,14 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 from typing import Final
 
 from churn.train.dataset import load_dataset
@@ -42,6 +45,9 @@ REPO: Final = Path(__file__).resolve().parent.parent
 STAGE: Final = REPO / ".cache" / "mutation"
 EQUIVALENT: Final = REPO / "tests" / "mutation" / "equivalent.txt"
 RECORDED: Final = REPO / "tests" / "mutation" / "scores.json"
+# The functions training calls, as mutmut's mutant-name prefixes: a mutant of one of them
+# makes its session train again (tests/conftest.py `trained`); any other reuses the model.
+TRAINING_REACHES: Final = STAGE / "training-reaches.json"
 # Every mutant's latest status, whichever run gave it: a run of some modules replaces
 # theirs and keeps the rest, so the table can be whole without running everything again.
 LATEST: Final = STAGE / "latest.json"
@@ -73,8 +79,6 @@ POLICIES: Final = (
     "policies/serving.py",
     "policies/tags.py",
 )
-# Core modules whose mutants make a session train again (tests/conftest.py TRAINING_CODE).
-TRAINING_MODULES: Final = ("contract.py", "features.py", "train/training.py")
 # The suites that run the core in this process.
 IN_PROCESS_TESTS: Final = (
     "tests/unit",
@@ -275,25 +279,72 @@ def stage(family: Family, modules: Sequence[str], retraining_cpu_seconds: float 
     )
 
 
+def mutant_prefix(module: str, qualname: str) -> str:
+    """What mutmut's mutants of a function are named: ``churn.contract``, ``normalize`` ->
+    ``churn.contract.x_normalize__mutmut_``; a method is ``xǁClassǁmethod``; a nested
+    function is mutated as part of the function around it."""
+    outer = qualname.split(".<locals>.", maxsplit=1)[0]
+    owner, _, function = outer.rpartition(".")
+    mangled = f"xǁ{owner}ǁ{function}" if owner else f"x_{function}"
+    return f"{module}.{mangled}__mutmut_"
+
+
+@contextmanager
+def functions_reached(source: Path, package: str) -> Iterator[set[str]]:
+    """The functions of ``source`` (imported as ``package``) that run inside the block, in
+    any thread, as mutant-name prefixes."""
+    reached: set[str] = set()
+    root = str(source) + os.sep
+
+    def on_call(frame: FrameType, event: str, _: object) -> None:
+        code = frame.f_code
+        if event == "call" and code.co_filename.startswith(root):
+            relative = Path(code.co_filename).relative_to(source).with_suffix("")
+            module = ".".join((package, *relative.parts)).removesuffix(".__init__")
+            reached.add(mutant_prefix(module, code.co_qualname))
+
+    # A trace function that returns None traces calls only, never lines: cheap enough.
+    threading.settrace(on_call)
+    sys.settrace(on_call)
+    try:
+        yield reached
+    finally:
+        sys.settrace(None)
+        threading.settrace(None)
+
+
 def train_once() -> tuple[Path, float]:
-    """The model the tests' ``trained`` fixture hands to every mutant outside the training
-    code (tests/conftest.py), so each mutant does not train again; and the CPU seconds
-    training took (its threads' too)."""
+    """The model the tests' ``trained`` fixture hands to every mutant that training does not
+    reach (tests/conftest.py), so such a mutant does not train again; and the CPU seconds
+    training took (its threads' too), timed apart from the run that finds what it reaches."""
     data = os.environ.get("CHURN_DATA")
     if not data:
         raise SystemExit("mutation: set CHURN_DATA (make mutation does)")
     started = time.process_time()
     result = train(load_dataset(data), TrainingConfig(), progress=lambda _: None)
     spent = time.process_time() - started
+    with functions_reached(REPO / "src", "churn") as reached:
+        train(load_dataset(data), TrainingConfig(), progress=lambda _: None)
     path = STAGE / "trained.pickle"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(pickle.dumps(result))
+    TRAINING_REACHES.write_text(json.dumps(sorted(reached), indent=0) + "\n")
     return path, spent
+
+
+def retrains(modules: Iterable[str], reached: Iterable[str]) -> bool:
+    """Whether some mutant of ``modules`` is in a function training calls."""
+    prefixes = tuple(module_name(m) + ".x" for m in modules)
+    return any(function.startswith(prefixes) for function in reached)
 
 
 def run_mutmut(family: Family, children: int, trained: Path | None) -> None:
     log = family.stage / "mutmut.log"
-    trained_model = {"CHURN_MUTATION_TRAINED": str(trained)} if trained else {}
+    trained_model = (
+        {"CHURN_MUTATION_TRAINED": str(trained), "CHURN_MUTATION_REACHES": str(TRAINING_REACHES)}
+        if trained
+        else {}
+    )
     with log.open("w") as sink:
         finished = subprocess.run(  # noqa: S603 (mutmut beside the family's Python)
             [str(family.mutmut), "run", "--max-children", str(children)],
@@ -391,8 +442,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         mine = [m for m in modules if m in family.modules]
         if mine and not arguments.report_only:
             trained, training_cpu = train_once() if family.package == "churn" else (None, 0.0)
-            retrains = any(m in TRAINING_MODULES for m in mine)
-            stage(family, mine, retraining_cpu_seconds=training_cpu if retrains else 0.0)
+            reached = json.loads(TRAINING_REACHES.read_text()) if trained else []
+            extra = training_cpu if retrains(mine, reached) else 0.0
+            stage(family, mine, retraining_cpu_seconds=extra)
             run_mutmut(family, arguments.children, trained)
             remember(last_results(family), mine)
     results: dict[str, str] = json.loads(LATEST.read_text()) if LATEST.exists() else {}

@@ -12,14 +12,16 @@ from scripts.mutation import (
     CORE,
     FAMILIES,
     POLICIES,
-    TRAINING_MODULES,
     Score,
     dropped,
+    functions_reached,
     module_name,
+    mutant_prefix,
     parse_results,
     read_equivalent,
     remember,
     render,
+    retrains,
     scores,
     unrecorded,
 )
@@ -113,8 +115,45 @@ def test_a_run_of_some_modules_replaces_theirs_and_keeps_the_rest(tmp_path: Path
     assert json.loads(store.read_text()) == latest
 
 
-def test_the_modules_given_time_to_train_again_are_those_the_fixture_retrains_for() -> None:
-    from tests.conftest import TRAINING_CODE  # noqa: PLC0415 - the fixture's own list
+@pytest.mark.parametrize(
+    ("qualname", "prefix"),
+    [
+        ("normalize_record", "churn.contract.x_normalize_record__mutmut_"),
+        ("PredictionService.answer", "churn.contract.xǁPredictionServiceǁanswer__mutmut_"),
+        ("train.<locals>.fit", "churn.contract.x_train__mutmut_"),  # mutated with train
+    ],
+)
+def test_a_function_is_named_as_mutmut_names_its_mutants(qualname: str, prefix: str) -> None:
+    assert mutant_prefix("churn.contract", qualname) == prefix
+    assert parse_results(f"{prefix}7: killed") == {f"{prefix}7": "killed"}
 
-    retrained = {m for m in CORE if (module_name(m) + ".").startswith(TRAINING_CODE)}
-    assert retrained == set(TRAINING_MODULES)
+
+def test_the_functions_reached_are_those_called_in_any_thread(tmp_path: Path) -> None:
+    package = tmp_path / "src"
+    steps = package / "train" / "steps.py"
+    steps.parent.mkdir(parents=True)
+    steps.write_text(
+        "import threading\n"
+        "class Model:\n    def fit(self):\n        return 1\n"
+        "def helper():\n    return Model().fit()\n"
+        "def unused():\n    return 2\n"
+        "def run():\n"
+        "    worker = threading.Thread(target=helper)\n"
+        "    worker.start()\n    worker.join()\n"
+    )
+    namespace: dict[str, object] = {}
+    exec(compile(steps.read_text(), str(steps), "exec"), namespace)
+    with functions_reached(package, "pkg") as reached:
+        namespace["run"]()  # type: ignore[operator]
+    assert reached == {
+        "pkg.train.steps.x_run__mutmut_",
+        "pkg.train.steps.x_helper__mutmut_",
+        "pkg.train.steps.xǁModelǁfit__mutmut_",
+    }
+
+
+def test_a_run_is_given_time_to_train_again_only_for_modules_training_reaches() -> None:
+    reached = ["churn.features.xǁSpecǁapply__mutmut_", "churn.contract.x_normalize__mutmut_"]
+    assert retrains(["api/service.py", "contract.py"], reached)
+    assert retrains(["features.py"], reached)
+    assert not retrains(["api/service.py", "storage.py"], reached)
