@@ -83,6 +83,7 @@ def test_only_the_version_line_changes_and_the_table_compares_both(
     test_auc = json.loads((challenger / "metrics.json").read_text())["test"]["model"]["roc_auc"]
     assert f"| Test ROC-AUC | 0.8000 | {test_auc:.4f} | better |" in text
     assert "| CV ROC-AUC (mean of 5x3 folds) |" in text
+    assert text.endswith(".tfvars`.\n")  # its last sentence, then one newline: nothing after
 
 
 def test_terraform_still_reads_the_bumped_file(

@@ -207,6 +207,19 @@ def test_a_file_is_scored_in_chunks_riskiest_first_with_every_refusal_by_line() 
     ]
 
 
+def test_ties_keep_the_files_order_in_a_file_of_many_rows() -> None:
+    """Past a handful of rows a default (quick) sort reorders equal probabilities: the page's
+    ranking would shuffle customers of equal risk from one upload to the next."""
+    probabilities = [(i * 7) % 3 / 10 for i in range(200)]
+    lines = list(range(2, 202))
+    parsed = ParsedFile(
+        payloads=[{"p": p} for p in probabilities], lines=lines, labels=None, problems=[]
+    )
+    scored = score_file(CannedApi(), parsed, chunk_rows=500, progress=lambda d, t: None)  # type: ignore[arg-type]
+    expected = sorted(lines, key=lambda line: (-probabilities[line - 2], line))
+    assert scored.table["line"].tolist() == expected
+
+
 def test_a_file_without_labels_or_scored_rows() -> None:
     parsed = ParsedFile(payloads=[{"p": None}], lines=[2], labels=None, problems=[])
     scored = score_file(CannedApi(), parsed, chunk_rows=500, progress=lambda d, t: None)  # type: ignore[arg-type]
