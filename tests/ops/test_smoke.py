@@ -8,22 +8,26 @@ import http.server
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
+from xml.etree import ElementTree
 
 import boto3
 import httpx
 import pytest
+from botocore.credentials import Credentials
 
 from churn import artifacts, storage
 from churn.api.service import build_service
 from churn.api.settings import Settings
 from churn.ops import smoke
-from churn.ui.client import ApiClient, ApiError
+from churn.ui.client import ApiClient, ApiError, SigV4Signer
 from churn.ui.settings import UiSettings
 from tests.support.cli import help_text
 from tests.support.servers import LOOPBACK, free_port, make_bucket, send_json, serve_http
-from tests.support.sigv4 import credential_fields
+from tests.support.sigv4 import credential_fields, expected_signature
 
 
 @pytest.fixture(scope="module")
@@ -166,25 +170,71 @@ def test_other_errors_are_not_retried(bundle_dir: Path) -> None:
     assert client.calls == 1
 
 
+@dataclass
+class Issued:
+    """What STS handed out, as API Gateway's IAM authorization knows it: access key ->
+    (secret, session token), and the region each AssumeRole was signed for."""
+
+    credentials: dict[str, tuple[str, str]] = field(default_factory=dict)
+    sts_regions: list[str] = field(default_factory=list)
+
+
 @contextmanager
-def signed_front(api_url: str) -> Iterator[tuple[list[str], str]]:
-    """The live API behind a front that, like API Gateway with IAM authorization, refuses an
-    unsigned call and records who signed each one (moto names the identity of an access
-    key it issued)."""
+def sts_in_front(moto_endpoint: str) -> Iterator[tuple[Issued, str]]:
+    """STS forwarded to moto, keeping what each AssumeRole issued."""
+    issued = Issued()
+
+    class Sts(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["content-length"]))
+            if parse_qs(body.decode()).get("Action") == ["AssumeRole"]:
+                scope = credential_fields(self.headers["authorization"])["Credential"]
+                issued.sts_regions.append(scope.split("/")[2])
+            headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
+            answer = httpx.post(moto_endpoint + self.path, content=body, headers=headers)
+            found = ElementTree.fromstring(answer.content).find(".//{*}Credentials")
+            if found is not None:
+                key, secret, token = (
+                    found.findtext(f"{{*}}{name}", "")
+                    for name in ("AccessKeyId", "SecretAccessKey", "SessionToken")
+                )
+                issued.credentials[key] = (secret, token)
+            send_json(self, answer.status_code, answer.content, {"content-type": "text/xml"})
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    with serve_http(Sts) as server:
+        yield issued, f"http://{LOOPBACK}:{server.server_port}"
+
+
+@contextmanager
+def signed_front(api_url: str, issued: Issued) -> Iterator[tuple[list[str], str]]:
+    """The live API behind a front that, like API Gateway with IAM authorization, refuses a
+    call unless it is signed with the secret of credentials STS issued and carries their
+    session token; it records who signed each call and for which region (moto names the
+    identity of an access key it issued)."""
     callers: list[str] = []
 
     class Front(http.server.BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["content-length"]))
-            authorization = self.headers.get("authorization", "")
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            authorization = headers.get("authorization", "")
             if not authorization.startswith("AWS4-HMAC-SHA256 "):
                 send_json(self, 403, b'{"message": "Missing Authentication Token"}')
                 return
-            access_key = credential_fields(authorization)["Credential"].split("/")[0]
+            fields = credential_fields(authorization)
+            access_key, _, region, *_ = fields["Credential"].split("/")
+            secret, token = issued.credentials.get(access_key, ("", ""))
+            signature = expected_signature("POST", self.path, headers, body, secret)
+            if fields["Signature"] != signature or headers.get("x-amz-security-token") != token:
+                send_json(self, 403, b'{"message": "The request signature does not match"}')
+                return
             identity = boto3.client(
                 "sts", aws_access_key_id=access_key, aws_secret_access_key="unused"
             ).get_caller_identity()
-            callers.append(identity["Arn"])
+            callers.append(f"{identity['Arn']} in {region}")
             forwarded = httpx.post(
                 api_url + self.path, content=body, headers={"content-type": "application/json"}
             )
@@ -198,20 +248,52 @@ def signed_front(api_url: str) -> Iterator[tuple[list[str], str]]:
 
 
 def test_the_calls_are_signed_as_the_role_given(
-    api_url: str, bundle_dir: Path, aws_env: dict[str, str]
+    api_url: str, bundle_dir: Path, aws_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """In the deploy, ml-engineer may not invoke the API itself: it assumes the platform's
-    smoke-test role, and every call is signed as that role."""
+    smoke-test role, and every call is signed as that role, for the region given (STS's
+    call too), with the role's secret and session token."""
     role = boto3.client("iam").create_role(
         RoleName="teleco-customer-churn-smoke-test-role",
         AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []}),
     )["Role"]["Arn"]
-    with signed_front(api_url) as (callers, url):
-        arguments = ["--api-endpoint", url, "--bundle", str(bundle_dir), "--auth", "iam"]
-        assert smoke.main([*arguments, "--invoke-role-arn", role]) == 0
+    assert aws_env["AWS_REGION"] != "eu-west-3"  # the region given is not the ambient one
+    with sts_in_front(aws_env["AWS_ENDPOINT_URL"]) as (issued, sts_url):
+        monkeypatch.setenv("AWS_ENDPOINT_URL_STS", sts_url)
+        with signed_front(api_url, issued) as (callers, url):
+            arguments = ["--api-endpoint", url, "--bundle", str(bundle_dir), "--auth", "iam"]
+            arguments += ["--region", "eu-west-3", "--invoke-role-arn", role]
+            assert smoke.main(arguments) == 0
+    assert issued.sts_regions == ["eu-west-3"]
     account = role.split(":")[4]
     assumed = f"arn:aws:sts::{account}:assumed-role/teleco-customer-churn-smoke-test-role"
-    assert callers == [f"{assumed}/churn-smoke"] * 3
+    assert callers == [f"{assumed}/churn-smoke in eu-west-3"] * 3
+
+
+def test_a_call_signed_with_anything_but_the_roles_secret_and_token_is_refused(
+    api_url: str, aws_env: dict[str, str]
+) -> None:
+    """The front above is a real check: the same call, signed wrongly, is refused."""
+    issued = Issued({"ASIAKEY": ("the-secret", "the-token")})
+    settings = UiSettings.model_validate(
+        {"API_ENDPOINT": "http://unused", "API_AUTH": "iam", "AWS_REGION": "eu-west-3"}
+    )
+    customer = smoke.example_customers()[0]
+    with signed_front(api_url, issued) as (callers, url):
+        settings = settings.model_copy(update={"api_endpoint": url})
+        for secret, token in [
+            ("the-secret", "the-token"),
+            ("wrong", "the-token"),
+            ("the-secret", None),
+        ]:
+            signer = SigV4Signer("eu-west-3", Credentials("ASIAKEY", secret, token))
+            try:
+                ApiClient(settings, signer).predict(customer)
+            except ApiError as error:
+                assert error.status == 403
+            else:
+                assert (secret, token) == ("the-secret", "the-token")
+    assert len(callers) == 1
 
 
 def test_a_role_that_cannot_be_assumed_fails_with_one_line(
