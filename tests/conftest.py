@@ -43,9 +43,26 @@ def dataset(data_path: Path) -> Dataset:
 # Under mutation testing (scripts/mutation.py) every mutant's tests run in a new session:
 # a mutant in a function training calls trains again; any other cannot change the model, and
 # reuses the one trained once for that run.
+def _training_reaches() -> tuple[str, ...]:
+    """mutmut's names for the functions training calls (scripts/mutation.py records them)."""
+    return tuple(json.loads(Path(os.environ["CHURN_MUTATION_REACHES"]).read_text()))
+
+
 def _mutant_changes_training() -> bool:
-    reaches = Path(os.environ["CHURN_MUTATION_REACHES"]).read_text()
-    return os.environ.get("MUTANT_UNDER_TEST", "").startswith(tuple(json.loads(reaches)))
+    return os.environ.get("MUTANT_UNDER_TEST", "").startswith(_training_reaches())
+
+
+@pytest.fixture(autouse=True)
+def _training_counts_as_called(request: pytest.FixtureRequest) -> None:
+    """mutmut runs a mutant's function against the tests that called it in its first, clean
+    run. There the model is unpickled, or trained once for the first test that asks: a test
+    that reads the trained model is counted as calling every function training calls, or a
+    mutant of training would be run against almost none of the tests that judge it."""
+    if os.environ.get("MUTANT_UNDER_TEST") == "stats" and "trained" in request.fixturenames:
+        from mutmut.stats import record_trampoline_hit  # noqa: PLC0415 - only under mutmut
+
+        for prefix in _training_reaches():
+            record_trampoline_hit(prefix.removesuffix("__mutmut_"))
 
 
 @pytest.fixture(scope="session")
