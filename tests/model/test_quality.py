@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import time
 from typing import Any
 
 import pytest
@@ -127,3 +129,54 @@ def test_the_quality_gate_holds_the_floor_and_the_baseline(
     with pytest.raises(training.QualityGateError) as refused:
         training.check_quality_gate(metrics, floor)
     assert str(refused.value) == refusal
+
+
+SMALL = training.TrainingConfig(
+    test_size=0.3,
+    cv_folds=2,
+    cv_repeats=2,
+    hyperparameters=modelling.Hyperparameters(n_estimators=20),
+)
+
+
+def test_a_small_training_reports_each_step_splits_as_configured_and_repeats_itself(
+    dataset: Dataset,
+) -> None:
+    """What a training run says, its split (size, stratification) and its reproducibility,
+    on a configuration small enough to train twice."""
+    said: list[str] = []
+    started = time.perf_counter()
+    first = training.train(dataset, SMALL, progress=said.append)
+    elapsed = time.perf_counter() - started
+    second = training.train(dataset, SMALL, progress=lambda _: None)
+
+    rows, churners = len(dataset.labels), int(dataset.labels.sum())
+    test_rows = math.ceil(0.3 * rows)
+    assert first.metrics["split"] == {
+        "seed": SMALL.seed,
+        "test_size": 0.3,
+        "train_rows": rows - test_rows,
+        "test_rows": test_rows,
+    }
+    test_churners = first.metrics["test"]["confusion_matrix"]
+    positives = test_churners["true_positive"] + test_churners["false_negative"]
+    assert abs(positives - churners * 0.3) <= 1  # stratified: the churn rate kept
+    assert said[0] == f"split {rows - test_rows} training / {test_rows} test rows (stratified)"
+    assert [line.split(":")[0] for line in said[1:5]] == [f"cv fold {n}/4" for n in (1, 2, 3, 4)]
+    assert said[5] == (
+        f"threshold {first.threshold:.3f} maximises mean out-of-fold F1 on the training split"
+    )
+    assert said[6] == (
+        f"fitted the final model in {first.fit_seconds:.1f} s; evaluating on the test split"
+    )
+    assert len(said) == 7
+    assert 0 < first.fit_seconds < elapsed
+    assert first.metrics["threshold_rule"] == (
+        "maximises the mean F1 of out-of-fold predictions on the training split over the CV "
+        "repeats; the test split is never used to choose it"
+    )
+    # The booster samples rows and columns: its seed is the configuration's, and the same
+    # seed gives the same split, models and numbers, the baseline's included.
+    assert first.model.named_steps["model"].get_params()["random_state"] == SMALL.seed
+    assert second.test_probabilities.tolist() == first.test_probabilities.tolist()
+    assert second.metrics["test"] == first.metrics["test"]
