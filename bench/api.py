@@ -5,6 +5,8 @@ usage: PYTHONPATH=. python bench/api.py [--bundle DIR]    (make bench)
 Measures
 - single-row latency in-process: contract validation + preprocessing + predict, beside the
   floor (the booster's own inplace_predict on a ready vector) and a naive pandas path;
+- drivers: the pure-Python TreeSHAP of one customer beside xgboost's own pred_contribs on
+  one row (the C++ floor), and the explainer's one-off build at bundle load;
 - batch throughput of 1,000-row batches through the service;
 - HTTP over loopback: requests/s and p99 with 16 concurrent clients against uvicorn;
 - Lambda cold-start proxy: importing the handler from a clean install of the Lambda image's
@@ -35,6 +37,7 @@ import xgboost as xgb
 
 from churn import contract
 from churn.api.bundle import load_bundle, resolve
+from churn.api.drivers import TreeExplainer
 from churn.api.predictors import LocalPredictor
 from churn.api.schemas import Customer
 from churn.api.service import PredictionService
@@ -92,6 +95,30 @@ def single_row(service: PredictionService, booster: xgb.Booster, sample: dict[st
         print(
             f"  {name:<13} median {median:8.1f}  p99 {percentile(samples, 99):8.1f}"
             f"  = {median / floor_median:4.2f}x floor"
+        )
+
+
+def drivers_cost(booster_document: bytes, booster: xgb.Booster, vector: list[float]) -> None:
+    started = time.perf_counter()
+    explainer = TreeExplainer(booster_document)
+    built = time.perf_counter() - started
+    matrix = xgb.DMatrix(np.asarray([vector], dtype=np.float32))
+    paths = {
+        "pure Python": lambda: explainer.explain(vector),
+        "pred_contribs": lambda: booster.predict(matrix, pred_contribs=True),
+    }
+    for action in paths.values():
+        timed(action, 200)  # warm up
+    results = {name: timed(action, 3000) for name, action in paths.items()}
+    floor = statistics.median(results["pred_contribs"])
+    print(
+        f"drivers of one customer (microseconds); explainer built at load in {built * 1e3:.0f} ms"
+    )
+    for name, samples in results.items():
+        median = statistics.median(samples)
+        print(
+            f"  {name:<13} median {median:8.1f}  p99 {percentile(samples, 99):8.1f}"
+            f"  = {median / floor:4.2f}x pred_contribs"
         )
 
 
@@ -236,6 +263,8 @@ def main() -> None:
 
     print(f"bundle {bundle.version}; {os.cpu_count()} cores\n")
     single_row(service, booster, rows[0])
+    vector = service.vectorizer.vector(Customer.model_validate(rows[0]).record())
+    drivers_cost(bundle.booster, booster, vector)
     batch_throughput(service, rows)
     http_loopback(location, rows)
     lambda_cold_start()
