@@ -93,17 +93,16 @@ def _read_s3(location: S3Location) -> bytes:
 
 
 def _explain_s3_error(error: ClientError, location: S3Location) -> str:
-    code = error.response.get("Error", {}).get("Code", "")
-    if code in ("NoSuchBucket", "404") and not location.key:
-        return f"bucket {location.bucket!r} does not exist"
-    if code == "NoSuchBucket":
+    details = error.response.get("Error", {})
+    code = details.get("Code", "")
+    # A HEAD answer has no error document: its bare 404 is the bucket's when no key was asked.
+    if code == "NoSuchBucket" or (code == "404" and not location.key):
         return f"bucket {location.bucket!r} does not exist"
     if code in ("NoSuchKey", "404"):
         return f"no object {location.key!r} in bucket {location.bucket!r}"
     if code in ("AccessDenied", "403"):
         return "access denied (check the credentials and the bucket policy)"
-    message = error.response.get("Error", {}).get("Message", "")
-    return f"S3 said {code}: {message}".rstrip(": ")
+    return f"S3 said {code}: {details.get('Message', '')}".rstrip(": ")
 
 
 def _read_https(url: str) -> bytes:

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 import boto3
 import pytest
 from botocore.config import Config
-from botocore.exceptions import EndpointConnectionError
+from botocore.exceptions import ClientError, EndpointConnectionError
 from botocore.stub import Stubber
 
 from churn import artifacts, storage
@@ -162,6 +162,13 @@ def test_every_s3_refusal_is_explained(
     with pytest.raises(storage.StorageError) as raised:
         storage.read_bytes("s3://b/k.csv")
     assert str(raised.value) == f"s3://b/k.csv: {said}"
+
+
+def test_an_s3_refusal_without_a_message_is_said_by_its_code() -> None:
+    """botocore leaves Message out when the error document has none (an S3-compatible store
+    may send only the code)."""
+    refusal = ClientError({"Error": {"Code": "SlowDown"}}, "GetObject")
+    assert storage._explain_s3_error(refusal, storage.S3Location("b", "k")) == "S3 said SlowDown"
 
 
 @pytest.mark.parametrize("check", [storage.read_bytes, storage.check_writable])
