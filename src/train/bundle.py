@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
@@ -86,7 +87,13 @@ def _write_model_archive(result: TrainingResult, path: Path) -> None:
     document = bytes(booster_of(result.model).save_raw(raw_format="json"))
     info = tarfile.TarInfo(artifacts.BOOSTER_FILE)
     info.size, info.mode, info.mtime = len(document), 0o644, 0
-    with path.open("wb") as raw, tarfile.open(fileobj=raw, mode="w:gz", compresslevel=9) as tar:
+    # tarfile's "w:gz" stamps the gzip header with the time of writing: two writes of the
+    # same booster a second apart would differ. The header's mtime is 0 instead.
+    with (
+        path.open("wb") as raw,
+        gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as compressed,
+        tarfile.open(fileobj=compressed, mode="w") as tar,
+    ):
         tar.addfile(info, io.BytesIO(document))
 
 

@@ -149,6 +149,7 @@ def test_the_archive_holds_one_reproducible_file_at_the_best_compression(
     second = Path(write(trained, dataset, tmp_path / "b")) / artifacts.MODEL_ARCHIVE
     raw = first.read_bytes()
     assert raw == second.read_bytes()
+    assert raw[4:8] == b"\0\0\0\0"  # gzip's MTIME: not the time of writing, or no two agree
     assert raw[8] == 2  # gzip's XFL byte: written at level 9, the best compression
     with tarfile.open(first) as archive:
         (member,) = archive.getmembers()
