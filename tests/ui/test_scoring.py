@@ -60,24 +60,68 @@ def test_a_file_without_churn_has_no_labels_and_extra_columns_are_reported(
     assert parsed.labels is None and parsed.ignored_columns == ["Region"]
 
 
+FIRST_FIVE = "gender, SeniorCitizen, Partner, Dependents, tenure"
+MISSING_17 = (
+    "the file lacks 17 contract column(s): "
+    "SeniorCitizen, Partner, Dependents, PhoneService, MultipleLines …"
+)
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"", "empty"),
-        (b"  \n", "empty"),
-        (b"gender,tenure\nFemale,1\n", "lacks 17 contract column"),
-        ("tenure\n\xe9".encode("latin-1"), "not UTF-8"),
+        (b"", "the file is empty"),
+        (b"  \n", "the file is empty"),
+        (b"gender,tenure\nFemale,1\n", MISSING_17),
+        (
+            "tenure\n\xe9".encode("latin-1"),
+            "the file is not UTF-8 text (byte 7); save it as UTF-8 CSV",
+        ),
     ],
 )
 def test_unusable_files_are_refused_whole(content: bytes, message: str) -> None:
-    with pytest.raises(FileError, match=message):
+    with pytest.raises(FileError) as refused:
         parse_file(content)
+    assert str(refused.value) == message
+
+
+@pytest.mark.parametrize(
+    ("dropped", "message"),
+    [
+        (5, f"the file lacks 5 contract column(s): {FIRST_FIVE}"),
+        (6, f"the file lacks 6 contract column(s): {FIRST_FIVE} …"),
+    ],
+)
+def test_missing_columns_are_named_up_to_five(dropped: int, message: str) -> None:
+    header = ",".join(contract.FIELD_NAMES[dropped:])
+    with pytest.raises(FileError) as refused:
+        parse_file(f"{header}\n".encode())
+    assert str(refused.value) == message
 
 
 def test_header_only_is_refused(data_path: Path, tmp_path: Path) -> None:
     header, _ = read_rows(data_path, limit=1)
-    with pytest.raises(FileError, match="no rows"):
+    with pytest.raises(FileError) as refused:
         parse_file(csv_bytes(tmp_path, header, []))
+    assert str(refused.value) == "the file has a header but no rows"
+
+
+def test_rows_without_an_id_column_carry_no_id(data_path: Path, tmp_path: Path) -> None:
+    header, rows = read_rows(data_path, limit=2)
+    rows[1]["tenure"] = "-2"
+    parsed = parse_file(csv_bytes(tmp_path, [h for h in header if h != "customerID"], rows))
+    assert "customerID" not in parsed.payloads[0]
+    assert parsed.problems[0].customer_id == ""
+
+
+def test_a_line_break_inside_a_quoted_field_is_kept_as_written(
+    data_path: Path, tmp_path: Path
+) -> None:
+    """RFC 4180: a quoted field may hold a line break, and it is the field's own."""
+    header, rows = read_rows(data_path, limit=1)
+    rows[0]["customerID"] = "7590\r\nVHVEG"
+    parsed = parse_file(csv_bytes(tmp_path, header, rows))
+    assert parsed.payloads[0]["customerID"] == "7590\r\nVHVEG"
 
 
 def test_the_row_cap_is_exact(data_path: Path, tmp_path: Path) -> None:
@@ -93,6 +137,13 @@ def test_a_file_over_the_size_cap_is_refused_before_parsing() -> None:
     oversized = b"customerID\n" + b"x" * (MAX_FILE_MB * 1024 * 1024)
     with pytest.raises(FileError, match=f"over {MAX_FILE_MB} MB"):
         parse_file(oversized)
+
+
+def test_a_file_of_exactly_the_size_cap_is_read(data_path: Path, tmp_path: Path) -> None:
+    header, rows = read_rows(data_path, limit=1)
+    content = csv_bytes(tmp_path, header, rows)
+    padded = content + b"\n" * (MAX_FILE_MB * 1024 * 1024 - len(content))  # blank lines
+    assert len(parse_file(padded).payloads) == 1
 
 
 def test_roc_auc_matches_scikit_learn_with_ties() -> None:
