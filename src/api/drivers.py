@@ -27,6 +27,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final, NamedTuple
 
+from churn import contract
+from churn.features import PreprocessingSpec
+
 # 2^8 decision patterns at most per tree: max_depth <= 3 always fits (7 split nodes).
 PATTERN_LIMIT: Final = 8
 LEAF: Final = -1
@@ -231,3 +234,24 @@ def _summed(leaves: Sequence[Leaf], decisions: int) -> tuple[tuple[int, float], 
         ):
             totals[feature] = totals.get(feature, 0.0) + contribution
     return tuple(totals.items())
+
+
+@dataclass(frozen=True)
+class Driver:
+    """One contract field's share of a customer's log-odds, beside the customer's value."""
+
+    field: str
+    value: str | int | float
+    contribution: float
+
+
+def field_drivers(
+    spec: PreprocessingSpec, record: contract.Record, explanation: Explanation
+) -> list[Driver]:
+    """The encoded features' contributions summed back onto the contract's fields (a one-hot
+    column belongs to its field), largest effect first; ties keep the contract's order."""
+    totals = dict.fromkeys(contract.FIELD_NAMES, 0.0)
+    for feature, contribution in zip(spec.features, explanation.contributions, strict=True):
+        totals[feature.source] += contribution
+    drivers = [Driver(name, record[name], totals[name]) for name in contract.FIELD_NAMES]
+    return sorted(drivers, key=lambda driver: -abs(driver.contribution))

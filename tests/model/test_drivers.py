@@ -9,11 +9,18 @@ import math
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 import xgboost as xgb
 
 from churn import contract
-from churn.api.drivers import PATTERN_LIMIT, TreeExplainer, TreeModelError, float32
+from churn.api.drivers import (
+    PATTERN_LIMIT,
+    TreeExplainer,
+    TreeModelError,
+    field_drivers,
+    float32,
+)
 from churn.features import Vectorizer
 from churn.train.dataset import Dataset
 from churn.train.modelling import Hyperparameters, booster_of, make_model, transform
@@ -54,6 +61,41 @@ def test_every_customers_drivers_equal_xgboosts_and_add_up_to_the_probability(
     booster = booster_of(trained.model)
     explainer = assert_equal_to_xgboost(booster, vectors(trained, dataset))
     assert all(tree.patterns for tree in explainer.trees)  # depth 2: one lookup per tree
+
+
+def test_drivers_are_grouped_onto_the_contract_fields_largest_first(
+    trained: TrainingResult, dataset: Dataset
+) -> None:
+    """Each field gets the sum of its encoded columns, as pandas groups xgboost's own values,
+    and the grouped drivers still add up to the margin."""
+    rows = vectors(trained, dataset)[:500]
+    records: list[contract.Record] = dataset.features[:500].to_dict(orient="records")  # type: ignore[assignment]
+    booster = booster_of(trained.model)
+    expected = (
+        pd.DataFrame(
+            booster.predict(xgb.DMatrix(np.asarray(rows, dtype=np.float32)), pred_contribs=True)[
+                :, :-1
+            ],
+            columns=[feature.source for feature in trained.spec.features],
+        )
+        .T.groupby(level=0)
+        .sum()
+        .T
+    )
+    explainer = TreeExplainer(booster_document(booster))
+    for index, (row, record) in enumerate(zip(rows, records, strict=True)):
+        explanation = explainer.explain(row)
+        drivers = field_drivers(trained.spec, record, explanation)
+        magnitudes = [abs(d.contribution) for d in drivers]
+        assert magnitudes == sorted(magnitudes, reverse=True)
+        assert sorted(d.field for d in drivers) == sorted(contract.FIELD_NAMES)
+        unused = [d.field for d in drivers if d.contribution == 0.0]  # ties: the contract's order
+        assert unused == [name for name in contract.FIELD_NAMES if name in unused]
+        for driver in drivers:
+            assert abs(driver.contribution - expected[index][driver.field]) <= TOLERANCE
+            assert driver.value == record[driver.field]
+        total = explanation.base_value + math.fsum(d.contribution for d in drivers)
+        assert abs(total - explanation.margin) <= 1e-9
 
 
 def test_deep_trees_are_explained_leaf_by_leaf_as_exactly(dataset: Dataset) -> None:
