@@ -71,17 +71,11 @@ def test_drivers_are_grouped_onto_the_contract_fields_largest_first(
     rows = vectors(trained, dataset)[:500]
     records: list[contract.Record] = dataset.features[:500].to_dict(orient="records")  # type: ignore[assignment]
     booster = booster_of(trained.model)
-    expected = (
-        pd.DataFrame(
-            booster.predict(xgb.DMatrix(np.asarray(rows, dtype=np.float32)), pred_contribs=True)[
-                :, :-1
-            ],
-            columns=[feature.source for feature in trained.spec.features],
-        )
-        .T.groupby(level=0)
-        .sum()
-        .T
-    )
+    matrix = xgb.DMatrix(np.asarray(rows, dtype=np.float32))
+    columns = [feature.source for feature in trained.spec.features]
+    frame = pd.DataFrame(booster.predict(matrix, pred_contribs=True)[:, :-1], columns=columns)
+    grouped = frame.T.groupby(level=0).sum().T
+    expected: list[dict[str, float]] = grouped.to_dict(orient="records")  # type: ignore[assignment]
     explainer = TreeExplainer(booster_document(booster))
     for index, (row, record) in enumerate(zip(rows, records, strict=True)):
         explanation = explainer.explain(row)
