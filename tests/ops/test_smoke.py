@@ -37,8 +37,15 @@ def expected(bundle_dir: Path) -> dict[str, Any]:
 
 
 def test_the_deployed_api_answers_every_example_correctly(
-    api_url: str, bundle_dir: Path, capsys: pytest.CaptureFixture[str]
+    api_url: str,
+    bundle_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """The expected answers come from the bundle in this process, whatever the job's
+    environment says the API's predictor is."""
+    monkeypatch.setenv("CHURN_PREDICTOR", "sagemaker")
+    monkeypatch.setenv("CHURN_SAGEMAKER_ENDPOINT", "teleco-customer-churn-endpoint")
     code = smoke.main(["--api-endpoint", api_url, "--bundle", str(bundle_dir), "--auth", "none"])
     assert code == 0
     # The live API runs in this process and logs to stdout too: the smoke test's line is last.
@@ -270,6 +277,18 @@ def test_the_calls_are_signed_as_the_role_given(
     assert callers == [f"{assumed}/churn-smoke in eu-west-3"] * 3
 
 
+def test_without_a_role_the_calls_are_signed_with_the_ambient_credentials_for_the_region(
+    api_url: str, bundle_dir: Path, aws_env: dict[str, str]
+) -> None:
+    ambient = aws_env["AWS_ACCESS_KEY_ID"]
+    issued = Issued({ambient: (aws_env["AWS_SECRET_ACCESS_KEY"], aws_env["AWS_SESSION_TOKEN"])})
+    identity = boto3.client("sts").get_caller_identity()["Arn"]
+    with signed_front(api_url, issued) as (callers, url):
+        arguments = ["--api-endpoint", url, "--bundle", str(bundle_dir), "--auth", "iam"]
+        assert smoke.main([*arguments, "--region", "eu-west-3"]) == 0
+    assert callers == [f"{identity} in eu-west-3"] * 3
+
+
 def test_a_call_signed_with_anything_but_the_roles_secret_and_token_is_refused(
     api_url: str, aws_env: dict[str, str]
 ) -> None:
@@ -311,13 +330,16 @@ def test_a_role_that_cannot_be_assumed_fails_with_one_line(
     assert error.count("\n") == 1
 
 
-def test_a_role_to_sign_with_needs_signing() -> None:
+def test_a_role_to_sign_with_needs_signing(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as stopped:
         smoke.parse_arguments(
             ["--api-endpoint", "http://x", "--bundle", "b", "--auth", "none",
              "--invoke-role-arn", "arn:aws:iam::123456789012:role/r"]
         )  # fmt: skip
     assert stopped.value.code == 2
+    assert capsys.readouterr().err.endswith(
+        "error: --invoke-role-arn signs the calls: it needs --auth iam\n"
+    )
 
 
 ANSWER = {
@@ -360,6 +382,12 @@ def test_each_wrong_answer_is_named_in_one_line(change: dict[str, Any], message:
 def test_an_answer_within_the_tolerance_passes(probability: float) -> None:
     expected = ANSWER | {"churn_probability": 1 if probability == 1 else 0.5}
     smoke.check(ANSWER | {"churn_probability": probability}, expected)
+
+
+def test_an_answer_off_by_exactly_the_tolerance_passes() -> None:
+    smoke.check(
+        ANSWER | {"churn_probability": smoke.TOLERANCE}, ANSWER | {"churn_probability": 0.0}
+    )
 
 
 def test_a_customer_without_an_id_is_called_customer() -> None:
