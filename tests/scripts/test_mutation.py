@@ -11,6 +11,7 @@ import pytest
 from scripts.mutation import (
     CORE,
     FAMILIES,
+    GROUPS,
     POLICIES,
     Score,
     dropped,
@@ -157,3 +158,8 @@ def test_a_run_is_given_time_to_train_again_only_for_modules_training_reaches() 
     assert retrains(["api/service.py", "contract.py"], reached)
     assert retrains(["features.py"], reached)
     assert not retrains(["api/service.py", "storage.py"], reached)
+
+
+def test_the_groups_hold_every_module_once() -> None:
+    grouped = [module for group in GROUPS.values() for module in group]
+    assert sorted(grouped) == sorted((*CORE, *POLICIES))
