@@ -77,7 +77,6 @@ class Vectorizer:
     """Applies a spec to canonical records; builds its lookup tables once."""
 
     def __init__(self, spec: PreprocessingSpec) -> None:
-        self.spec = spec
         self.width = len(spec.features)
         self._one_hot: dict[str, dict[str, int]] = {}
         self._numeric: list[tuple[str, int]] = []
