@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import math
 import struct
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, NamedTuple
 
@@ -97,11 +97,8 @@ class CompiledTree:
             for feature, contribution in self.patterns[decisions]:
                 into[feature] += contribution
             return
-        for leaf in self.leaves:
-            for feature, contribution in zip(
-                leaf.features, leaf.table[leaf.agreement(decisions)], strict=True
-            ):
-                into[feature] += contribution
+        for feature, contribution in _leaf_contributions(self.leaves, decisions):
+            into[feature] += contribution
 
 
 @dataclass(frozen=True)
@@ -228,12 +225,15 @@ def _contribution(value: float, zero: list[float], agreed: int, i: int) -> float
 
 def _summed(leaves: Sequence[Leaf], decisions: int) -> tuple[tuple[int, float], ...]:
     totals: dict[int, float] = {}
-    for leaf in leaves:
-        for feature, contribution in zip(
-            leaf.features, leaf.table[leaf.agreement(decisions)], strict=True
-        ):
-            totals[feature] = totals.get(feature, 0.0) + contribution
+    for feature, contribution in _leaf_contributions(leaves, decisions):
+        totals[feature] = totals.get(feature, 0.0) + contribution
     return tuple(totals.items())
+
+
+def _leaf_contributions(leaves: Sequence[Leaf], decisions: int) -> Iterator[tuple[int, float]]:
+    """(feature, contribution) of every leaf, for a customer taking ``decisions``."""
+    for leaf in leaves:
+        yield from zip(leaf.features, leaf.table[leaf.agreement(decisions)], strict=True)
 
 
 @dataclass(frozen=True)
