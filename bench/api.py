@@ -253,7 +253,7 @@ def main() -> None:
     parser.add_argument("--bundle", default="artifacts")
     arguments = parser.parse_args()
     location = resolve(arguments.bundle)
-    bundle = load_bundle(location, with_booster=True)
+    bundle = load_bundle(location)
     assert bundle.booster is not None
     service = PredictionService(bundle, LocalPredictor(bundle.booster))
     booster = xgb.Booster()

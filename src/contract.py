@@ -41,6 +41,7 @@ class Group(StrEnum):
 @dataclass(frozen=True)
 class CategoricalField:
     name: str
+    label: str  # the field in plain words, as people read it
     levels: tuple[str, ...]
     group: Group
     description: str
@@ -49,6 +50,7 @@ class CategoricalField:
 @dataclass(frozen=True)
 class NumericField:
     name: str
+    label: str
     minimum: float
     maximum: float
     integer: bool
@@ -64,31 +66,51 @@ _ADDON_LEVELS: Final = ("No", "Yes", NO_INTERNET)
 
 def _addon(name: str, what: str) -> CategoricalField:
     return CategoricalField(
-        name, _ADDON_LEVELS, Group.SERVICES, f"Whether the customer has {what}."
+        name,
+        what[0].upper() + what[1:],
+        _ADDON_LEVELS,
+        Group.SERVICES,
+        f"Whether the customer has {what}.",
     )
 
 
 FIELDS: Final[tuple[Field, ...]] = (
-    CategoricalField("gender", ("Female", "Male"), Group.ACCOUNT, "The customer's gender."),
     CategoricalField(
-        "SeniorCitizen", YES_NO, Group.ACCOUNT, "Whether the customer is 65 or older."
+        "gender", "Gender", ("Female", "Male"), Group.ACCOUNT, "The customer's gender."
     ),
-    CategoricalField("Partner", YES_NO, Group.ACCOUNT, "Whether the customer has a partner."),
-    CategoricalField("Dependents", YES_NO, Group.ACCOUNT, "Whether the customer has dependents."),
+    CategoricalField(
+        "SeniorCitizen",
+        "Senior citizen",
+        YES_NO,
+        Group.ACCOUNT,
+        "Whether the customer is 65 or older.",
+    ),
+    CategoricalField(
+        "Partner", "Partner", YES_NO, Group.ACCOUNT, "Whether the customer has a partner."
+    ),
+    CategoricalField(
+        "Dependents", "Dependents", YES_NO, Group.ACCOUNT, "Whether the customer has dependents."
+    ),
     NumericField(
-        "tenure", 0, 120, True, Group.ACCOUNT, "Months the customer has stayed.", "months"
+        "tenure", "Tenure", 0, 120, True, Group.ACCOUNT, "Months the customer has stayed.", "months"
     ),
     CategoricalField(
-        "PhoneService", YES_NO, Group.SERVICES, "Whether the customer has a phone service."
+        "PhoneService",
+        "Phone service",
+        YES_NO,
+        Group.SERVICES,
+        "Whether the customer has a phone service.",
     ),
     CategoricalField(
         "MultipleLines",
+        "Multiple lines",
         ("No", "Yes", NO_PHONE),
         Group.SERVICES,
         "Whether the customer has multiple phone lines.",
     ),
     CategoricalField(
         "InternetService",
+        "Internet service",
         ("DSL", "Fiber optic", "No"),
         Group.SERVICES,
         "The customer's internet service provider.",
@@ -101,15 +123,21 @@ FIELDS: Final[tuple[Field, ...]] = (
     _addon("StreamingMovies", "streaming movies"),
     CategoricalField(
         "Contract",
+        "Contract",
         ("Month-to-month", "One year", "Two year"),
         Group.BILLING,
         "The contract term.",
     ),
     CategoricalField(
-        "PaperlessBilling", YES_NO, Group.BILLING, "Whether the customer has paperless billing."
+        "PaperlessBilling",
+        "Paperless billing",
+        YES_NO,
+        Group.BILLING,
+        "Whether the customer has paperless billing.",
     ),
     CategoricalField(
         "PaymentMethod",
+        "Payment method",
         (
             "Bank transfer (automatic)",
             "Credit card (automatic)",
@@ -121,6 +149,7 @@ FIELDS: Final[tuple[Field, ...]] = (
     ),
     NumericField(
         "MonthlyCharges",
+        "Monthly charges",
         0,
         1_000,
         False,
@@ -130,6 +159,7 @@ FIELDS: Final[tuple[Field, ...]] = (
     ),
     NumericField(
         "TotalCharges",
+        "Total charges",
         0,
         100_000,
         False,
@@ -152,6 +182,41 @@ INTERNET_ADDONS: Final = (
     "StreamingTV",
     "StreamingMovies",
 )
+
+
+@dataclass(frozen=True)
+class Lever:
+    """A change the company can offer a customer: ``field`` set to ``offer`` for a customer
+    whose value is one of ``applies_to``. Only what an agent can actually offer is a lever:
+    never gender, age, household or tenure."""
+
+    field: str
+    applies_to: tuple[str, ...]
+    offer: str
+    wording: str  # completes "what if we ...", e.g. "switch to a one-year contract"
+
+
+_MANUAL_PAYMENTS: Final = ("Electronic check", "Mailed check")
+# Each add-on lever applies only to "No": a customer without internet has "No internet
+# service" there, so no lever can make a customer the consistency rules refuse.
+LEVERS: Final = (
+    Lever("Contract", ("Month-to-month",), "One year", "switch to a one-year contract"),
+    Lever("Contract", ("Month-to-month", "One year"), "Two year", "switch to a two-year contract"),
+    Lever(
+        "PaymentMethod",
+        _MANUAL_PAYMENTS,
+        "Bank transfer (automatic)",
+        "pay by automatic bank transfer",
+    ),
+    Lever(
+        "PaymentMethod", _MANUAL_PAYMENTS, "Credit card (automatic)", "pay by automatic credit card"
+    ),
+    Lever("OnlineSecurity", ("No",), "Yes", "add online security"),
+    Lever("TechSupport", ("No",), "Yes", "add tech support"),
+    Lever("OnlineBackup", ("No",), "Yes", "add online backup"),
+    Lever("DeviceProtection", ("No",), "Yes", "add device protection"),
+)
+ACTIONABLE_FIELDS: Final = frozenset(lever.field for lever in LEVERS)
 
 RawValue = str | int | float | None
 Record = dict[str, str | float]
@@ -240,37 +305,60 @@ def normalize_record(raw: Mapping[str, RawValue]) -> Record:
     return record
 
 
-def check_consistency(record: Mapping[str, str | float]) -> None:
+def check_consistency(
+    record: Mapping[str, str | float], wire_names: Mapping[str, str] | None = None
+) -> None:
     """The data dictionary's dependent values: "No phone service" iff no phone service,
-    "No internet service" on every add-on iff no internet service."""
+    "No internet service" on every add-on iff no internet service. ``wire_names`` spells
+    the fields in the messages as a client sent them (the error's field stays the contract's).
+    """
+
+    def spelt(name: str) -> str:
+        return wire_names[name] if wire_names else name
+
     has_phone = record["PhoneService"] == "Yes"
     if has_phone == (record["MultipleLines"] == NO_PHONE):
         expected = "'No' or 'Yes'" if has_phone else repr(NO_PHONE)
         raise ContractError(
             "MultipleLines",
-            f"must be {expected} when PhoneService is {record['PhoneService']!r}",
+            f"must be {expected} when {spelt('PhoneService')} is {record['PhoneService']!r}",
         )
     has_internet = record["InternetService"] != "No"
     for name in INTERNET_ADDONS:
         if has_internet == (record[name] == NO_INTERNET):
             expected = "'No' or 'Yes'" if has_internet else repr(NO_INTERNET)
+            service = spelt("InternetService")
             raise ContractError(
-                name,
-                f"must be {expected} when InternetService is {record['InternetService']!r}",
+                name, f"must be {expected} when {service} is {record['InternetService']!r}"
             )
 
 
-def consistency_json_schema() -> list[dict[str, object]]:
+def lever_variants(record: Record) -> list[tuple[Lever, Record]]:
+    """The levers that apply to a canonical customer, each with the customer as it would be
+    after the change (all else equal), checked against the contract like any customer."""
+    return [
+        (lever, normalize_record(record | {lever.field: lever.offer}))
+        for lever in LEVERS
+        if record[lever.field] in lever.applies_to
+    ]
+
+
+def consistency_json_schema(
+    wire_names: Mapping[str, str] | None = None,
+) -> list[dict[str, object]]:
     """The rules of ``check_consistency`` as JSON Schema (an ``allOf`` list), so an API's
-    published schema says what it enforces."""
+    published schema says what it enforces; under ``wire_names`` if the API renames fields."""
+
+    def spelt(name: str) -> str:
+        return wire_names[name] if wire_names else name
 
     def when(
         field: str, value: str, then: dict[str, str], otherwise: tuple[str, ...]
     ) -> dict[str, object]:
         return {
-            "if": {"properties": {field: {"const": value}}, "required": [field]},
-            "then": {"properties": {name: {"const": level} for name, level in then.items()}},
-            "else": {"properties": {name: {"enum": list(otherwise)} for name in then}},
+            "if": {"properties": {spelt(field): {"const": value}}, "required": [spelt(field)]},
+            "then": {"properties": {spelt(name): {"const": level} for name, level in then.items()}},
+            "else": {"properties": {spelt(name): {"enum": list(otherwise)} for name in then}},
         }
 
     return [
@@ -292,8 +380,10 @@ def describe_contract() -> list[dict[str, object]]:
     for field in FIELDS:
         entry: dict[str, object] = {
             "name": field.name,
+            "label": field.label,
             "group": field.group.value,
             "description": field.description,
+            "actionable": field.name in ACTIONABLE_FIELDS,
         }
         if isinstance(field, CategoricalField):
             entry |= {"kind": "categorical", "levels": list(field.levels)}

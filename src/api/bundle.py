@@ -39,8 +39,9 @@ class ServingBundle:
     spec: PreprocessingSpec
     metrics: dict[str, Any]
     model_card: str
-    booster: bytes | None
-    """The XGBoost JSON document from model.tar.gz, when the caller asked for it."""
+    booster: bytes
+    """The XGBoost JSON document from model.tar.gz: the local predictor runs it, and in both
+    modes the drivers are computed from its trees."""
 
     @property
     def threshold(self) -> float:
@@ -66,15 +67,15 @@ def resolve(location: str) -> str:
     return str(folder / complete[-1])
 
 
-def load_bundle(location: str, *, with_booster: bool) -> ServingBundle:
+def load_bundle(location: str) -> ServingBundle:
     root = resolve(location)
     try:
-        return _load(root, with_booster)
+        return _load(root)
     except BundleError as error:
         raise BundleError(str(error), remote=storage.is_s3(root)) from None
 
 
-def _load(root: str, with_booster: bool) -> ServingBundle:
+def _load(root: str) -> ServingBundle:
 
     def read(name: str) -> bytes:
         uri = (
@@ -105,8 +106,8 @@ def _load(root: str, with_booster: bool) -> ServingBundle:
     except ValueError as error:
         first = str(error).splitlines()[0]
         raise BundleError(f"{root}: {artifacts.PREPROCESSING_SPEC} is invalid ({first})") from None
-    # The archive is verified in both predictor modes: in SageMaker mode the endpoint loads
-    # it, and what the endpoint serves must be what the manifest (and this API) describes.
+    # The archive is verified and read in both predictor modes: in SageMaker mode the endpoint
+    # loads it, and the drivers computed here must explain what the endpoint serves.
     archive = verified(artifacts.MODEL_ARCHIVE)
     return ServingBundle(
         location=root,
@@ -114,7 +115,7 @@ def _load(root: str, with_booster: bool) -> ServingBundle:
         spec=spec,
         metrics=json.loads(verified(artifacts.METRICS)),
         model_card=verified(artifacts.MODEL_CARD).decode("utf-8"),
-        booster=_booster_document(root, archive) if with_booster else None,
+        booster=_booster_document(root, archive),
     )
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 
+from churn import contract
+from churn.api.schemas import DEFAULT_DRIVERS
 from churn.api.service import PredictionService, ServiceHolder
 from churn.api.settings import Settings
 
@@ -26,3 +28,28 @@ def get_settings(holder: Annotated[ServiceHolder, Depends(get_holder)]) -> Setti
 HolderDep = Annotated[ServiceHolder, Depends(get_holder)]
 ServiceDep = Annotated[PredictionService, Depends(get_service)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def drivers_option(
+    explain: Annotated[
+        Literal["drivers", "none"],
+        Query(description="drivers: each answer says why, with its fields' contributions."),
+    ] = "drivers",
+    top: Annotated[
+        int, Query(ge=1, le=len(contract.FIELDS), description="How many drivers to list.")
+    ] = DEFAULT_DRIVERS,
+) -> int | None:
+    """How many drivers each answer carries; None when no explanation is asked for."""
+    return top if explain == "drivers" else None
+
+
+def levers_option(
+    top: Annotated[
+        int, Query(ge=1, le=len(contract.LEVERS), description="How many levers to list at most.")
+    ] = len(contract.LEVERS),
+) -> int:
+    return top
+
+
+DriversDep = Annotated[int | None, Depends(drivers_option)]
+LeversTopDep = Annotated[int, Depends(levers_option)]

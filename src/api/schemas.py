@@ -4,8 +4,9 @@ API validates exactly what training validated: same fields, levels, ranges and r
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, Final, Literal, cast
+from typing import Annotated, Any, ClassVar, Final, Literal, cast
 
 from pydantic import (
     BaseModel,
@@ -24,6 +25,30 @@ MAX_BATCH_ROWS: Final = 1_000
 INCONSISTENT: Final = "inconsistent_fields"
 EXAMPLES: Final = json.loads((Path(__file__).with_name("examples.json")).read_text())
 """Real customers from the IBM Telco data (a test checks each is in the data set)."""
+# The field names of the API this project reimplements (`POST /v1/predict`, camelCase),
+# mapped onto the contract's. The mapping is all there is of that API's contract: its
+# customers are validated by the same generated model, only under these names.
+ORIGINAL_NAMES: Final = {
+    "gender": "gender",
+    "SeniorCitizen": "seniorCitizen",
+    "Partner": "partner",
+    "Dependents": "dependents",
+    "tenure": "tenure",
+    "PhoneService": "phoneService",
+    "MultipleLines": "multipleLines",
+    "InternetService": "internetService",
+    "OnlineSecurity": "onlineSecurity",
+    "OnlineBackup": "onlineBackup",
+    "DeviceProtection": "deviceProtection",
+    "TechSupport": "techSupport",
+    "StreamingTV": "streamingTV",
+    "StreamingMovies": "streamingMovies",
+    "Contract": "contract",
+    "PaperlessBilling": "paperlessBilling",
+    "PaymentMethod": "paymentMethod",
+    "MonthlyCharges": "monthlyCharges",
+    "TotalCharges": "totalCharges",
+}
 
 
 def _whole_float_as_int(value: Any) -> Any:
@@ -52,19 +77,22 @@ def _numeric(field: contract.NumericField) -> Any:
     return Annotated[float, Field(ge=field.minimum, le=field.maximum, allow_inf_nan=False)]
 
 
-def _field_definitions() -> dict[str, Any]:
-    definitions: dict[str, Any] = {
-        contract.ID_COLUMN: (
-            str | None,
-            Field(None, min_length=1, max_length=64, description="Your id for the customer."),
-        )
-    }
+def _field_definitions(aliases: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The contract's fields as pydantic fields; under ``aliases`` (the wire names) if given."""
+    definitions: dict[str, Any] = {}
     for field in contract.FIELDS:
         annotation = (
             _categorical(field) if isinstance(field, contract.CategoricalField) else _numeric(field)
         )
-        definitions[field.name] = (annotation, Field(description=field.description))
+        alias = aliases[field.name] if aliases else None
+        definitions[field.name] = (annotation, Field(alias=alias, description=field.description))
     return definitions
+
+
+_CUSTOMER_ID: Final[tuple[Any, Any]] = (
+    str | None,
+    Field(None, min_length=1, max_length=64, description="Your id for the customer."),
+)
 
 
 class CustomerBase(BaseModel):
@@ -78,13 +106,17 @@ class CustomerBase(BaseModel):
         },
     )
 
+    # The name a client knows each field by, in errors (the contract's own by default).
+    wire_names: ClassVar[Mapping[str, str]] = {name: name for name in contract.FIELD_NAMES}
+
     @model_validator(mode="after")
     def _consistent(self) -> CustomerBase:
         try:
-            contract.check_consistency(self.model_dump())
+            contract.check_consistency(self.model_dump(), self.wire_names)
         except contract.ContractError as error:
+            field = self.wire_names[error.field]
             raise PydanticCustomError(
-                INCONSISTENT, "{message}", {"field": error.field, "message": error.message}
+                INCONSISTENT, "{message}", {"field": field, "message": error.message}
             ) from None
         return self
 
@@ -97,10 +129,87 @@ Customer: type[CustomerBase] = create_model(
     "Customer",
     __base__=CustomerBase,
     __doc__="One customer: the 19 fields of the feature contract, and an optional id.",
+    customerID=_CUSTOMER_ID,
     **_field_definitions(),
 )
 
+
+def _original_example(customer: Mapping[str, Any]) -> dict[str, Any]:
+    original = {ORIGINAL_NAMES[name]: customer[name] for name in contract.FIELD_NAMES}
+    # The original API took seniorCitizen as "Yes"/"No" (the data set's 0/1 also passes).
+    return original | {"seniorCitizen": contract.normalize_record(customer)["SeniorCitizen"]}
+
+
+ORIGINAL_EXAMPLES: Final = [_original_example(example) for example in EXAMPLES]
+
+
+class OriginalCustomerBase(CustomerBase):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": cast(list[JsonValue], ORIGINAL_EXAMPLES[:1]),
+            "allOf": cast(list[JsonValue], contract.consistency_json_schema(ORIGINAL_NAMES)),
+        },
+    )
+    wire_names: ClassVar[Mapping[str, str]] = ORIGINAL_NAMES
+
+
+OriginalCustomer: type[CustomerBase] = create_model(
+    "OriginalCustomer",
+    __base__=OriginalCustomerBase,
+    __doc__="One customer as the original API took it: the contract's 19 fields in camelCase.",
+    **_field_definitions(ORIGINAL_NAMES),
+)
+
+
+class OriginalPrediction(BaseModel):
+    """The original API's answer, unchanged."""
+
+    churn_probability: float = Field(ge=0, le=1, description="Estimated probability of churn.")
+    will_churn: bool = Field(description="True when the probability reaches the threshold.")
+
+
 RiskBand = Literal["low", "medium", "high"]
+DEFAULT_DRIVERS: Final = 5
+
+
+class FieldDriver(BaseModel):
+    field: str = Field(description="The contract field.")
+    label: str = Field(description="The field in plain words.")
+    value: str | int | float = Field(description="The customer's value of the field.")
+    contribution: float = Field(
+        description="The field's share of the log-odds: positive pushes towards churn."
+    )
+
+
+class Explanation(BaseModel):
+    """Why: exact TreeSHAP contributions of the customer's fields to the model's log-odds.
+    base_value + the drivers' contributions + other_fields = margin, and
+    1 / (1 + exp(-margin)) = churn_probability. Correlation learnt by a model, not causes."""
+
+    base_value: float = Field(description="The model's expected log-odds over its training data.")
+    drivers: list[FieldDriver] = Field(description="The fields that moved it most, largest first.")
+    other_fields: float = Field(description="The summed contributions of the fields not listed.")
+    margin: float = Field(description="The customer's log-odds.")
+
+
+class Lever(BaseModel):
+    field: str
+    label: str = Field(description="The field in plain words.")
+    value: str = Field(description="The customer's value today.")
+    offer: str = Field(description="The value the lever sets.")
+    description: str = Field(description='What the offer is, e.g. "switch to a one-year contract".')
+    churn_probability: float = Field(ge=0, le=1, description="The probability after the change.")
+    change: float = Field(lt=0, description="New probability minus today's: negative.")
+
+
+class Levers(BaseModel):
+    """What if: the changes declared actionable in the contract that would lower this
+    customer's probability most, all else equal, as the model sees it."""
+
+    customerID: str | None = Field(None, description="The id sent with the customer, if any.")
+    churn_probability: float = Field(ge=0, le=1, description="The probability today.")
+    model_version: str
+    levers: list[Lever] = Field(description="Largest drop first; empty when none lowers it.")
 
 
 class Prediction(BaseModel):
@@ -113,6 +222,7 @@ class Prediction(BaseModel):
     )
     threshold: float = Field(ge=0, le=1, description="The model's decision threshold.")
     model_version: str = Field(description="The bundle version that answered.")
+    explanation: Explanation | None = Field(None, description="Present unless explain=none.")
 
 
 class BatchRequest(BaseModel):

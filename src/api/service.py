@@ -6,6 +6,7 @@ every request: the bundle, the vectorizer and the predictor are loaded exactly o
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Sequence
 from typing import Any
@@ -13,8 +14,9 @@ from typing import Any
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from churn import contract
-from churn.api.bundle import ServingBundle, load_bundle
+from churn import contract, storage
+from churn.api.bundle import BundleError, ServingBundle, load_bundle
+from churn.api.drivers import TreeExplainer, TreeModelError, field_drivers
 from churn.api.predictors import LocalPredictor, Predictor, SageMakerPredictor
 from churn.api.schemas import (
     INCONSISTENT,
@@ -22,7 +24,12 @@ from churn.api.schemas import (
     BatchRow,
     Customer,
     CustomerBase,
+    Explanation,
+    FieldDriver,
     FieldError,
+    Lever,
+    Levers,
+    OriginalPrediction,
     Prediction,
     RiskBand,
 )
@@ -33,10 +40,14 @@ HIGH_RISK_FROM = 0.5
 
 
 class PredictionService:
+    """``drivers``, where a method takes it: how many drivers each answer carries (None: no
+    explanation at all)."""
+
     def __init__(self, bundle: ServingBundle, predictor: Predictor) -> None:
         self.bundle = bundle
         self.predictor = predictor
         self.vectorizer = Vectorizer(bundle.spec)
+        self.explainer = TreeExplainer(bundle.booster)
         self.threshold = bundle.threshold
 
     def risk_band(self, probability: float) -> RiskBand:
@@ -51,13 +62,34 @@ class PredictionService:
             "high": f"{max(self.threshold, HIGH_RISK_FROM):g} or more",
         }
 
-    async def probabilities(self, customers: Sequence[CustomerBase]) -> list[float]:
-        vectors = [self.vectorizer.vector(customer.record()) for customer in customers]
+    async def probabilities(self, records: Sequence[contract.Record]) -> list[float]:
+        """One predictor call for all of them (one SageMaker invocation in AWS)."""
+        vectors = [self.vectorizer.vector(record) for record in records]
         if self.predictor.blocking:
             return await run_in_threadpool(self.predictor.predict, vectors)
         return self.predictor.predict(vectors)
 
-    def answer(self, customer: CustomerBase, probability: float) -> Prediction:
+    def explanation(self, record: contract.Record, drivers: int) -> Explanation:
+        explained = self.explainer.explain(self.vectorizer.vector(record))
+        ranked = field_drivers(self.bundle.spec, record, explained)
+        return Explanation(
+            base_value=explained.base_value,
+            drivers=[
+                FieldDriver(
+                    field=driver.field,
+                    label=contract.FIELDS_BY_NAME[driver.field].label,
+                    value=driver.value,
+                    contribution=driver.contribution,
+                )
+                for driver in ranked[:drivers]
+            ],
+            other_fields=math.fsum(driver.contribution for driver in ranked[drivers:]),
+            margin=explained.margin,
+        )
+
+    def answer(
+        self, customer: CustomerBase, probability: float, drivers: int | None = None
+    ) -> Prediction:
         return Prediction(
             customerID=getattr(customer, contract.ID_COLUMN),
             churn_probability=probability,
@@ -65,13 +97,16 @@ class PredictionService:
             risk_band=self.risk_band(probability),
             threshold=self.threshold,
             model_version=self.bundle.version,
+            explanation=None if drivers is None else self.explanation(customer.record(), drivers),
         )
 
-    async def predict_one(self, customer: CustomerBase) -> Prediction:
-        (probability,) = await self.probabilities([customer])
-        return self.answer(customer, probability)
+    async def predict_one(self, customer: CustomerBase, drivers: int | None = None) -> Prediction:
+        (probability,) = await self.probabilities([customer.record()])
+        return self.answer(customer, probability, drivers)
 
-    async def predict_batch(self, rows: list[dict[str, Any]]) -> BatchResponse:
+    async def predict_batch(
+        self, rows: list[dict[str, Any]], drivers: int | None = None
+    ) -> BatchResponse:
         """Each row validated on its own; the valid ones scored in one predictor call."""
         results: list[BatchRow] = []
         valid: list[tuple[int, CustomerBase]] = []
@@ -81,9 +116,9 @@ class PredictionService:
             except ValidationError as error:
                 results.append(BatchRow(row=index, errors=field_errors(error.errors())))
         if valid:
-            probabilities = await self.probabilities([customer for _, customer in valid])
+            probabilities = await self.probabilities([customer.record() for _, customer in valid])
             results += [
-                BatchRow(row=index, prediction=self.answer(customer, probability))
+                BatchRow(row=index, prediction=self.answer(customer, probability, drivers))
                 for (index, customer), probability in zip(valid, probabilities, strict=True)
             ]
         results.sort(key=lambda result: result.row)
@@ -94,13 +129,48 @@ class PredictionService:
             results=results,
         )
 
+    async def levers(self, customer: CustomerBase, top: int) -> Levers:
+        """The customer and every variant its levers make, scored in one predictor call."""
+        record = customer.record()
+        variants = contract.lever_variants(record)
+        today, *after = await self.probabilities([record, *(variant for _, variant in variants)])
+        lowering = [
+            Lever(
+                field=lever.field,
+                label=contract.FIELDS_BY_NAME[lever.field].label,
+                value=str(record[lever.field]),
+                offer=lever.offer,
+                description=lever.wording,
+                churn_probability=probability,
+                change=probability - today,
+            )
+            for (lever, _), probability in zip(variants, after, strict=True)
+            if probability < today
+        ]
+        return Levers(
+            customerID=getattr(customer, contract.ID_COLUMN),
+            churn_probability=today,
+            model_version=self.bundle.version,
+            levers=sorted(lowering, key=lambda lever: lever.change)[:top],
+        )
+
+    async def predict_original(self, customer: CustomerBase) -> OriginalPrediction:
+        (probability,) = await self.probabilities([customer.record()])
+        return OriginalPrediction(
+            churn_probability=probability, will_churn=probability >= self.threshold
+        )
+
 
 def field_name(error: Any) -> str:
     """The field an error is about: the consistency rule's field, else the first name in
-    loc after "body" (later names are union members, such as "literal['No','Yes']")."""
+    loc after where it was ("body", or "query" for a query parameter); later names are
+    union members, such as "literal['No','Yes']"."""
     if error.get("type") == INCONSISTENT:
         return str(error["ctx"]["field"])
-    names = [part for part in error.get("loc", ()) if isinstance(part, str) and part != "body"]
+    loc = list(error.get("loc", ()))
+    if loc[:1] == ["query"]:
+        return str(loc[1])
+    names = [part for part in loc if isinstance(part, str) and part != "body"]
     return names[0] if names else "body"
 
 
@@ -109,11 +179,9 @@ def field_errors(errors: Sequence[Any]) -> list[FieldError]:
 
 
 def build_service(settings: Settings) -> PredictionService:
-    local = settings.predictor == "local"
-    bundle = load_bundle(settings.bundle, with_booster=local)
+    bundle = load_bundle(settings.bundle)
     predictor: Predictor
-    if local:
-        assert bundle.booster is not None
+    if settings.predictor == "local":
         predictor = LocalPredictor(bundle.booster)
     else:
         assert settings.sagemaker_endpoint is not None
@@ -123,7 +191,11 @@ def build_service(settings: Settings) -> PredictionService:
             read_timeout=settings.sagemaker_read_timeout_seconds,
             max_attempts=settings.sagemaker_max_attempts,
         )
-    return PredictionService(bundle, predictor)
+    try:
+        return PredictionService(bundle, predictor)
+    except TreeModelError as error:
+        remote = storage.is_s3(bundle.location)
+        raise BundleError(f"{bundle.location}: {error}", remote=remote) from None
 
 
 class ServiceHolder:

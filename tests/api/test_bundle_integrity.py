@@ -151,7 +151,7 @@ def archive_of(name: str, content: bytes | None) -> bytes:
 
 
 def test_a_bundle_loads_as_its_files_say(bundle_dir: Path) -> None:
-    served = load_bundle(f"{bundle_dir}", with_booster=True)
+    served = load_bundle(f"{bundle_dir}")
     metrics = json.loads((bundle_dir / artifacts.METRICS).read_text())
     assert served.location == str(bundle_dir)
     assert served.version == bundle_dir.name
@@ -162,7 +162,6 @@ def test_a_bundle_loads_as_its_files_say(bundle_dir: Path) -> None:
         member = archive.extractfile(artifacts.BOOSTER_FILE)
         assert member is not None
         assert served.booster == member.read()
-    assert load_bundle(str(bundle_dir), with_booster=False).booster is None
 
 
 @pytest.mark.parametrize(
@@ -173,7 +172,7 @@ def test_every_file_is_checked_against_the_manifest(
 ) -> None:
     bundle = tampered_copy(bundle_dir, tmp_path / "bundle", name)
     with pytest.raises(BundleError) as refused:
-        load_bundle(str(bundle), with_booster=False)
+        load_bundle(str(bundle))
     assert str(refused.value) == f"{bundle}: {name} does not match the manifest's checksum"
     assert refused.value.public_message == str(refused.value)  # a local bundle: its operator's
 
@@ -184,7 +183,7 @@ def test_a_file_the_manifest_does_not_list_is_refused(bundle_dir: Path, tmp_path
     del manifest["sha256"][artifacts.METRICS]
     (bundle / artifacts.MANIFEST).write_text(json.dumps(manifest))
     with pytest.raises(BundleError, match=r"metrics\.json does not match the manifest's checksum"):
-        load_bundle(str(bundle), with_booster=False)
+        load_bundle(str(bundle))
 
 
 @pytest.mark.parametrize(
@@ -197,7 +196,7 @@ def test_a_manifest_that_is_not_one_is_named(
     shutil.copytree(bundle_dir, bundle)
     (bundle / artifacts.MANIFEST).write_bytes(manifest)
     with pytest.raises(BundleError) as refused:
-        load_bundle(str(bundle), with_booster=False)
+        load_bundle(str(bundle))
     assert str(refused.value) == f"{bundle}: bundle.json is not a bundle manifest"
 
 
@@ -206,7 +205,7 @@ def test_a_missing_file_is_named(bundle_dir: Path, tmp_path: Path) -> None:
     shutil.copytree(bundle_dir, bundle)
     (bundle / artifacts.MODEL_CARD).unlink()
     with pytest.raises(BundleError) as refused:
-        load_bundle(str(bundle), with_booster=False)
+        load_bundle(str(bundle))
     assert str(refused.value) == f"{bundle / artifacts.MODEL_CARD}: no such file"
 
 
@@ -215,7 +214,7 @@ def test_a_spec_the_manifest_vouches_for_must_still_be_a_spec(
 ) -> None:
     bundle = resigned_copy(bundle_dir, tmp_path / "bundle", preprocessing_json=b'{"x": 1}')
     with pytest.raises(BundleError) as refused:
-        load_bundle(str(bundle), with_booster=False)
+        load_bundle(str(bundle))
     assert str(refused.value) == (
         f"{bundle}: preprocessing.json is invalid (2 validation errors for PreprocessingSpec)"
     )
@@ -230,13 +229,12 @@ def test_a_spec_the_manifest_vouches_for_must_still_be_a_spec(
     ],
     ids=["no booster", "booster is a directory", "not an archive"],
 )
-def test_an_archive_without_the_booster_is_refused_when_it_is_needed(
+def test_an_archive_without_the_booster_is_refused_in_both_modes(
     bundle_dir: Path, tmp_path: Path, archive: bytes
 ) -> None:
     bundle = resigned_copy(bundle_dir, tmp_path / "bundle", model_tar_gz=archive)
-    assert load_bundle(str(bundle), with_booster=False).booster is None  # SageMaker mode
     with pytest.raises(BundleError) as refused:
-        load_bundle(str(bundle), with_booster=True)
+        load_bundle(str(bundle))
     assert str(refused.value) == f"{bundle}: model.tar.gz holds no xgboost-model file"
 
 
@@ -246,9 +244,9 @@ def test_a_remote_bundles_reason_stays_in_the_log(bundle_dir: Path) -> None:
     location = "s3://churn-remote-reason/models/20260101T000000Z-aaaaaa/"
     assert resolve(location) == location.rstrip("/")
     with pytest.raises(BundleError) as refused:
-        load_bundle(location, with_booster=False)
+        load_bundle(location)
     assert refused.value.remote
     assert "churn-remote-reason" in str(refused.value)
     assert refused.value.public_message == "the bundle cannot be read (see the server's log)"
     storage.publish_directory(bundle_dir, location.rstrip("/"), last=artifacts.MANIFEST)
-    assert load_bundle(location, with_booster=False).version == bundle_dir.name
+    assert load_bundle(location).version == bundle_dir.name

@@ -264,7 +264,7 @@ def test_readiness_is_asked_at_the_first_call(
 
 
 def test_the_booster_in_process_scores_with_one_thread(bundle_dir: Path) -> None:
-    served = load_bundle(str(bundle_dir), with_booster=True)
+    served = load_bundle(str(bundle_dir))
     assert served.booster is not None
     local = LocalPredictor(served.booster)
     assert (local.name, local.blocking, local.ready()) == ("local", False, (True, None))

@@ -7,6 +7,7 @@ import contextlib
 import http.server
 import json
 import logging
+import math
 import threading
 import time
 from collections.abc import Iterator
@@ -19,7 +20,11 @@ import httpx
 import pytest
 from pydantic import ValidationError
 
+from churn import contract
 from churn.api.app import create_app
+from churn.api.bundle import load_bundle
+from churn.api.predictors import LocalPredictor
+from churn.api.schemas import MAX_BATCH_ROWS
 from churn.api.settings import Settings
 from churn.train.training import TrainingResult
 from tests.support.live import serve
@@ -135,6 +140,9 @@ class EndpointDouble:
     url: str
     behaviour: str = "ok"
     requests: list[tuple[str, str, str]] = field(default_factory=list)
+    # behaviour "model": what the real endpoint does, scoring each CSV row with the bundle's
+    # booster (tests/compat shows the container's libraries give the same probabilities).
+    model: LocalPredictor | None = None
 
 
 ERRORS: dict[str, tuple[int, str, str]] = {
@@ -164,6 +172,10 @@ def endpoint_double() -> Iterator[EndpointDouble]:
                 self._send(200, b"0.5")
             elif double.behaviour == "garbage":
                 self._send(200, b"<html>oops</html>")
+            elif double.behaviour == "model" and double.model:
+                vectors = [[float(v) for v in line.split(",")] for line in payload.splitlines()]
+                scored = double.model.predict(vectors)
+                self._send(200, "\n".join(repr(p) for p in scored).encode())
             else:
                 self._send(200, "\n".join(["0.375"] * rows).encode())
 
@@ -272,3 +284,54 @@ def test_settings_refuse_timeouts_that_outlast_api_gateway(bundle_dir: Path) -> 
         sagemaker_settings(bundle_dir, sagemaker_read_timeout_seconds=20, sagemaker_max_attempts=2)
     with pytest.raises(ValidationError, match="CHURN_SAGEMAKER_ENDPOINT is required"):
         Settings(bundle=str(bundle_dir), predictor="sagemaker")
+
+
+# ---------------------------------------------------------------------------------------
+# Drivers and levers in SageMaker mode: the probability from the endpoint, the drivers from
+# the bundle's trees in the API, one endpoint call per request
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def api_via_model(
+    api_via_double: str, endpoint_double: EndpointDouble, bundle_dir: Path
+) -> Iterator[str]:
+    endpoint_double.model = LocalPredictor(load_bundle(str(bundle_dir)).booster)
+    endpoint_double.behaviour = "model"
+    yield api_via_double
+    endpoint_double.model = None
+
+
+def test_drivers_add_up_to_the_endpoints_probability_for_every_customer(
+    api_via_model: str, endpoint_double: EndpointDouble, customers: list[dict[str, Any]]
+) -> None:
+    worst = 0.0
+    for start in range(0, len(customers), MAX_BATCH_ROWS):
+        batch = customers[start : start + MAX_BATCH_ROWS]
+        answer = httpx.post(
+            f"{api_via_model}/v1/predictions/batch?top=3", json={"customers": batch}, timeout=60
+        )
+        assert answer.status_code == 200, answer.text
+        for row in answer.json()["results"]:
+            prediction = row["prediction"]
+            explanation = prediction["explanation"]
+            listed = sum(driver["contribution"] for driver in explanation["drivers"])
+            total = explanation["base_value"] + listed + explanation["other_fields"]
+            assert total == pytest.approx(explanation["margin"], abs=1e-9)
+            served = 1.0 / (1.0 + math.exp(-explanation["margin"]))
+            worst = max(worst, abs(served - prediction["churn_probability"]))
+    assert worst <= 1e-6
+    assert len(endpoint_double.requests) == -(-len(customers) // MAX_BATCH_ROWS)
+
+
+def test_levers_cost_one_endpoint_call(
+    api_via_model: str, endpoint_double: EndpointDouble, customers: list[dict[str, Any]]
+) -> None:
+    customer = customers[0]
+    answer = httpx.post(f"{api_via_model}/v1/predictions/levers", json=customer, timeout=60)
+    assert answer.status_code == 200, answer.text
+    assert len(endpoint_double.requests) == 1
+    (_, _, payload) = endpoint_double.requests[0]
+    variants = contract.lever_variants(contract.normalize_record(customer))
+    assert payload.count("\n") + 1 == 1 + len(variants)  # the customer, then each variant
+    assert answer.json()["levers"]

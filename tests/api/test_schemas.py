@@ -22,7 +22,12 @@ VALID: dict[str, Any] = dict(schemas.EXAMPLES[0])
 def model(request: pytest.FixtureRequest) -> type[BaseModel]:
     if request.param == "served":
         return schemas.Customer
-    return create_model("Rebuilt", __base__=schemas.CustomerBase, **schemas._field_definitions())
+    return create_model(
+        "Rebuilt",
+        __base__=schemas.CustomerBase,
+        customerID=schemas._CUSTOMER_ID,
+        **schemas._field_definitions(),
+    )
 
 
 def refusal(model: type[BaseModel], **change: Any) -> list[tuple[str, str]]:

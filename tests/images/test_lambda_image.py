@@ -17,6 +17,7 @@ import boto3
 import pytest
 
 from churn import storage
+from churn.api.schemas import DEFAULT_DRIVERS
 from tests.api.test_handler import http_api_event
 from tests.api.test_sagemaker import ENDPOINT, create_moto_endpoint, queue_moto_results
 from tests.support.environments import (
@@ -110,7 +111,10 @@ def test_the_handler_answers_from_the_images_files_alone(
 
     response = result["response"]
     assert response["statusCode"] == 200, response
-    assert json.loads(response["body"])["churn_probability"] == 0.6875
+    body = json.loads(response["body"])
+    assert body["churn_probability"] == 0.6875
+    # Drivers are on by default: computed from the bundle's trees by the handler itself.
+    assert len(body["explanation"]["drivers"]) == DEFAULT_DRIVERS
     assert result["heavy"] == []
 
 
@@ -136,6 +140,7 @@ def test_no_heavy_import_is_reachable_from_the_handler_even_when_installed(
     )
     result = invoke(sys.executable, None, event, lambda_env, tmp_path)
     assert result["response"]["statusCode"] == 200
+    assert json.loads(result["response"]["body"])["explanation"]["drivers"]
     assert result["heavy"] == []
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import jsonschema
 import pytest
@@ -150,8 +151,10 @@ def test_description_says_each_fields_group_description_and_bounds() -> None:
         assert described[field.name]["description"] == field.description
     assert described["MonthlyCharges"] == {
         "name": "MonthlyCharges",
+        "label": "Monthly charges",
         "group": "billing",
         "description": "The amount charged to the customer each month.",
+        "actionable": False,
         "kind": "number",
         "minimum": 0,
         "maximum": 1_000,
@@ -159,19 +162,22 @@ def test_description_says_each_fields_group_description_and_bounds() -> None:
     }
     assert described["gender"] == {
         "name": "gender",
+        "label": "Gender",
         "group": "account",
         "description": "The customer's gender.",
+        "actionable": False,
         "kind": "categorical",
         "levels": ["Female", "Male"],
     }
 
 
 def test_an_addon_is_a_yes_no_service_that_needs_internet() -> None:
-    assert contract._addon("OnlineSecurity", "online security") == contract.CategoricalField(
-        "OnlineSecurity",
+    assert contract._addon("StreamingTV", "streaming TV") == contract.CategoricalField(
+        "StreamingTV",
+        "Streaming TV",
         ("No", "Yes", "No internet service"),
         contract.Group.SERVICES,
-        "Whether the customer has online security.",
+        "Whether the customer has streaming TV.",
     )
 
 
@@ -224,3 +230,57 @@ def test_a_rule_applies_its_service_branch_only_when_the_service_is_sent(
     assert validator.is_valid(dict.fromkeys(dependents, "No"))
     assert not validator.is_valid({dependents[-1]: contract.NO_PHONE if service == "PhoneService"
                                    else contract.NO_INTERNET})  # fmt: skip
+
+
+def test_labels_are_plain_words_one_per_field() -> None:
+    labels = [field.label for field in contract.FIELDS]
+    assert len(set(labels)) == len(labels)
+    assert contract.FIELDS_BY_NAME["SeniorCitizen"].label == "Senior citizen"
+    assert contract.FIELDS_BY_NAME["TechSupport"].label == "Tech support"
+    for field in contract.FIELDS:
+        words = sum(1 for letter in field.name[1:] if letter.isupper() and letter != "V")
+        assert field.label[0].isupper() and field.label.count(" ") == words, field
+
+
+def test_levers_offer_only_what_a_company_can_change() -> None:
+    assert {
+        "Contract", "PaymentMethod", "OnlineSecurity", "TechSupport", "OnlineBackup",
+        "DeviceProtection",
+    } == contract.ACTIONABLE_FIELDS  # fmt: skip
+    for lever in contract.LEVERS:
+        field = contract.FIELDS_BY_NAME[lever.field]
+        assert isinstance(field, contract.CategoricalField)
+        assert lever.offer in field.levels and set(lever.applies_to) <= set(field.levels)
+        assert lever.offer not in lever.applies_to
+    described = {entry["name"]: entry["actionable"] for entry in contract.describe_contract()}
+    assert {name for name, actionable in described.items() if actionable} == {
+        lever.field for lever in contract.LEVERS
+    }
+
+
+def test_every_lever_variant_of_every_customer_is_a_valid_customer(
+    customers: list[dict[str, Any]],
+) -> None:
+    """On all 7,043 customers: each variant changes the lever's field alone, to the offer,
+    and passes the contract (its consistency rules included)."""
+    counted = dict.fromkeys(contract.LEVERS, 0)
+    for raw in customers:
+        record = contract.normalize_record(raw)
+        variants = contract.lever_variants(record)
+        assert [lever for lever, _ in variants] == [
+            lever for lever in contract.LEVERS if record[lever.field] in lever.applies_to
+        ]
+        for lever, variant in variants:
+            counted[lever] += 1
+            changed = {name for name in contract.FIELD_NAMES if variant[name] != record[name]}
+            assert changed == {lever.field} and variant[lever.field] == lever.offer
+            assert contract.normalize_record(variant) == variant
+    assert all(counted.values()), counted  # every lever applies to some real customer
+
+
+def test_a_customer_without_internet_is_offered_no_add_on(customers: list[dict[str, Any]]) -> None:
+    offline = next(c for c in customers if c["InternetService"] == "No")
+    offered = {
+        lever.field for lever, _ in contract.lever_variants(contract.normalize_record(offline))
+    }
+    assert not offered & set(contract.INTERNET_ADDONS)

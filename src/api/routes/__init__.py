@@ -2,8 +2,9 @@
 
 from fastapi import APIRouter
 
-from churn.api.routes import meta, predictions
+from churn.api.routes import meta, original, predictions
 
 router = APIRouter(prefix="/v1")
 router.include_router(predictions.router)
 router.include_router(meta.router)
+router.include_router(original.router)
