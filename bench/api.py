@@ -1,16 +1,18 @@
 """Prediction API benchmark: one run, medians and p99, printed as figures and ratios.
 
-usage: PYTHONPATH=. python bench/api.py [--bundle DIR]    (make bench)
+usage: PYTHONPATH=. python bench/api.py [--bundle DIR] [--baseline REF]    (make bench)
 
 Measures
 - single-row latency in-process: contract validation + preprocessing + predict, beside the
   floor (the booster's own inplace_predict on a ready vector) and a naive pandas path;
 - drivers: the pure-Python TreeSHAP of one customer beside xgboost's own pred_contribs on
   one row (the C++ floor), and the explainer's one-off build at bundle load;
+- one customer through the service: plain, with its drivers (the default) and its levers;
 - batch throughput of 1,000-row batches through the service;
 - HTTP over loopback: requests/s and p99 with 16 concurrent clients against uvicorn;
 - Lambda cold-start proxy: importing the handler from a clean install of the Lambda image's
-  dependency set, and that directory's size.
+  dependency set, beside the same import at the commit before drivers were served (--baseline),
+  and that directory's size.
 """
 
 from __future__ import annotations
@@ -39,13 +41,15 @@ from churn import contract
 from churn.api.bundle import load_bundle, resolve
 from churn.api.drivers import TreeExplainer
 from churn.api.predictors import LocalPredictor
-from churn.api.schemas import Customer
+from churn.api.schemas import DEFAULT_DRIVERS, Customer
 from churn.api.service import PredictionService
 from tests.support.environments import REPO_ROOT, replay_copies, target_directory
 from tests.support.servers import free_port, wait_for_http
 
 DATA = REPO_ROOT.parent / "shared/data/telco-customer-churn.csv"
 CONCURRENCY = 16
+# The last commit before the API served drivers and levers: the handler import's "before".
+BEFORE_EXPLANATIONS = "5b4944a"
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -119,6 +123,32 @@ def drivers_cost(booster_document: bytes, booster: xgb.Booster, vector: list[flo
         print(
             f"  {name:<13} median {median:8.1f}  p99 {percentile(samples, 99):8.1f}"
             f"  = {median / floor:4.2f}x pred_contribs"
+        )
+
+
+def explained_cost(service: PredictionService, sample: dict[str, Any]) -> None:
+    """One customer through the service as the routes call it: plain, with drivers (on by
+    default), and its levers (every variant in one predictor call)."""
+    customer = Customer.model_validate(sample)
+    loop = asyncio.new_event_loop()
+    paths = {
+        "plain": lambda: loop.run_until_complete(service.predict_one(customer)),
+        "with drivers": lambda: loop.run_until_complete(
+            service.predict_one(customer, DEFAULT_DRIVERS)
+        ),
+        "levers": lambda: loop.run_until_complete(service.levers(customer, len(contract.LEVERS))),
+    }
+    for action in paths.values():
+        timed(action, 200)  # warm up
+    results = {name: timed(action, 3000) for name, action in paths.items()}
+    loop.close()
+    plain = statistics.median(results["plain"])
+    print("one customer through the service (microseconds)")
+    for name, samples in results.items():
+        median = statistics.median(samples)
+        print(
+            f"  {name:<13} median {median:8.1f}  p99 {percentile(samples, 99):8.1f}"
+            f"  = {median / plain:4.2f}x plain"
         )
 
 
@@ -209,41 +239,65 @@ def http_loopback(bundle: str, rows: list[dict[str, Any]]) -> None:
     )
 
 
-def lambda_cold_start() -> None:
+def _handler_import_ms(python: str, root: Path) -> float:
+    probe = (
+        "import time; t = time.perf_counter(); import churn.api.handler; "
+        "print(time.perf_counter() - t)"
+    )
+    env = {
+        "PATH": os.environ["PATH"],
+        "PYTHONPATH": str(root),
+        "CHURN_BUNDLE": "unused",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    finished = subprocess.run(
+        [python, "-S", "-c", probe], capture_output=True, text=True, env=env, check=True
+    )
+    return float(finished.stdout) * 1e3
+
+
+def _task_root(installed: Path, root: Path, source_root: Path) -> Path:
+    """/var/task as the Lambda image's Dockerfile (in ``source_root``) builds it."""
+    shutil.copytree(installed, root)
+    subprocess.run(
+        [sys.executable, str(REPO_ROOT / "scripts/prune_botocore.py"), str(root)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    dockerfile = source_root / "src/api/Dockerfile"
+    replay_copies(dockerfile, root, under="/var/task", source_root=source_root)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(root / "churn")], check=True)
+    return root
+
+
+def lambda_cold_start(baseline: str) -> None:
+    """The handler's import in fresh processes, this checkout's code beside ``baseline``'s
+    (alternating, so both see the same machine), on the same dependency dir."""
     installed = target_directory(
         "lambda-image", REPO_ROOT / "src/api/requirements.txt", REPO_ROOT / "constraints.txt"
     )
     with tempfile.TemporaryDirectory() as scratch:
-        root = Path(scratch) / "task"
-        shutil.copytree(installed, root)
-        subprocess.run(
-            [sys.executable, str(REPO_ROOT / "scripts/prune_botocore.py"), str(root)],
+        before_tree = Path(scratch) / "baseline"
+        before_tree.mkdir()
+        archive = subprocess.run(
+            ["git", "-C", str(REPO_ROOT), "archive", baseline, "src"],
+            capture_output=True,
             check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        replay_copies(REPO_ROOT / "src/api/Dockerfile", root, under="/var/task")
-        subprocess.run([sys.executable, "-m", "compileall", "-q", str(root / "churn")], check=True)
-        size = sum(f.stat().st_size for f in root.rglob("*") if f.is_file()) / 1e6
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(before_tree)], input=archive, check=True)
+        now = _task_root(installed, Path(scratch) / "now", REPO_ROOT)
+        before = _task_root(installed, Path(scratch) / "before", before_tree)
+        size = sum(f.stat().st_size for f in now.rglob("*") if f.is_file()) / 1e6
         python = getattr(sys, "_base_executable", sys.executable)
-        probe = (
-            "import time; t = time.perf_counter(); import churn.api.handler; "
-            "print(time.perf_counter() - t)"
-        )
-        env = {
-            "PATH": os.environ["PATH"],
-            "PYTHONPATH": str(root),
-            "CHURN_BUNDLE": "unused",
-            "PYTHONDONTWRITEBYTECODE": "1",
-        }
-        runs = []
-        for _ in range(7):
-            finished = subprocess.run(
-                [python, "-S", "-c", probe], capture_output=True, text=True, env=env, check=True
-            )
-            runs.append(float(finished.stdout) * 1e3)
+        runs: dict[str, list[float]] = {"now": [], "before": []}
+        for _ in range(9):
+            runs["before"].append(_handler_import_ms(python, before))
+            runs["now"].append(_handler_import_ms(python, now))
+    now_ms, before_ms = statistics.median(runs["now"]), statistics.median(runs["before"])
     print(
-        f"Lambda proxy: handler import from the clean dir, median of 7 fresh processes "
-        f"{statistics.median(runs):.0f} ms (min {min(runs):.0f}, max {max(runs):.0f}); "
+        f"Lambda proxy: handler import from the clean dir, median of 9 fresh processes "
+        f"{now_ms:.0f} ms (min {min(runs['now']):.0f}, max {max(runs['now']):.0f}); "
+        f"at {baseline} {before_ms:.0f} ms: {now_ms / before_ms:.2f}x; "
         f"dependency dir {size:.1f} MB"
     )
 
@@ -251,6 +305,11 @@ def lambda_cold_start() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--bundle", default="artifacts")
+    parser.add_argument(
+        "--baseline",
+        default=BEFORE_EXPLANATIONS,
+        help="the commit whose handler import time this one's is set beside",
+    )
     arguments = parser.parse_args()
     location = resolve(arguments.bundle)
     bundle = load_bundle(location)
@@ -265,9 +324,10 @@ def main() -> None:
     single_row(service, booster, rows[0])
     vector = service.vectorizer.vector(Customer.model_validate(rows[0]).record())
     drivers_cost(bundle.booster, booster, vector)
+    explained_cost(service, rows[0])
     batch_throughput(service, rows)
     http_loopback(location, rows)
-    lambda_cold_start()
+    lambda_cold_start(arguments.baseline)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -35,6 +36,7 @@ from churn.ui.client import ApiClient, ApiError, SigV4Signer
 from churn.ui.settings import UiSettings
 
 TOLERANCE: Final = 1e-6
+DRIVERS: Final = 5  # asked of each answer, whose additivity is checked
 # A cold or starting deployment: the API's 503 (endpoint starting) and API Gateway's 502.
 RETRYABLE: Final = frozenset({502, 503})
 DEFAULT_PAUSE_SECONDS: Final = 5.0
@@ -77,6 +79,26 @@ def check(answer: dict[str, Any], expected: dict[str, Any]) -> None:
         )
 
 
+def check_explanation(who: str, answer: dict[str, Any]) -> None:
+    """The drivers the API computed add up to the probability it served: in AWS the two come
+    from different places (the Lambda's trees, the endpoint's model)."""
+    explanation = answer.get("explanation") or {}
+    try:
+        listed = math.fsum(driver["contribution"] for driver in explanation["drivers"])
+        total = explanation["base_value"] + listed + explanation["other_fields"]
+        margin = float(explanation["margin"])
+    except (KeyError, TypeError):
+        raise SmokeError(f"{who}: the answer has no explanation: {answer}") from None
+    if abs(total - margin) > TOLERANCE or len(explanation["drivers"]) != DRIVERS:
+        raise SmokeError(f"{who}: the drivers do not add up to their margin: {explanation}")
+    explained = 1.0 / (1.0 + math.exp(-margin))
+    if abs(explained - answer["churn_probability"]) > TOLERANCE:
+        raise SmokeError(
+            f"{who}: the drivers explain {explained:.6f}, "
+            f"but the API served {answer['churn_probability']:.6f}"
+        )
+
+
 def assumed_credentials(role_arn: str, region: str) -> Credentials:
     """The role's credentials, assumed with the ambient ones."""
     try:
@@ -104,7 +126,7 @@ class Patience:
     def predict(self, client: ApiClient, customer: dict[str, Any]) -> dict[str, Any]:
         while True:
             try:
-                return client.predict(customer)
+                return client.predict(customer, drivers=DRIVERS)
             except ApiError as error:
                 if error.status not in RETRYABLE:
                     raise
@@ -126,6 +148,7 @@ def run(client: ApiClient, service: PredictionService, patience: Patience) -> in
         except ApiError as error:
             raise SmokeError(f"{customer.get('customerID')}: {error}") from None
         check(answer, expected_answer(service, customer))
+        check_explanation(customer.get("customerID") or "customer", answer)
     return len(customers)
 
 

@@ -1,4 +1,5 @@
-"""The Streamlit page: score a customer, score a file, look at the model.
+"""The Streamlit page: score a customer (why, and what would keep them), score a file,
+look at the model.
 
 Everything it knows about the model comes from the prediction API (`GET /v1/model`): the
 fields, their allowed values, the threshold and the metrics. It never loads the model.
@@ -23,8 +24,9 @@ BAND_COLOURS: dict[str, Literal["green", "orange", "red"]] = {
     "high": "red",
 }
 GROUP_TITLES = {"account": "Account", "services": "Services", "billing": "Billing"}
+CHART_DRIVERS = 8  # the chart's bars: the largest drivers, the rest summed in one bar
 # Fields that others depend on: outside the form, so a change re-renders the dependants.
-DRIVERS = {"PhoneService": ("MultipleLines",), "InternetService": contract.INTERNET_ADDONS}
+PARENT_FIELDS = {"PhoneService": ("MultipleLines",), "InternetService": contract.INTERNET_ADDONS}
 NOT_APPLICABLE = {"PhoneService": contract.NO_PHONE, "InternetService": contract.NO_INTERNET}
 
 
@@ -43,32 +45,32 @@ def model_info() -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------
 
 
-def _driver_absent(name: str) -> bool:
+def _parent_absent(name: str) -> bool:
     """Whether the service ``name`` depends on is switched off ("No")."""
-    for driver, dependants in DRIVERS.items():
+    for parent, dependants in PARENT_FIELDS.items():
         if name in dependants:
-            return st.session_state.get(f"customer.{driver}") == "No"
+            return st.session_state.get(f"customer.{parent}") == "No"
     return False
 
 
 def _field_widget(field: dict[str, Any], default: Any) -> Any:
-    name, key = field["name"], f"customer.{field['name']}"
+    name, key, label = field["name"], f"customer.{field['name']}", field["label"]
     if field["kind"] == "categorical":
         levels: list[str] = field["levels"]
-        driver = next((d for d, deps in DRIVERS.items() if name in deps), None)
-        if driver is not None:
-            if _driver_absent(name):
-                only = NOT_APPLICABLE[driver]
+        parent = next((p for p, deps in PARENT_FIELDS.items() if name in deps), None)
+        if parent is not None:
+            if _parent_absent(name):
+                only = NOT_APPLICABLE[parent]
                 return st.selectbox(
-                    name, [only], key=f"{key}.absent", disabled=True, help=field["description"]
+                    label, [only], key=f"{key}.absent", disabled=True, help=field["description"]
                 )
-            levels = [level for level in levels if level != NOT_APPLICABLE[driver]]
+            levels = [level for level in levels if level != NOT_APPLICABLE[parent]]
         index = levels.index(default) if default in levels else 0
-        return st.selectbox(name, levels, index=index, key=key, help=field["description"])
+        return st.selectbox(label, levels, index=index, key=key, help=field["description"])
     integer = field["kind"] == "integer"
     value = int(default) if integer else float(default)
     return st.number_input(
-        f"{name} ({field['unit']})",
+        f"{label} ({field['unit']})",
         min_value=int(field["minimum"]) if integer else float(field["minimum"]),
         max_value=int(field["maximum"]) if integer else float(field["maximum"]),
         value=value,
@@ -89,30 +91,38 @@ def score_customer_tab(model: dict[str, Any]) -> None:
     fields = {field["name"]: field for field in model["contract"]}
     defaults = _customer_defaults(model)
     st.caption(f"Defaults are a real customer ({defaults.get('customerID', 'from the data')}).")
-    drivers = st.columns(len(DRIVERS))
+    parents = st.columns(len(PARENT_FIELDS))
     values: dict[str, Any] = {}
-    for column, driver in zip(drivers, DRIVERS, strict=True):
+    for column, parent in zip(parents, PARENT_FIELDS, strict=True):
         with column:
-            values[driver] = _field_widget(fields[driver], defaults[driver])
+            values[parent] = _field_widget(fields[parent], defaults[parent])
     with st.form("customer"):
         columns = st.columns(len(GROUP_TITLES))
         for column, (group, title) in zip(columns, GROUP_TITLES.items(), strict=True):
             with column:
                 st.subheader(title)
                 for field in model["contract"]:
-                    if field["group"] == group and field["name"] not in DRIVERS:
+                    if field["group"] == group and field["name"] not in PARENT_FIELDS:
                         values[field["name"]] = _field_widget(field, defaults[field["name"]])
         submitted = st.form_submit_button(
             "Score this customer", type="primary", key="customer.submit"
         )
     if submitted:
         try:
-            st.session_state["customer.result"] = api_client().predict(values)
+            result = api_client().predict(values, drivers=CHART_DRIVERS)
+            levers = api_client().levers(values)
+            st.session_state["customer.result"] = result
+            st.session_state["customer.levers"] = levers
         except ApiError as error:
             st.session_state.pop("customer.result", None)
             st.error(f"Could not score the customer: {error}")
-    if result := st.session_state.get("customer.result"):
-        show_prediction(result)
+    if shown := st.session_state.get("customer.result"):
+        show_prediction(shown)
+        left, right = st.columns(2)
+        with left:
+            show_drivers(shown["explanation"], fields)
+        with right:
+            show_levers(st.session_state["customer.levers"])
 
 
 def show_prediction(result: dict[str, Any]) -> None:
@@ -130,6 +140,70 @@ def show_prediction(result: dict[str, Any]) -> None:
         st.badge(result["risk_band"], color=BAND_COLOURS[result["risk_band"]])
     st.progress(probability, text=f"{probability:.1%} (threshold {result['threshold']:.0%})")
     st.caption(f"Answered by model {result['model_version']}.")
+
+
+def _shown_value(driver: dict[str, Any], fields: dict[str, Any]) -> str:
+    unit = fields[driver["field"]].get("unit")
+    return f"{driver['value']} {unit}" if unit else str(driver["value"])
+
+
+def show_drivers(explanation: dict[str, Any], fields: dict[str, Any]) -> None:
+    st.subheader("Why: what moved this customer's risk")
+    rows = [
+        {
+            "driver": f"{driver['label']}: {_shown_value(driver, fields)}",
+            "contribution": driver["contribution"],
+        }
+        for driver in explanation["drivers"]
+    ]
+    others = len(fields) - len(rows)
+    if others:
+        rows.append(
+            {"driver": f"{others} other fields", "contribution": explanation["other_fields"]}
+        )
+    frame = pd.DataFrame(rows)
+    frame["effect"] = ["raises risk" if c > 0 else "lowers risk" for c in frame["contribution"]]
+    bars = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            alt.X("contribution:Q", title="contribution to the log-odds of churn"),
+            alt.Y("driver:N", sort=None, title=None, axis=alt.Axis(labelLimit=320)),
+            alt.Color(
+                "effect:N",
+                scale=alt.Scale(
+                    domain=["raises risk", "lowers risk"], range=["#d62728", "#2ca02c"]
+                ),
+            ),
+            tooltip=["driver", alt.Tooltip("contribution:Q", format="+.3f")],
+        )
+    )
+    st.altair_chart(bars, width="stretch", key="customer.drivers")
+    st.caption(
+        f"From the model's average ({explanation['base_value']:+.2f}) to this customer "
+        f"({explanation['margin']:+.2f}), in log-odds. What the model has learnt to associate "
+        "with churn, not its causes."
+    )
+
+
+def show_levers(levers: dict[str, Any]) -> None:
+    st.subheader("What if: offers that would lower the risk")
+    if not levers["levers"]:
+        st.info("None of the offers the contract declares would lower this customer's risk.")
+        return
+    today = levers["churn_probability"]
+    rows = [
+        {
+            "offer": lever["description"][0].upper() + lever["description"][1:],
+            "churn probability": f"{today:.0%} → {lever['churn_probability']:.0%}",
+            "change": f"{lever['change'] * 100:+.1f} points",
+        }
+        for lever in levers["levers"]
+    ]
+    st.table(pd.DataFrame(rows), hide_index=True)
+    st.caption(
+        "Each offer alone, everything else about the customer unchanged, as the model sees it."
+    )
 
 
 # ---------------------------------------------------------------------------------------

@@ -64,11 +64,19 @@ class ApiClient:
     def model(self) -> dict[str, Any]:
         return self._call("GET", "/v1/model")
 
-    def predict(self, customer: Mapping[str, Any]) -> dict[str, Any]:
-        return self._call("POST", "/v1/predictions", customer)
+    def predict(self, customer: Mapping[str, Any], *, drivers: int) -> dict[str, Any]:
+        """The prediction with its ``drivers`` largest drivers."""
+        return self._call("POST", f"/v1/predictions?top={drivers}", customer)
 
-    def predict_batch(self, customers: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-        return self._call("POST", "/v1/predictions/batch", {"customers": list(customers)})
+    def levers(self, customer: Mapping[str, Any]) -> dict[str, Any]:
+        return self._call("POST", "/v1/predictions/levers", customer)
+
+    def predict_batch(
+        self, customers: Sequence[Mapping[str, Any]], *, drivers: int | None = None
+    ) -> dict[str, Any]:
+        """Each prediction with its ``drivers`` largest drivers, or no explanation (None)."""
+        query = "explain=none" if drivers is None else f"top={drivers}"
+        return self._call("POST", f"/v1/predictions/batch?{query}", {"customers": list(customers)})
 
     def _call(self, method: str, path: str, payload: Any = None) -> dict[str, Any]:
         url = f"{self.base_url}{path}"

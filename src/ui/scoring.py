@@ -10,7 +10,7 @@ import csv
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -18,6 +18,9 @@ import pandas as pd
 from churn import contract
 from churn.ui.client import ApiClient
 from churn.ui.settings import MAX_FILE_MB, MAX_FILE_ROWS
+
+FILE_DRIVERS: Final = 3
+DRIVER_COLUMNS: Final = tuple(f"driver_{rank}" for rank in range(1, FILE_DRIVERS + 1))
 
 
 class FileError(Exception):
@@ -108,7 +111,7 @@ def score_file(
     total = len(parsed.payloads)
     for start in range(0, total, chunk_rows):
         chunk = parsed.payloads[start : start + chunk_rows]
-        answer = client.predict_batch(chunk)
+        answer = client.predict_batch(chunk, drivers=FILE_DRIVERS)
         version = answer["model_version"]
         for result in answer["results"]:
             position = start + result["row"]
@@ -126,6 +129,11 @@ def score_file(
                 }
                 if parsed.labels is not None:
                     record["actual_churn"] = parsed.labels[position]
+                drivers = prediction["explanation"]["drivers"]
+                record |= {
+                    column: describe_driver(driver)
+                    for column, driver in zip(DRIVER_COLUMNS, drivers, strict=True)
+                }
                 records.append(record)
             else:
                 reasons = "; ".join(f"{e['field']}: {e['message']}" for e in result["errors"])
@@ -136,6 +144,12 @@ def score_file(
         table = table.sort_values("churn_probability", ascending=False, kind="stable")
     problems.sort(key=lambda problem: problem.line)
     return ScoredFile(table.reset_index(drop=True), problems, version, threshold)
+
+
+def describe_driver(driver: dict[str, Any]) -> str:
+    """A driver in plain words with the customer's value, e.g. "Contract = Month-to-month
+    (+0.61)": its contribution to the log-odds, positive towards churn."""
+    return f"{driver['label']} = {driver['value']} ({driver['contribution']:+.2f})"
 
 
 def roc_auc(labels: Sequence[int], scores: Sequence[float]) -> float | None:

@@ -49,8 +49,10 @@ def test_an_s3_uri_without_a_bucket_is_refused() -> None:
 
 
 @pytest.mark.parametrize(
-    ("key", "child"), [("", "m.json"), ("models", "models/m.json"), ("models/", "models/m.json")]
-)
+    ("key", "child"),
+    [("", "m.json"), ("models", "models/m.json"), ("models/", "models/m.json"),
+     ("modelsX", "modelsX/m.json")],
+)  # fmt: skip
 def test_a_child_is_one_level_under_the_prefix(key: str, child: str) -> None:
     assert storage.S3Location("b", key).child("m.json") == storage.S3Location("b", child)
 
@@ -169,6 +171,12 @@ def test_an_s3_refusal_without_a_message_is_said_by_its_code() -> None:
     may send only the code)."""
     refusal = ClientError({"Error": {"Code": "SlowDown"}}, "GetObject")
     assert storage._explain_s3_error(refusal, storage.S3Location("b", "k")) == "S3 said SlowDown"
+
+
+def test_an_s3_message_is_said_to_its_last_letter() -> None:
+    refusal = ClientError({"Error": {"Code": "SlowDown", "Message": "Slow down: XX"}}, "GetObject")
+    said = storage._explain_s3_error(refusal, storage.S3Location("b", "k"))
+    assert said == "S3 said SlowDown: Slow down: XX"
 
 
 @pytest.mark.parametrize("check", [storage.read_bytes, storage.check_writable])
@@ -335,6 +343,33 @@ def test_a_failed_upload_removes_what_it_put_and_never_writes_the_manifest(
     )
     assert read_prefix("churn-partial", "") == {}
     assert artifacts.MANIFEST not in {key.rsplit("/", 1)[1] for key in uploads}
+
+
+@pytest.mark.usefixtures("aws_env")
+def test_a_failed_upload_whose_cleanup_is_refused_still_says_why_it_failed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under the model bucket's models/ deletes are refused (AccessDenied): the leftovers
+    stay, harmless without a manifest, and the error is still the upload's own."""
+    make_bucket("churn-no-deletes")
+
+    def fail_on_the_second(key: str) -> None:
+        if len(uploads) == 2:
+            raise EndpointConnectionError(endpoint_url="http://s3.test")
+
+    uploads = intercept_puts(monkeypatch, fail_on_the_second)
+    client = storage.s3_client()
+
+    def refuse(**_: Any) -> None:
+        raise ClientError({"Error": {"Code": "AccessDenied", "Message": "no"}}, "DeleteObject")
+
+    monkeypatch.setattr(client, "delete_object", refuse)
+    with pytest.raises(storage.StorageError) as raised:
+        storage.publish_directory(
+            bundle_like(tmp_path / "b"), "s3://churn-no-deletes/v1", last=artifacts.MANIFEST
+        )
+    assert str(raised.value).startswith("s3://churn-no-deletes/v1: upload failed (Could not")
+    assert list(read_prefix("churn-no-deletes", "")) == [uploads[0]]
 
 
 @pytest.mark.usefixtures("aws_env")

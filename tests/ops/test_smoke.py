@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -166,7 +167,7 @@ def test_other_errors_are_not_retried(bundle_dir: Path) -> None:
     class Refusing:
         calls = 0
 
-        def predict(self, customer: dict[str, Any]) -> dict[str, Any]:
+        def predict(self, customer: dict[str, Any], *, drivers: int) -> dict[str, Any]:
             self.calls += 1
             raise ApiError("refused (403)", status=403)
 
@@ -307,7 +308,7 @@ def test_a_call_signed_with_anything_but_the_roles_secret_and_token_is_refused(
         ]:
             signer = SigV4Signer("eu-west-3", Credentials("ASIAKEY", secret, token))
             try:
-                ApiClient(settings, signer).predict(customer)
+                ApiClient(settings, signer).predict(customer, drivers=smoke.DRIVERS)
             except ApiError as error:
                 assert error.status == 403
             else:
@@ -396,6 +397,53 @@ def test_a_customer_without_an_id_is_called_customer() -> None:
         smoke.check(expected | {"churn": False}, expected)
 
 
+def explained(probability: float, drivers: int = smoke.DRIVERS) -> dict[str, Any]:
+    """An answer whose explanation adds up to ``probability``: base -1, drivers of 0.25,
+    the rest in other_fields."""
+    margin = math.log(probability / (1 - probability))
+    listed = [{"field": f"f{i}", "contribution": 0.25} for i in range(drivers)]
+    other = margin + 1.0 - 0.25 * drivers
+    explanation = {"base_value": -1.0, "drivers": listed, "other_fields": other, "margin": margin}
+    return ANSWER | {"churn_probability": probability, "explanation": explanation}
+
+
+@pytest.mark.parametrize("probability", [0.5, 0.03, 0.97])
+def test_drivers_that_add_up_to_the_served_probability_pass(probability: float) -> None:
+    smoke.check_explanation("0001-ABCDE", explained(probability))
+
+
+def test_drivers_that_explain_another_probability_fail() -> None:
+    answer = explained(0.5) | {"churn_probability": 0.5 + 2e-6}
+    with pytest.raises(smoke.SmokeError) as failed:
+        smoke.check_explanation("0001-ABCDE", answer)
+    assert str(failed.value) == (
+        "0001-ABCDE: the drivers explain 0.500000, but the API served 0.500002"
+    )
+    smoke.check_explanation("c", explained(0.5) | {"churn_probability": 0.5 + 0.9e-6})
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"other_fields": 1e-5},
+        {"base_value": -1.0 + 2e-6},
+        {"drivers": [{"field": "f0", "contribution": 0.25}]},
+    ],
+    ids=["other fields", "base", "too few drivers"],
+)
+def test_drivers_that_do_not_add_up_to_their_margin_fail(broken: dict[str, Any]) -> None:
+    answer = explained(0.5)
+    answer["explanation"] = answer["explanation"] | broken
+    with pytest.raises(smoke.SmokeError, match=r"^c: the drivers do not add up to their margin"):
+        smoke.check_explanation("c", answer)
+
+
+@pytest.mark.parametrize("explanation", [None, {}, {"drivers": [{"field": "f0"}]}, []])
+def test_an_answer_without_an_explanation_fails(explanation: Any) -> None:
+    with pytest.raises(smoke.SmokeError, match=r"^c: the answer has no explanation: "):
+        smoke.check_explanation("c", ANSWER | {"explanation": explanation})
+
+
 class Clock:
     """Time that passes only when the code sleeps."""
 
@@ -414,7 +462,8 @@ class Starting:
     def __init__(self, times: int, status: int = 503, retry_after: float | None = None) -> None:
         self.left, self.status, self.retry_after = times, status, retry_after
 
-    def predict(self, customer: dict[str, Any]) -> dict[str, Any]:
+    def predict(self, customer: dict[str, Any], *, drivers: int) -> dict[str, Any]:
+        assert drivers == smoke.DRIVERS
         if self.left > 0:
             self.left -= 1
             raise ApiError("failed", status=self.status, retry_after=self.retry_after)

@@ -73,15 +73,18 @@ def dockerfile_copies(dockerfile: Path) -> list[Copy]:
     return copies
 
 
-def replay_copies(dockerfile: Path, image_root: Path, *, under: str) -> None:
+def replay_copies(
+    dockerfile: Path, image_root: Path, *, under: str, source_root: Path = REPO_ROOT
+) -> None:
     """Apply the Dockerfile's COPY lines whose destination is below ``under``,
-    mapping that image path onto ``image_root``."""
+    mapping that image path onto ``image_root``; sources are read under ``source_root``
+    (the checkout, or another commit's tree)."""
     for copy in dockerfile_copies(dockerfile):
         if not copy.destination.startswith(under):
             continue
         destination = image_root / copy.destination.removeprefix(under).lstrip("/")
         for source in copy.sources:
-            origin = REPO_ROOT / source
+            origin = source_root / source
             if origin.is_dir():
                 shutil.copytree(origin, destination, dirs_exist_ok=True)
             else:

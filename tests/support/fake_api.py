@@ -15,10 +15,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
+from churn import contract
 from tests.support.servers import LOOPBACK
 
 PROBABILITY = 0.6789
+# The fake's drivers: these fields, largest first, pushing alternately up and down.
+FAKE_DRIVERS = ("Contract", "tenure", "InternetService", "PaymentMethod", "TechSupport")
 
 
 @dataclass
@@ -27,11 +31,12 @@ class FakeApi:
     url: str = ""
     mode: str = "ok"  # ok | slow | invalid | unavailable
     requests: list[tuple[str, Any]] = field(default_factory=list)
+    no_levers: bool = False  # answer levers with none
 
-    def prediction(self, customer: dict[str, Any]) -> dict[str, Any]:
+    def prediction(self, customer: dict[str, Any], drivers: int | None = None) -> dict[str, Any]:
         # Deterministic and distinct per customer, so tables can be checked.
         probability = round(min(0.99, customer["tenure"] / 100 + 0.01), 4)
-        return {
+        answer = {
             "customerID": customer.get("customerID"),
             "churn_probability": probability,
             "churn": probability >= self.model["threshold"],
@@ -39,6 +44,50 @@ class FakeApi:
             "threshold": self.model["threshold"],
             "model_version": self.model["model_version"],
         }
+        if drivers is not None:
+            answer["explanation"] = explanation(customer, drivers)
+        return answer
+
+    def levers(self, customer: dict[str, Any]) -> dict[str, Any]:
+        """Two canned levers (a two-year contract, then tech support), or none."""
+        offers = [
+            ("Contract", "Two year", "switch to a two-year contract", 0.25),
+            ("TechSupport", "Yes", "add tech support", 0.5),
+        ]
+        if self.no_levers:
+            offers = []
+        return {
+            "customerID": customer.get("customerID"),
+            "churn_probability": PROBABILITY,
+            "model_version": self.model["model_version"],
+            "levers": [
+                {
+                    "field": name,
+                    "label": contract.FIELDS_BY_NAME[name].label,
+                    "value": customer[name],
+                    "offer": offer,
+                    "description": wording,
+                    "churn_probability": after,
+                    "change": after - PROBABILITY,
+                }
+                for name, offer, wording, after in offers
+            ],
+        }
+
+
+def explanation(customer: dict[str, Any], drivers: int) -> dict[str, Any]:
+    listed = [
+        {
+            "field": name,
+            "label": contract.FIELDS_BY_NAME[name].label,
+            "value": customer[name],
+            "contribution": (-1) ** rank * 0.5 / (rank + 1),
+        }
+        for rank, name in enumerate(FAKE_DRIVERS[:drivers])
+    ]
+    base = -1.0
+    margin = base + sum(driver["contribution"] for driver in listed)
+    return {"base_value": base, "drivers": listed, "other_fields": 0.0, "margin": margin}
 
 
 def _handler(fake: FakeApi) -> type[http.server.BaseHTTPRequestHandler]:
@@ -52,6 +101,8 @@ def _handler(fake: FakeApi) -> type[http.server.BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers["content-length"])))
             fake.requests.append((self.path, body))
+            path, query = urlsplit(self.path).path, parse_qs(urlsplit(self.path).query)
+            drivers = None if query.get("explain") == ["none"] else int(query.get("top", ["5"])[0])
             if fake.mode == "slow":
                 time.sleep(3)
             if fake.mode == "invalid":
@@ -67,11 +118,14 @@ def _handler(fake: FakeApi) -> type[http.server.BaseHTTPRequestHandler]:
                 self._json(
                     503, {"message": "the model endpoint is busy or starting"}, {"Retry-After": "5"}
                 )
-            elif self.path == "/v1/predictions":
-                self._json(200, fake.prediction(body) | {"churn_probability": PROBABILITY})
+            elif path == "/v1/predictions":
+                answer = fake.prediction(body, drivers) | {"churn_probability": PROBABILITY}
+                self._json(200, answer)
+            elif path == "/v1/predictions/levers":
+                self._json(200, fake.levers(body))
             else:
                 results = [
-                    {"row": i, "prediction": fake.prediction(c)}
+                    {"row": i, "prediction": fake.prediction(c, drivers)}
                     for i, c in enumerate(body["customers"])
                 ]
                 self._json(

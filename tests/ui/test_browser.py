@@ -94,25 +94,57 @@ def choose(page: Page, label: str, option: str) -> None:
 def test_a_customer_scored_in_the_browser_matches_the_api(
     page: Page, api_url: str, model_document: dict[str, Any]
 ) -> None:
-    page.get_by_role("spinbutton", name="tenure (months)").fill("12")
+    page.get_by_role("spinbutton", name="Tenure (months)").fill("12")
     choose(page, "Contract", "One year")
-    choose(page, "PaymentMethod", "Mailed check")
+    choose(page, "Payment method", "Mailed check")
     page.get_by_role("button", name="Score this customer").click()
     shown = page.get_by_test_id("stMetricValue").first
     expect(shown).to_have_text(re.compile(r"\d+\.\d\d%"), timeout=30_000)
 
-    customer = dict(model_document["examples"][0])
+    customer = default_customer(model_document)
     customer |= {"tenure": 12, "Contract": "One year", "PaymentMethod": "Mailed check"}
-    customer["SeniorCitizen"] = "Yes" if customer["SeniorCitizen"] == 1 else "No"
     answer = httpx.post(f"{api_url}/v1/predictions", json=customer).json()
     assert shown.inner_text().strip() == f"{answer['churn_probability']:.2%}"
     expect(page.get_by_text(f"Answered by model {answer['model_version']}")).to_be_visible()
     assert screenshot(page, "1-score-a-customer").stat().st_size > 10_000
 
 
+def default_customer(model_document: dict[str, Any]) -> dict[str, Any]:
+    customer = dict(model_document["examples"][0])
+    customer["SeniorCitizen"] = "Yes" if customer["SeniorCitizen"] == 1 else "No"
+    return customer
+
+
+def test_the_default_customer_shows_its_drivers_and_levers(
+    page: Page, api_url: str, model_document: dict[str, Any]
+) -> None:
+    page.get_by_role("button", name="Score this customer").click()
+    expect(page.get_by_text("Why: what moved this customer's risk")).to_be_visible(timeout=30_000)
+    customer = default_customer(model_document)
+    scored = httpx.post(f"{api_url}/v1/predictions?top=8", json=customer).json()
+    levers = httpx.post(f"{api_url}/v1/predictions/levers", json=customer).json()
+    explanation = scored["explanation"]
+
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    expect(chart).to_be_visible(timeout=30_000)
+    expect(
+        page.get_by_text(
+            f"From the model's average ({explanation['base_value']:+.2f}) to this customer "
+            f"({explanation['margin']:+.2f})"
+        )
+    ).to_be_visible()
+    rows = page.locator('[data-testid="stTable"]').first.locator("tbody tr")
+    expect(rows).to_have_count(len(levers["levers"]))
+    best = levers["levers"][0]
+    expect(rows.first).to_contain_text(best["description"][1:])
+    today, after = levers["churn_probability"], best["churn_probability"]
+    expect(rows.first).to_contain_text(f"{today:.0%} → {after:.0%}")
+    assert screenshot(page, "4-drivers-and-levers").stat().st_size > 10_000
+
+
 def test_no_internet_disables_the_add_ons(page: Page) -> None:
-    choose(page, "InternetService", "No")
-    addon = page.get_by_role("combobox", name="TechSupport")
+    choose(page, "Internet service", "No")
+    addon = page.get_by_role("combobox", name="Tech support")
     expect(addon).to_be_disabled()
     expect(addon).to_have_value("No internet service")
 
@@ -141,7 +173,9 @@ def test_a_file_with_bad_rows_is_scored_reported_and_downloaded(
     saved = tmp_path / "scored.csv"
     download.value.save_as(saved)
     lines = saved.read_text().splitlines()
-    assert lines[0].startswith("line,customerID,churn_probability")
+    assert lines[0] == (
+        "line,customerID,churn_probability,churn,risk_band,actual_churn,driver_1,driver_2,driver_3"
+    )
     assert len(lines) == 1 + 197
     screenshot(page, "2-score-a-file")
 

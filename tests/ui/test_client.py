@@ -10,7 +10,7 @@ import pytest
 
 from churn.ui.client import ApiClient, ApiError
 from churn.ui.settings import UiSettings
-from tests.support.fake_api import PROBABILITY, FakeApi
+from tests.support.fake_api import FAKE_DRIVERS, PROBABILITY, FakeApi
 from tests.support.servers import free_port
 
 
@@ -20,9 +20,13 @@ def client_for(url: str, **settings: Any) -> ApiClient:
 
 def test_a_prediction_and_the_model(fake: FakeApi, customers: list[dict[str, Any]]) -> None:
     client = client_for(fake.url)
-    assert client.predict(customers[0])["churn_probability"] == PROBABILITY
+    answer = client.predict(customers[0], drivers=3)
+    assert answer["churn_probability"] == PROBABILITY
+    assert [d["field"] for d in answer["explanation"]["drivers"]] == list(FAKE_DRIVERS[:3])
     assert client.model()["model_version"] == fake.model["model_version"]
-    assert fake.requests[-1] == ("/v1/predictions", customers[0])
+    assert fake.requests[-1] == ("/v1/predictions?top=3", customers[0])
+    assert client.levers(customers[0])["levers"][0]["offer"] == "Two year"
+    assert fake.requests[-1] == ("/v1/predictions/levers", customers[0])
 
 
 @pytest.mark.parametrize(
@@ -41,7 +45,7 @@ def test_api_errors_become_messages(
 ) -> None:
     fake.mode = mode
     with pytest.raises(ApiError) as caught:
-        client_for(fake.url).predict(customers[0])
+        client_for(fake.url).predict(customers[0], drivers=5)
     assert caught.value.status == status
     assert message in str(caught.value)
 
@@ -51,7 +55,7 @@ def test_a_slow_api_times_out_with_a_message(
 ) -> None:
     fake.mode = "slow"
     with pytest.raises(ApiError, match="did not answer in time"):
-        client_for(fake.url, API_TIMEOUT_SECONDS=0.5).predict(customers[0])
+        client_for(fake.url, API_TIMEOUT_SECONDS=0.5).predict(customers[0], drivers=5)
 
 
 def test_an_unreachable_api_is_named() -> None:
@@ -77,10 +81,13 @@ def test_a_get_has_no_body_and_a_post_is_json_to_the_right_path() -> None:
     client = recorded(httpx.Response(200, json={"ok": True}), seen)
     assert client.model() == {"ok": True}
     assert client.predict_batch([{"a": 1}, {"b": 2}]) == {"ok": True}
-    get, post = seen
+    assert client.predict_batch([{"a": 1}], drivers=3) == {"ok": True}
+    get, post, explained = seen
     assert (get.method, str(get.url), get.content) == ("GET", "https://api.example/v1/model", b"")
     assert "content-type" not in get.headers
-    assert (post.method, str(post.url)) == ("POST", "https://api.example/v1/predictions/batch")
+    batch = "https://api.example/v1/predictions/batch"
+    assert (post.method, str(post.url)) == ("POST", f"{batch}?explain=none")
+    assert str(explained.url) == f"{batch}?top=3"
     assert post.headers["content-type"] == "application/json"
     assert json.loads(post.content) == {"customers": [{"a": 1}, {"b": 2}]}
 
@@ -127,7 +134,7 @@ def test_every_refusal_becomes_one_sentence(
     answer: httpx.Response, status: int, message: str, retry_after: float | None
 ) -> None:
     with pytest.raises(ApiError) as refused:
-        recorded(answer, []).predict({"a": 1})
+        recorded(answer, []).predict({"a": 1}, drivers=5)
     assert str(refused.value) == message
     assert (refused.value.status, refused.value.retry_after) == (status, retry_after)
 
@@ -137,7 +144,7 @@ def test_a_signed_client_signs_what_it_sends(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
     seen: list[httpx.Request] = []
     client = recorded(httpx.Response(200, json={}), seen, API_AUTH="iam", AWS_REGION="eu-west-1")
-    client.predict({"a": 1})
+    client.predict({"a": 1}, drivers=5)
     authorization = seen[0].headers["authorization"]
     assert authorization.startswith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/")
     assert "/eu-west-1/execute-api/aws4_request" in authorization

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from churn import contract
@@ -57,11 +58,58 @@ def test_scoring_a_customer_shows_the_answer(page: AppTest, fake: FakeApi) -> No
     page.button(key="customer.submit").click().run()
 
     assert not page.exception and not page.error
-    path, sent = fake.requests[-1]
-    assert path == "/v1/predictions"
+    (scored, sent), (asked, offered) = fake.requests[-2:]
+    assert (scored, asked) == ("/v1/predictions?top=8", "/v1/predictions/levers")
     assert (sent["tenure"], sent["Contract"]) == (30, "Two year")
     assert set(sent) == set(contract.FIELD_NAMES)
+    assert offered == sent
     assert page.metric[0].value == f"{PROBABILITY:.2%}"
+
+
+def test_a_scored_customer_shows_why_and_what_would_keep_them(page: AppTest, fake: FakeApi) -> None:
+    page.button(key="customer.submit").click().run()
+    assert not page.exception and not page.error
+    subheaders = [header.value for header in page.subheader]
+    assert "Why: what moved this customer's risk" in subheaders
+    assert "What if: offers that would lower the risk" in subheaders
+    charts = page.tabs[0].get("vega_lite_chart")
+    assert len(charts) == 1
+    (dataset,) = charts[0].proto.datasets  # the chart's data, as Arrow IPC
+    bars = convert_arrow_bytes_to_pandas_df(dataset.data.data).to_dict("records")
+    assert [bar["driver"] for bar in bars] == [
+        f"Contract: {fake.model['examples'][0]['Contract']}",
+        f"Tenure: {fake.model['examples'][0]['tenure']} months",
+        f"Internet service: {fake.model['examples'][0]['InternetService']}",
+        f"Payment method: {fake.model['examples'][0]['PaymentMethod']}",
+        f"Tech support: {fake.model['examples'][0]['TechSupport']}",
+        f"{len(contract.FIELDS) - 5} other fields",
+    ]
+    assert [bar["effect"] for bar in bars[:2]] == ["raises risk", "lowers risk"]
+    levers = page.table[0].value
+    assert list(levers["offer"]) == ["Switch to a two-year contract", "Add tech support"]
+    assert list(levers["churn probability"]) == [
+        f"{PROBABILITY:.0%} → 25%",
+        f"{PROBABILITY:.0%} → 50%",
+    ]
+    assert list(levers["change"]) == [
+        f"{(0.25 - PROBABILITY) * 100:+.1f} points",
+        f"{(0.5 - PROBABILITY) * 100:+.1f} points",
+    ]
+    assert any("not its causes" in caption.value for caption in page.caption)
+
+
+def test_a_customer_with_nothing_to_offer_is_told_so(page: AppTest, fake: FakeApi) -> None:
+    fake.no_levers = True
+    page.button(key="customer.submit").click().run()
+    assert not page.exception
+    assert page.info[0].value.startswith("None of the offers the contract declares")
+
+
+def test_the_form_speaks_in_plain_words(page: AppTest) -> None:
+    labels = {w.key: w.label for w in (*page.selectbox, *page.number_input)}
+    assert labels["customer.SeniorCitizen"] == "Senior citizen"
+    assert labels["customer.MonthlyCharges"] == "Monthly charges (USD)"
+    assert labels["customer.PaymentMethod"] == "Payment method"
 
 
 def test_no_internet_service_fixes_and_disables_the_add_ons(page: AppTest, fake: FakeApi) -> None:
@@ -121,6 +169,14 @@ def test_scoring_a_file_lists_bad_rows_and_scores_the_rest(
     assert "MonthlyCharges" in rejected["reason"].iloc[1]
     assert [metric.label for metric in file_tab.metric] == ["ROC-AUC"]  # the file has Churn
     assert page.download_button(key="file.download").label == "Download the scored CSV"
+    scored = file_tab.dataframe[0].value
+    assert [c for c in scored.columns if c.startswith("driver")] == [
+        "driver_1",
+        "driver_2",
+        "driver_3",
+    ]
+    first = rows[int(scored["line"].iloc[0]) - 2]
+    assert scored["driver_1"].iloc[0] == f"Contract = {first['Contract']} (+0.50)"
 
 
 def test_an_empty_file_is_a_message(page: AppTest) -> None:

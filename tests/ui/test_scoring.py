@@ -11,6 +11,7 @@ from sklearn.metrics import roc_auc_score
 from churn import contract
 from churn.ui.client import ApiClient
 from churn.ui.scoring import (
+    FILE_DRIVERS,
     FileError,
     ParsedFile,
     Problem,
@@ -203,7 +204,8 @@ class CannedApi:
     def __init__(self) -> None:
         self.chunks: list[list[dict[str, Any]]] = []
 
-    def predict_batch(self, customers: list[dict[str, Any]]) -> dict[str, Any]:
+    def predict_batch(self, customers: list[dict[str, Any]], *, drivers: int) -> dict[str, Any]:
+        assert drivers == FILE_DRIVERS
         self.chunks.append(customers)
         results: list[dict[str, Any]] = []
         for row, customer in enumerate(customers):
@@ -219,7 +221,12 @@ class CannedApi:
                 "churn": customer["p"] >= 0.4,
                 "risk_band": "high" if customer["p"] >= 0.5 else "low",
                 "threshold": 0.4,
-            }
+                "explanation": {"drivers": [
+                    {"label": "Contract", "value": "Two year", "contribution": -customer["p"]},
+                    {"label": "Tenure", "value": 3, "contribution": 0.125},
+                    {"label": "Tech support", "value": "No", "contribution": 0.0},
+                ]},
+            }  # fmt: skip
             results.append({"row": row, "prediction": prediction})
         return {"model_version": "20261201T000000Z-abcdef", "results": results}
 
@@ -242,13 +249,25 @@ def test_a_file_is_scored_in_chunks_riskiest_first_with_every_refusal_by_line() 
     assert scored.model_version == "20261201T000000Z-abcdef"
     assert scored.threshold == 0.4
     columns = ["line", "customerID", "churn_probability", "churn", "risk_band", "actual_churn"]
-    assert list(scored.table.columns) == columns
-    assert scored.table.to_numpy().tolist() == [
+    assert list(scored.table.columns) == [*columns, "driver_1", "driver_2", "driver_3"]
+    assert scored.table[columns].to_numpy().tolist() == [
         [11, "C1", 0.9, True, "high", 1],
         [14, "C4", 0.9, True, "high", 1],  # ties keep the file's order
         [13, "", 0.5, True, "high", 1],
         [10, "C0", 0.2, False, "low", 0],
         [16, "C6", 0.1, False, "low", 0],
+    ]
+    drivers = scored.table[["driver_1", "driver_2", "driver_3"]].to_numpy().tolist()
+    assert drivers[0] == [
+        "Contract = Two year (-0.90)",
+        "Tenure = 3 (+0.12)",
+        "Tech support = No (+0.00)",
+    ]
+    assert [row[0] for row in drivers[1:]] == [
+        "Contract = Two year (-0.90)",
+        "Contract = Two year (-0.50)",
+        "Contract = Two year (-0.20)",
+        "Contract = Two year (-0.10)",
     ]
     assert list(scored.table.index) == [0, 1, 2, 3, 4]
     assert scored.problems == [

@@ -61,7 +61,7 @@ def test_signed_get_and_post_verify(
     url, seen = verifier
     client = signed_client(url)
     assert client.model() == {"ok": True}
-    assert client.predict(customers[0]) == {"ok": True}
+    assert client.predict(customers[0], drivers=5) == {"ok": True}  # a signed query string
     last = seen[-1]["headers"]
     assert last["x-amz-security-token"] == TOKEN
     assert f"Credential={KEY}/" in last["authorization"]
