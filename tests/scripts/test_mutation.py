@@ -4,6 +4,7 @@ equivalent mutants left out, and a drop against the recorded scores found."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ from scripts.mutation import (
     scores,
     unrecorded,
 )
+from tests import conftest
 
 RESULTS = """\
     churn.contract.x_check_consistency__mutmut_1: killed
@@ -163,3 +165,37 @@ def test_a_run_is_given_time_to_train_again_only_for_modules_training_reaches() 
 def test_the_groups_hold_every_module_once() -> None:
     grouped = [module for group in GROUPS.values() for module in group]
     assert sorted(grouped) == sorted((*CORE, *POLICIES))
+
+
+@dataclass
+class StandInItem:
+    nodeid: str
+    fixturenames: tuple[str, ...] = ()
+
+
+def test_a_mutants_tests_run_cheapest_first_and_others_keep_their_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "mutmut-stats.json").write_text(
+        json.dumps({"duration_by_test": {"slow": 30.0, "quick": 0.01, "trains": 0.02}})
+    )
+    monkeypatch.chdir(tmp_path)
+    collected = [
+        StandInItem("slow"),
+        StandInItem("trains", ("trained",)),
+        StandInItem("unmeasured"),
+        StandInItem("quick"),
+    ]
+
+    def ordered(under_test: str) -> list[str]:
+        monkeypatch.setenv("MUTANT_UNDER_TEST", under_test)
+        items = list(collected)
+        conftest.pytest_collection_modifyitems(items)  # type: ignore[arg-type]
+        return [item.nodeid for item in items]
+
+    assert ordered("churn.contract.x_label_to_int__mutmut_3") == [
+        "unmeasured", "quick", "slow", "trains"
+    ]  # fmt: skip
+    assert ordered("stats") == ["slow", "trains", "unmeasured", "quick"]
+    monkeypatch.delenv("MUTANT_UNDER_TEST")
+    assert ordered("") == ["slow", "trains", "unmeasured", "quick"]
