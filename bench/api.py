@@ -28,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -88,17 +88,22 @@ def single_row(service: PredictionService, booster: xgb.Booster, sample: dict[st
         encoded = pd.get_dummies(frame, prefix_sep="=").reindex(columns=columns, fill_value=0)
         return booster.inplace_predict(encoded.to_numpy(dtype=float), validate_features=False)
 
-    for action in (full_path, floor, naive_pandas):
-        timed(action, 200)  # warm up
     paths = {"API path": full_path, "floor": floor, "naive pandas": naive_pandas}
+    compare("single row, in-process (microseconds)", paths, "floor")
+
+
+def compare(title: str, paths: Mapping[str, Callable[[], object]], reference: str) -> None:
+    """Each path timed (after a warm-up), its median and p99 printed beside ``reference``'s."""
+    for action in paths.values():
+        timed(action, 200)  # warm up
     results = {name: timed(action, 3000) for name, action in paths.items()}
-    floor_median = statistics.median(results["floor"])
-    print("single row, in-process (microseconds)")
+    reference_median = statistics.median(results[reference])
+    print(title)
     for name, samples in results.items():
         median = statistics.median(samples)
         print(
             f"  {name:<13} median {median:8.1f}  p99 {percentile(samples, 99):8.1f}"
-            f"  = {median / floor_median:4.2f}x floor"
+            f"  = {median / reference_median:4.2f}x {reference}"
         )
 
 
@@ -111,19 +116,10 @@ def drivers_cost(booster_document: bytes, booster: xgb.Booster, vector: list[flo
         "pure Python": lambda: explainer.explain(vector),
         "pred_contribs": lambda: booster.predict(matrix, pred_contribs=True),
     }
-    for action in paths.values():
-        timed(action, 200)  # warm up
-    results = {name: timed(action, 3000) for name, action in paths.items()}
-    floor = statistics.median(results["pred_contribs"])
-    print(
+    title = (
         f"drivers of one customer (microseconds); explainer built at load in {built * 1e3:.0f} ms"
     )
-    for name, samples in results.items():
-        median = statistics.median(samples)
-        print(
-            f"  {name:<13} median {median:8.1f}  p99 {percentile(samples, 99):8.1f}"
-            f"  = {median / floor:4.2f}x pred_contribs"
-        )
+    compare(title, paths, "pred_contribs")
 
 
 def explained_cost(service: PredictionService, sample: dict[str, Any]) -> None:
@@ -138,18 +134,8 @@ def explained_cost(service: PredictionService, sample: dict[str, Any]) -> None:
         ),
         "levers": lambda: loop.run_until_complete(service.levers(customer, len(contract.LEVERS))),
     }
-    for action in paths.values():
-        timed(action, 200)  # warm up
-    results = {name: timed(action, 3000) for name, action in paths.items()}
+    compare("one customer through the service (microseconds)", paths, "plain")
     loop.close()
-    plain = statistics.median(results["plain"])
-    print("one customer through the service (microseconds)")
-    for name, samples in results.items():
-        median = statistics.median(samples)
-        print(
-            f"  {name:<13} median {median:8.1f}  p99 {percentile(samples, 99):8.1f}"
-            f"  = {median / plain:4.2f}x plain"
-        )
 
 
 def batch_throughput(service: PredictionService, rows: list[dict[str, Any]]) -> None:
