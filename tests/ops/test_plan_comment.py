@@ -478,3 +478,55 @@ def test_the_cli_names_what_it_cannot_read(
     assert code == 2
     assert capsys.readouterr().err == f"churn-plan-comment: {message.format(**files)}\n"
     assert not output.exists()
+
+
+def test_two_plans_that_fit_exactly_are_not_cut_and_one_character_less_cuts() -> None:
+    """The budget is charged exactly for each block and the newline that joins it: the
+    second stack's details fit at the exact limit and not one character under it."""
+    plans = [synthetic("pipeline", 5), synthetic("platform", 6)]
+    whole = plan_comment.render(plans, ARTIFACT)
+    exact = len(whole) + plan_comment.SAFETY_MARGIN - 1
+    assert plan_comment.render(plans, ARTIFACT, limit=exact) == whole
+    short = plan_comment.render(plans, ARTIFACT, limit=exact - 1)
+    assert "**Cut:** 1 changes did not fit" in short
+    assert lines_kept(short) == 10
+
+
+def test_a_stack_without_changes_does_not_end_the_details() -> None:
+    plans = [plan_comment.StackPlan("bootstrap"), synthetic("platform", 2)]
+    comment = plan_comment.render(plans, ARTIFACT)
+    assert "<details><summary>platform" in comment and lines_kept(comment) == 2
+
+
+def test_a_stack_left_out_whole_does_not_end_the_details() -> None:
+    """A first stack too big to show even one change is left out; a smaller one after it,
+    whose block fits the same budget, is still shown."""
+    big = plan_comment.StackPlan(
+        "pipeline",
+        [plan_comment.Change("module.pipeline.aws_iam_policy." + "x" * 300, "create")],
+    )
+    small = synthetic("platform", 1)
+    head = "\n".join(plan_comment.summary([big, small]))
+    block = "\n".join(plan_comment.details(small, small.changes))
+    limit = plan_comment.SAFETY_MARGIN + len(head) + len(block) + 1
+    comment = plan_comment.render([big, small], ARTIFACT, limit=limit)
+    assert "<details><summary>pipeline" not in comment
+    assert "<details><summary>platform" in comment
+    assert "**Cut:** 1 changes did not fit" in comment
+
+
+def test_a_big_plan_is_cut_by_tenths_of_what_is_left() -> None:
+    """3,001 changes under GitHub's limit: what is kept is a step of the sequence that drops
+    a tenth of what is left each time (3001, 2701, 2431, ...), and a comment of the next
+    larger step would not have fitted."""
+    steps = [3001]
+    while steps[-1]:
+        steps.append(steps[-1] - max(1, steps[-1] // 10))
+    comment = plan_comment.render([synthetic("platform", 3001)], ARTIFACT)
+    kept = lines_kept(comment)
+    assert kept in steps[1:]
+    larger = steps[steps.index(kept) - 1]
+    assert len(plan_comment.render([synthetic("platform", larger)], ARTIFACT, limit=10**9)) > (
+        plan_comment.GITHUB_LIMIT - plan_comment.SAFETY_MARGIN
+    )
+    assert f"**Cut:** {3001 - kept} changes" in comment
