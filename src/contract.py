@@ -305,6 +305,11 @@ def normalize_record(raw: Mapping[str, RawValue]) -> Record:
     return record
 
 
+def _spelt(name: str, wire_names: Mapping[str, str] | None) -> str:
+    """A field's name as a client spells it: under ``wire_names`` if the API renames them."""
+    return wire_names[name] if wire_names else name
+
+
 def check_consistency(
     record: Mapping[str, str | float], wire_names: Mapping[str, str] | None = None
 ) -> None:
@@ -312,22 +317,18 @@ def check_consistency(
     "No internet service" on every add-on iff no internet service. ``wire_names`` spells
     the fields in the messages as a client sent them (the error's field stays the contract's).
     """
-
-    def spelt(name: str) -> str:
-        return wire_names[name] if wire_names else name
-
     has_phone = record["PhoneService"] == "Yes"
     if has_phone == (record["MultipleLines"] == NO_PHONE):
         expected = "'No' or 'Yes'" if has_phone else repr(NO_PHONE)
+        phone = _spelt("PhoneService", wire_names)
         raise ContractError(
-            "MultipleLines",
-            f"must be {expected} when {spelt('PhoneService')} is {record['PhoneService']!r}",
+            "MultipleLines", f"must be {expected} when {phone} is {record['PhoneService']!r}"
         )
     has_internet = record["InternetService"] != "No"
     for name in INTERNET_ADDONS:
         if has_internet == (record[name] == NO_INTERNET):
             expected = "'No' or 'Yes'" if has_internet else repr(NO_INTERNET)
-            service = spelt("InternetService")
+            service = _spelt("InternetService", wire_names)
             raise ContractError(
                 name, f"must be {expected} when {service} is {record['InternetService']!r}"
             )
@@ -349,16 +350,22 @@ def consistency_json_schema(
     """The rules of ``check_consistency`` as JSON Schema (an ``allOf`` list), so an API's
     published schema says what it enforces; under ``wire_names`` if the API renames fields."""
 
-    def spelt(name: str) -> str:
-        return wire_names[name] if wire_names else name
-
     def when(
         field: str, value: str, then: dict[str, str], otherwise: tuple[str, ...]
     ) -> dict[str, object]:
         return {
-            "if": {"properties": {spelt(field): {"const": value}}, "required": [spelt(field)]},
-            "then": {"properties": {spelt(name): {"const": level} for name, level in then.items()}},
-            "else": {"properties": {spelt(name): {"enum": list(otherwise)} for name in then}},
+            "if": {
+                "properties": {_spelt(field, wire_names): {"const": value}},
+                "required": [_spelt(field, wire_names)],
+            },
+            "then": {
+                "properties": {
+                    _spelt(name, wire_names): {"const": level} for name, level in then.items()
+                }
+            },
+            "else": {
+                "properties": {_spelt(name, wire_names): {"enum": list(otherwise)} for name in then}
+            },
         }
 
     return [

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -215,6 +216,44 @@ def test_the_json_schema_rules_accept_exactly_what_the_contract_accepts(
         assert not validator.is_valid(record)
     else:
         assert validator.is_valid(record)
+
+
+@pytest.mark.parametrize("change", dependent_values(), ids=lambda c: "/".join(c.values()))
+def test_the_json_schema_rules_under_wire_names_judge_as_the_contract_does(
+    change: dict[str, str],
+) -> None:
+    """An API that renames the fields publishes the same rules under its names, and its
+    messages name its fields: only the wire names appear."""
+    wire = {name: f"wire_{name}" for name in contract.FIELD_NAMES}
+    record = contract.normalize_record(CUSTOMER) | change
+    renamed = {wire[name]: value for name, value in record.items()}
+    rules = contract.consistency_json_schema(wire)
+    assert not {name for rule in rules for name in json.dumps(rule).split('"')} & set(
+        contract.FIELD_NAMES
+    )
+    validator = jsonschema.Draft202012Validator({"allOf": rules})
+    try:
+        contract.check_consistency(record, wire)
+    except contract.ContractError as error:
+        assert not validator.is_valid(renamed)
+        assert " wire_PhoneService " in error.message or " wire_InternetService " in error.message
+    else:
+        assert validator.is_valid(renamed)
+
+
+@pytest.mark.parametrize("field", ["Partner", "Dependents", "PhoneService", "PaperlessBilling"])
+@pytest.mark.parametrize("raw", ["1", "0", 1, 0])
+def test_only_senior_citizen_takes_the_data_sets_0_and_1(field: str, raw: str | int) -> None:
+    with pytest.raises(contract.ContractError) as refused:
+        contract.normalize_record(CUSTOMER | {field: raw})
+    assert refused.value.field == field
+
+
+@pytest.mark.parametrize("field", contract.NUMERIC_FIELDS, ids=lambda f: f.name)
+def test_a_number_at_either_bound_is_accepted(field: contract.NumericField) -> None:
+    for bound in (field.minimum, field.maximum):
+        raw = CUSTOMER | {field.name: bound, "tenure": 1 if field.name != "tenure" else bound}
+        assert contract.normalize_record(raw)[field.name] == bound
 
 
 @pytest.mark.parametrize(
