@@ -250,3 +250,23 @@ def test_a_remote_bundles_reason_stays_in_the_log(bundle_dir: Path) -> None:
     assert refused.value.public_message == "the bundle cannot be read (see the server's log)"
     storage.publish_directory(bundle_dir, location.rstrip("/"), last=artifacts.MANIFEST)
     assert load_bundle(location).version == bundle_dir.name
+
+
+def test_a_model_the_drivers_cannot_explain_is_no_model_to_serve(
+    bundle_dir: Path, tmp_path: Path
+) -> None:
+    """A booster whose objective is not binary:logistic (here a regression) cannot be
+    explained as log-odds: the bundle is refused at load, in one line, in either mode."""
+    with tarfile.open(bundle_dir / artifacts.MODEL_ARCHIVE) as archive:
+        member = archive.extractfile(artifacts.BOOSTER_FILE)
+        assert member is not None
+        document = json.loads(member.read())
+    document["learner"]["objective"]["name"] = "reg:squarederror"
+    booster = archive_of(artifacts.BOOSTER_FILE, json.dumps(document).encode())
+    bundle = resigned_copy(bundle_dir, tmp_path / "bundle", model_tar_gz=booster)
+    with pytest.raises(BundleError) as refused:
+        build_service(Settings(bundle=str(bundle), predictor="local"))
+    assert str(refused.value) == (
+        f"{bundle}: a gbtree reg:squarederror model: only gbtree binary:logistic"
+    )
+    assert not refused.value.remote
