@@ -126,3 +126,22 @@ def test_the_schema_describes_every_field_from_the_contract(model: type[BaseMode
     assert properties[contract.ID_COLUMN]["description"] == "Your id for the customer."
     for field in contract.FIELDS:
         assert properties[field.name]["description"] == field.description
+
+
+def test_the_original_model_is_built_under_the_original_names() -> None:
+    """Rebuilt here (the served one is built at import, which no test is credited with):
+    the camelCase names validate, the contract's are unknown fields, and an example in the
+    original shape says seniorCitizen as "Yes"/"No"."""
+    original = create_model(
+        "RebuiltOriginal",
+        __base__=schemas.OriginalCustomerBase,
+        **schemas._field_definitions(schemas.ORIGINAL_NAMES),
+    )
+    example = schemas._original_example(schemas.EXAMPLES[0])
+    assert set(example) == set(schemas.ORIGINAL_NAMES.values())
+    assert example["seniorCitizen"] == "No" and example["monthlyCharges"] == 29.85
+    assert original.model_validate(example).record() == contract.normalize_record(VALID)
+    with pytest.raises(ValidationError) as refused:
+        original.model_validate(VALID)
+    found = {(str(error["loc"][0]), error["type"]) for error in refused.value.errors()}
+    assert {("SeniorCitizen", "extra_forbidden"), ("seniorCitizen", "missing")} <= found
