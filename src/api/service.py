@@ -37,6 +37,8 @@ from churn.api.settings import Settings
 from churn.features import Vectorizer
 
 HIGH_RISK_FROM = 0.5
+# Where FastAPI says an error was (the first part of its loc), before the field's name.
+REQUEST_PARTS = frozenset({"body", "query", "path", "header", "cookie"})
 
 
 class PredictionService:
@@ -88,8 +90,16 @@ class PredictionService:
         )
 
     def answer(
-        self, customer: CustomerBase, probability: float, drivers: int | None = None
+        self,
+        customer: CustomerBase,
+        probability: float,
+        drivers: int | None = None,
+        record: contract.Record | None = None,
     ) -> Prediction:
+        """``record``: the customer's canonical form when the caller has it already."""
+        explanation = None
+        if drivers is not None:
+            explanation = self.explanation(record or customer.record(), drivers)
         return Prediction(
             customerID=getattr(customer, contract.ID_COLUMN),
             churn_probability=probability,
@@ -97,12 +107,13 @@ class PredictionService:
             risk_band=self.risk_band(probability),
             threshold=self.threshold,
             model_version=self.bundle.version,
-            explanation=None if drivers is None else self.explanation(customer.record(), drivers),
+            explanation=explanation,
         )
 
     async def predict_one(self, customer: CustomerBase, drivers: int | None = None) -> Prediction:
-        (probability,) = await self.probabilities([customer.record()])
-        return self.answer(customer, probability, drivers)
+        record = customer.record()
+        (probability,) = await self.probabilities([record])
+        return self.answer(customer, probability, drivers, record)
 
     async def predict_batch(
         self, rows: list[dict[str, Any]], drivers: int | None = None
@@ -116,10 +127,13 @@ class PredictionService:
             except ValidationError as error:
                 results.append(BatchRow(row=index, errors=field_errors(error.errors())))
         if valid:
-            probabilities = await self.probabilities([customer.record() for _, customer in valid])
+            records = [customer.record() for _, customer in valid]
+            probabilities = await self.probabilities(records)
             results += [
-                BatchRow(row=index, prediction=self.answer(customer, probability, drivers))
-                for (index, customer), probability in zip(valid, probabilities, strict=True)
+                BatchRow(row=index, prediction=self.answer(customer, probability, drivers, record))
+                for (index, customer), record, probability in zip(
+                    valid, records, probabilities, strict=True
+                )
             ]
         results.sort(key=lambda result: result.row)
         return BatchResponse(
@@ -168,9 +182,9 @@ def field_name(error: Any) -> str:
     if error.get("type") == INCONSISTENT:
         return str(error["ctx"]["field"])
     loc = list(error.get("loc", ()))
-    if loc[:1] == ["query"]:
-        return str(loc[1])
-    names = [part for part in loc if isinstance(part, str) and part != "body"]
+    if loc[:1] and loc[0] in REQUEST_PARTS:
+        loc = loc[1:]
+    names = [part for part in loc if isinstance(part, str)]
     return names[0] if names else "body"
 
 
