@@ -129,10 +129,11 @@ mutation: setup scanners data ## mutation testing of the core modules (mutmut): 
 mutation-show: ## the change one mutant makes: make mutation-show MUTANT=<name make mutation printed>
 	cd .cache/mutation/$(firstword $(subst ., ,$(MUTANT))) && $(CURDIR)/$(BIN)/mutmut show $(MUTANT)
 
-bench: setup data browser ## print benchmark figures: training, API, UI (on the newest bundle)
+bench: setup data browser ## print benchmark figures: training, API, UI, scoring (on the newest bundle)
 	$(BIN)/python bench/train.py --data $(DATA)
 	PYTHONPATH=. $(BIN)/python bench/api.py --bundle $(ARTIFACTS)
 	PYTHONPATH=. $(BIN)/python bench/ui.py --bundle $(ARTIFACTS)
+	PYTHONPATH=. $(BIN)/python bench/score.py --data $(DATA) --bundle $(ARTIFACTS)
 
 constraints: ## re-resolve every requirement file afresh and rewrite constraints.txt
 	scripts/constraints.sh

@@ -38,11 +38,11 @@ import pandas as pd
 import xgboost as xgb
 
 from churn import contract
-from churn.api.bundle import load_bundle, resolve
 from churn.api.drivers import TreeExplainer
 from churn.api.predictors import LocalPredictor
 from churn.api.schemas import DEFAULT_DRIVERS, Customer
 from churn.api.service import PredictionService
+from churn.bundles import load_bundle, resolve
 from tests.support.environments import REPO_ROOT, replay_copies, target_directory
 from tests.support.servers import free_port, wait_for_http
 

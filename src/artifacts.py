@@ -17,9 +17,12 @@ BOOSTER_FILE: Final = "xgboost-model"
 PREPROCESSING_SPEC: Final = "preprocessing.json"
 METRICS: Final = "metrics.json"
 MODEL_CARD: Final = "MODEL_CARD.md"
+# What the model learned from, for drift reports (churn.distributions). Bundles trained
+# before it existed lack it: readers treat it as optional.
+REFERENCE: Final = "reference.json"
 MANIFEST: Final = "bundle.json"
 
-BUNDLE_FILES: Final = (MODEL_ARCHIVE, PREPROCESSING_SPEC, METRICS, MODEL_CARD, MANIFEST)
+BUNDLE_FILES: Final = (MODEL_ARCHIVE, PREPROCESSING_SPEC, METRICS, MODEL_CARD, REFERENCE, MANIFEST)
 
 # e.g. 20261123T142501Z-3f9a1c: UTC time first so versions sort by age, then a random
 # suffix so two trainings in the same second never collide.

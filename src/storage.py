@@ -8,13 +8,18 @@ botocore or urllib traceback. boto3 honours ``AWS_ENDPOINT_URL`` (a moto server 
 from __future__ import annotations
 
 import contextlib
+import http.client
+import shutil
+import tempfile
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, BinaryIO, Final, cast
 
 import boto3
+from boto3.exceptions import S3UploadFailedError
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -62,34 +67,59 @@ def s3_client() -> S3Client:
 
 def read_bytes(uri: str) -> bytes:
     """The whole content of a local file, an ``s3://`` object or an ``https://`` URL."""
+    with open_stream(uri) as stream:
+        try:
+            return stream.read()
+        except TimeoutError:
+            raise StorageError(f"{uri}: no answer within {HTTP_TIMEOUT_SECONDS} s") from None
+        except BotoCoreError as error:
+            raise StorageError(f"{uri}: cannot reach S3 ({error})") from None
+        except OSError as error:
+            raise StorageError(f"{uri}: cannot read ({error})") from None
+
+
+@contextlib.contextmanager
+def open_stream(uri: str) -> Iterator[BinaryIO]:
+    """``uri`` as a stream read front to back, for sources too big to hold in memory.
+
+    Opening fails with ``StorageError``; a stream that breaks while being read raises
+    ``OSError`` or botocore's ``BotoCoreError``, which the caller reports.
+    """
     if is_s3(uri):
-        return _read_s3(S3Location.parse(uri))
-    if uri.startswith("https://"):
-        return _read_https(uri)
+        with _open_s3(S3Location.parse(uri)) as body:
+            yield body
+    elif uri.startswith("https://"):
+        with _open_https(uri) as response:
+            yield cast("BinaryIO", response)
+    else:
+        with _open_local(uri) as stream:
+            yield stream
+
+
+def _open_s3(location: S3Location) -> contextlib.closing[BinaryIO]:
+    if not location.key:
+        raise StorageError(f"{location}: the URI names a bucket but no object key")
+    try:
+        body = s3_client().get_object(Bucket=location.bucket, Key=location.key)["Body"]
+    except ClientError as error:
+        raise StorageError(f"{location}: {_explain_s3_error(error, location)}") from None
+    except BotoCoreError as error:
+        raise StorageError(f"{location}: cannot reach S3 ({error})") from None
+    return contextlib.closing(cast("BinaryIO", body))
+
+
+def _open_local(uri: str) -> BinaryIO:
     if "://" in uri:
         scheme = uri.split("://", 1)[0]
         raise StorageError(f"{uri}: unsupported scheme {scheme!r}; use a path, s3:// or https://")
-    path = Path(uri)
     try:
-        return path.read_bytes()
+        return Path(uri).open("rb")
     except FileNotFoundError:
         raise StorageError(f"{uri}: no such file") from None
     except IsADirectoryError:
         raise StorageError(f"{uri}: is a directory, not a file") from None
     except OSError as error:
         raise StorageError(f"{uri}: cannot read ({error.strerror})") from None
-
-
-def _read_s3(location: S3Location) -> bytes:
-    if not location.key:
-        raise StorageError(f"{location}: the URI names a bucket but no object key")
-    try:
-        response = s3_client().get_object(Bucket=location.bucket, Key=location.key)
-        return response["Body"].read()
-    except ClientError as error:
-        raise StorageError(f"{location}: {_explain_s3_error(error, location)}") from None
-    except BotoCoreError as error:
-        raise StorageError(f"{location}: cannot reach S3 ({error})") from None
 
 
 def _explain_s3_error(error: ClientError, location: S3Location) -> str:
@@ -105,32 +135,35 @@ def _explain_s3_error(error: ClientError, location: S3Location) -> str:
     return f"S3 said {code}: {details.get('Message', '')}".rstrip(": ")
 
 
-def _read_https(url: str) -> bytes:
-    # S310: only https:// URLs reach this function (read_bytes dispatches on the scheme).
+def _open_https(url: str) -> http.client.HTTPResponse:
+    # S310: only https:// URLs reach this function (callers dispatch on the scheme).
     # urlopen verifies certificates against the system store (or SSL_CERT_FILE).
     request = urllib.request.Request(url, headers={"User-Agent": "telco-churn"})  # noqa: S310
     try:
-        with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_SECONDS) as r:  # noqa: S310
-            body: bytes = r.read()
-            return body
+        response: http.client.HTTPResponse = urllib.request.urlopen(  # noqa: S310
+            request, timeout=HTTP_TIMEOUT_SECONDS
+        )
     except urllib.error.HTTPError as error:
         raise StorageError(f"{url}: HTTP {error.code} {error.reason}") from None
     except urllib.error.URLError as error:
         raise StorageError(f"{url}: cannot fetch ({error.reason})") from None
     except TimeoutError:
         raise StorageError(f"{url}: no answer within {HTTP_TIMEOUT_SECONDS} s") from None
+    return response
 
 
-def publish_directory(source: Path, destination: str, *, last: str) -> str:
+def publish_directory(source: Path, destination: str, *, last: str, streamed: bool = False) -> str:
     """Publish the files of ``source`` at ``destination`` (a new local dir or S3 prefix).
 
     Publication is all-or-nothing as readers see it: locally the directory appears by one
     rename; on S3 (which has no rename) the file named ``last`` is uploaded after all the
-    others, so a reader that waits for it never sees a partial bundle, and a failed upload
-    deletes what it had put. Returns the published location.
+    others, so a reader that waits for it never sees a partial publication, and a failed
+    upload deletes what it had put. ``streamed``: files of any size, uploaded in parts from
+    disk (scoring runs); otherwise each file is one conditional write that S3 refuses if
+    the key exists (bundles, which never change). Returns the published location.
     """
     if is_s3(destination):
-        return _publish_s3(source, S3Location.parse(destination), last)
+        return _publish_s3(source, S3Location.parse(destination), last, streamed=streamed)
     return _publish_local(source, Path(destination))
 
 
@@ -145,23 +178,29 @@ def _publish_local(source: Path, destination: Path) -> str:
     return str(destination)
 
 
-def _publish_s3(source: Path, prefix: S3Location, last: str) -> str:
+def _publish_s3(source: Path, prefix: S3Location, last: str, *, streamed: bool) -> str:
     names = sorted(path.name for path in source.iterdir() if path.is_file())
     names.sort(key=lambda name: name == last)
     client = s3_client()
     uploaded: list[str] = []
     try:
+        if streamed and _exists(client, prefix.child(last)):
+            raise StorageError(f"{prefix}: already published; refusing to overwrite it")
         for name in names:
             key = prefix.child(name).key
-            # Bundle files are small (well under S3's 5 GB single-put limit). If-None-Match:
-            # S3 refuses to replace an existing object: a published bundle never changes
-            # (the model bucket's policy refuses any write without it).
-            body = (source / name).read_bytes()
-            client.put_object(Bucket=prefix.bucket, Key=key, Body=body, IfNoneMatch="*")
+            if streamed:
+                # Multipart above 8 MB, read from disk part by part: memory stays flat.
+                client.upload_file(str(source / name), prefix.bucket, key)
+            else:
+                # Bundle files are small (well under S3's 5 GB single-put limit).
+                # If-None-Match: S3 refuses to replace an existing object: a published bundle
+                # never changes (the model bucket's policy refuses any write without it).
+                body = (source / name).read_bytes()
+                client.put_object(Bucket=prefix.bucket, Key=key, Body=body, IfNoneMatch="*")
             uploaded.append(key)
-    except (ClientError, BotoCoreError) as error:
+    except (ClientError, BotoCoreError, S3UploadFailedError) as error:
         for key in uploaded:
-            # Best effort: the manifest was never written, so readers ignore leftovers
+            # Best effort: the last file was never written, so readers ignore leftovers
             # (where deletes are refused, as under the model bucket's models/, they stay).
             with contextlib.suppress(ClientError, BotoCoreError):
                 client.delete_object(Bucket=prefix.bucket, Key=key)
@@ -175,10 +214,51 @@ def _publish_s3(source: Path, prefix: S3Location, last: str) -> str:
     return str(prefix)
 
 
+def _exists(client: S3Client, location: S3Location) -> bool:
+    try:
+        client.head_object(Bucket=location.bucket, Key=location.key)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey"):
+            return False
+        raise
+    return True
+
+
 def _is_taken(error: ClientError) -> bool:
     """S3's answer to a conditional write whose key exists (412; 409 when two race)."""
     code = error.response.get("Error", {}).get("Code", "")
     return code in ("PreconditionFailed", "412", "ConditionalRequestConflict")
+
+
+@contextlib.contextmanager
+def staging_directory(root: str, prefix: str) -> Iterator[Path]:
+    """A scratch directory for files about to be published under ``root``, removed
+    afterwards whatever happens.
+
+    For a local ``root`` it sits in ``root`` itself (hidden, ``.partial-``), so publishing is
+    a rename on one filesystem; a ``root`` this call had to create is removed again if
+    publishing fails. For S3 it is a temporary directory.
+    """
+    if is_s3(root):
+        with tempfile.TemporaryDirectory(prefix=prefix) as scratch:
+            yield Path(scratch)
+        return
+    folder = Path(root)
+    created = not folder.exists()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".partial-", dir=folder))
+        staging.chmod(0o755)  # mkdtemp makes it private; what is published is not
+    except OSError as error:
+        raise StorageError(f"{root}: cannot write ({error.strerror})") from None
+    try:
+        yield staging
+    except BaseException:
+        if created:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def check_writable(destination: str) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from churn.api.bundle import BundleError, resolve
+from churn.bundles import BundleError, resolve
 
 PROG = "churn-api"
 

@@ -13,10 +13,10 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from churn.api.bundle import BundleError
 from churn.api.predictors import PredictorError
 from churn.api.schemas import ErrorBody
 from churn.api.service import field_name
+from churn.bundles import BundleError
 
 logger = logging.getLogger("churn.api")
 BODY_METHODS: Final = frozenset({"POST", "PUT", "PATCH"})

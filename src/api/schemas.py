@@ -20,6 +20,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from churn import contract
+from churn.bands import RiskBand
 
 MAX_BATCH_ROWS: Final = 1_000
 INCONSISTENT: Final = "inconsistent_fields"
@@ -168,7 +169,6 @@ class OriginalPrediction(BaseModel):
     will_churn: bool = Field(description="True when the probability reaches the threshold.")
 
 
-RiskBand = Literal["low", "medium", "high"]
 DEFAULT_DRIVERS: Final = 5
 
 

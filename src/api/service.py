@@ -14,8 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from churn import contract, storage
-from churn.api.bundle import BundleError, ServingBundle, load_bundle
+from churn import bands, contract, storage
 from churn.api.drivers import TreeExplainer, TreeModelError, field_drivers
 from churn.api.predictors import LocalPredictor, Predictor, SageMakerPredictor
 from churn.api.schemas import (
@@ -31,12 +30,12 @@ from churn.api.schemas import (
     Levers,
     OriginalPrediction,
     Prediction,
-    RiskBand,
 )
 from churn.api.settings import Settings
+from churn.bands import RiskBand
+from churn.bundles import BundleError, ServingBundle, load_bundle
 from churn.features import Vectorizer
 
-HIGH_RISK_FROM = 0.5
 # Where FastAPI says an error was (the first part of its loc), before the field's name.
 REQUEST_PARTS = frozenset({"body", "query", "path", "header", "cookie"})
 
@@ -53,16 +52,10 @@ class PredictionService:
         self.threshold = bundle.threshold
 
     def risk_band(self, probability: float) -> RiskBand:
-        if probability < self.threshold:
-            return "low"
-        return "high" if probability >= HIGH_RISK_FROM else "medium"
+        return bands.risk_band(probability, self.threshold)
 
     def risk_bands(self) -> dict[str, str]:
-        return {
-            "low": f"probability below the threshold {self.threshold:g}",
-            "medium": f"from {self.threshold:g} up to {HIGH_RISK_FROM:g}",
-            "high": f"{max(self.threshold, HIGH_RISK_FROM):g} or more",
-        }
+        return bands.band_rules(self.threshold)
 
     async def probabilities(self, records: Sequence[contract.Record]) -> list[float]:
         """One predictor call for all of them (one SageMaker invocation in AWS)."""

@@ -28,10 +28,10 @@ import boto3
 from botocore.credentials import Credentials
 from botocore.exceptions import BotoCoreError, ClientError
 
-from churn.api.bundle import BundleError
 from churn.api.schemas import Customer
 from churn.api.service import PredictionService, build_service
 from churn.api.settings import Settings
+from churn.bundles import BundleError
 from churn.ui.client import ApiClient, ApiError, SigV4Signer
 from churn.ui.settings import UiSettings
 

@@ -9,18 +9,15 @@ import json
 import os
 import platform
 import secrets
-import shutil
 import subprocess
 import tarfile
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from churn import artifacts, contract, storage
+from churn.distributions import build_reference
 from churn.train.dataset import Dataset
 from churn.train.modelling import booster_of
 from churn.train.training import TrainingResult
@@ -43,43 +40,15 @@ def write_bundle(
         if storage.is_s3(output)
         else str(Path(output) / version)
     )
-    with _staging_directory(output) as staging:
+    with storage.staging_directory(output, prefix="churn-bundle-") as staging:
         _write_model_archive(result, staging / artifacts.MODEL_ARCHIVE)
         _write_json(staging / artifacts.PREPROCESSING_SPEC, result.spec.model_dump(mode="json"))
         _write_json(staging / artifacts.METRICS, metrics)
         (staging / artifacts.MODEL_CARD).write_text(model_card(metrics), encoding="utf-8")
+        reference = build_reference(dataset.features, result.test_probabilities, result.threshold)
+        _write_json(staging / artifacts.REFERENCE, reference.model_dump(mode="json"))
         _write_json(staging / artifacts.MANIFEST, _manifest(staging, version))
         return storage.publish_directory(staging, destination, last=artifacts.MANIFEST)
-
-
-@contextmanager
-def _staging_directory(output: str) -> Iterator[Path]:
-    """A scratch directory removed afterwards whatever happens.
-
-    For a local output it sits in the output directory itself (hidden, ``.partial-``), so
-    publishing is a rename on one filesystem; an output directory this call had to create
-    is removed again if publishing fails.
-    """
-    if storage.is_s3(output):
-        with tempfile.TemporaryDirectory(prefix="churn-bundle-") as scratch:
-            yield Path(scratch)
-        return
-    root = Path(output)
-    created = not root.exists()
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".partial-", dir=root))
-        staging.chmod(0o755)  # mkdtemp makes it private; the published bundle is not
-    except OSError as error:
-        raise storage.StorageError(f"{output}: cannot write ({error.strerror})") from None
-    try:
-        yield staging
-    except BaseException:
-        if created:
-            shutil.rmtree(root, ignore_errors=True)
-        raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _write_model_archive(result: TrainingResult, path: Path) -> None:

@@ -7,10 +7,11 @@ import os
 import sys
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Final
 
 from churn import storage
+from churn.arguments import bounded
 from churn.train.bundle import new_version, write_bundle
 from churn.train.dataset import DataError, load_dataset
 from churn.train.modelling import Hyperparameters
@@ -34,19 +35,6 @@ exit codes:
   {EXIT_OUTPUT}   the bundle could not be written; nothing was left behind
   {EXIT_INTERNAL}  an unexpected error (set CHURN_DEBUG=1 to see the traceback)
 """
-
-
-def _bounded(kind: Callable[[str], float], low: float, high: float) -> Callable[[str], float]:
-    def parse(text: str) -> float:
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{text} is outside {low:g}..{high:g}")
-        return value
-
-    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,63 +62,63 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--min-roc-auc",
-        type=_bounded(float, 0.5, 1.0),
+        type=bounded(float, 0.5, 1.0),
         default=0.84,
         help="quality gate: the least mean CV ROC-AUC to publish (%(default)s); the model "
         "must also beat the baseline",
     )
     parser.add_argument(
         "--test-size",
-        type=_bounded(float, 0.05, 0.5),
+        type=bounded(float, 0.05, 0.5),
         default=config.test_size,
         help="share of rows held out as the test split (%(default)s)",
     )
     parser.add_argument(
         "--cv-folds",
-        type=_bounded(int, 2, 20),
+        type=bounded(int, 2, 20),
         default=config.cv_folds,
         help="folds per CV repeat (%(default)s)",
     )
     parser.add_argument(
         "--cv-repeats",
-        type=_bounded(int, 1, 20),
+        type=bounded(int, 1, 20),
         default=config.cv_repeats,
         help="CV repeats, each with a fresh shuffle (%(default)s)",
     )
     model = parser.add_argument_group("XGBoost hyperparameters")
     model.add_argument(
         "--n-estimators",
-        type=_bounded(int, 1, 10_000),
+        type=bounded(int, 1, 10_000),
         default=defaults.n_estimators,
         help="boosting rounds (%(default)s)",
     )
     model.add_argument(
         "--max-depth",
-        type=_bounded(int, 1, 16),
+        type=bounded(int, 1, 16),
         default=defaults.max_depth,
         help="depth of each tree (%(default)s)",
     )
     model.add_argument(
         "--learning-rate",
-        type=_bounded(float, 1e-4, 1.0),
+        type=bounded(float, 1e-4, 1.0),
         default=defaults.learning_rate,
         help="shrinkage per round (%(default)s)",
     )
     model.add_argument(
         "--min-child-weight",
-        type=_bounded(float, 0, 1_000),
+        type=bounded(float, 0, 1_000),
         default=defaults.min_child_weight,
         help="least hessian sum in a leaf (%(default)s)",
     )
     model.add_argument(
         "--subsample",
-        type=_bounded(float, 0.1, 1.0),
+        type=bounded(float, 0.1, 1.0),
         default=defaults.subsample,
         help="share of rows sampled per tree (%(default)s)",
     )
     model.add_argument(
         "--colsample-bytree",
-        type=_bounded(float, 0.1, 1.0),
+        type=bounded(float, 0.1, 1.0),
         default=defaults.colsample_bytree,
         help="share of features sampled per tree (%(default)s)",
     )

@@ -15,10 +15,10 @@ import boto3
 import pytest
 
 from churn import artifacts, storage
-from churn.api.bundle import BundleError, load_bundle, resolve
 from churn.api.predictors import SageMakerPredictor
 from churn.api.service import build_service
 from churn.api.settings import Settings
+from churn.bundles import BundleError, load_bundle, resolve
 from tests.support.servers import make_bucket
 
 MODES = ("local", "sagemaker")

@@ -10,8 +10,9 @@ import pytest
 
 from churn import contract
 from churn.api.schemas import EXAMPLES, Customer
-from churn.api.service import HIGH_RISK_FROM, PredictionService, build_service
+from churn.api.service import PredictionService, build_service
 from churn.api.settings import Settings
+from churn.bands import HIGH_RISK_FROM
 from churn.train.training import TrainingResult
 from tests.support.customers import read_rows
 

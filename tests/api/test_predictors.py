@@ -24,8 +24,8 @@ from botocore.response import StreamingBody
 from botocore.stub import Stubber
 
 from churn.api import predictors
-from churn.api.bundle import load_bundle
 from churn.api.predictors import LocalPredictor, PredictorError, SageMakerPredictor
+from churn.bundles import load_bundle
 
 ENDPOINT = "teleco-customer-churn-endpoint"
 

@@ -22,10 +22,10 @@ from pydantic import ValidationError
 
 from churn import contract
 from churn.api.app import create_app
-from churn.api.bundle import load_bundle
 from churn.api.predictors import LocalPredictor
 from churn.api.schemas import MAX_BATCH_ROWS
 from churn.api.settings import Settings
+from churn.bundles import load_bundle
 from churn.train.training import TrainingResult
 from tests.support.live import serve
 from tests.support.servers import LOOPBACK, TEST_REGION, MotoServer

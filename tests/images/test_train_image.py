@@ -1,6 +1,6 @@
 """The training image's dependency set, proven without Docker: its requirements installed
 into a clean target directory, the Dockerfile's COPY lines replayed, a real training run
-from there with site-packages switched off."""
+and a real scoring run from there with site-packages switched off."""
 
 from __future__ import annotations
 
@@ -63,6 +63,15 @@ def test_training_runs_from_the_images_dependency_set(data_path: Path, tmp_path:
     assert sorted(p.name for p in bundle.iterdir()) == sorted(artifacts.BUNDLE_FILES)
     metrics = json.loads((bundle / artifacts.METRICS).read_text())
     assert metrics["git_commit"] == "image-test"
+
+    # The same image scores the base (SageMaker Processing and ECS run `python -m churn.score`).
+    scored = image_python(
+        lib, target, "-m", "churn.score", "--input", str(data_path), "--output",
+        str(tmp_path / "scores"), "--bundle", str(bundle), cwd=tmp_path,
+    )  # fmt: skip
+    assert scored.returncode == 0, scored.stderr
+    summary = json.loads((tmp_path / "scores" / "summary.json").read_text())
+    assert (summary["rows"]["scored"], summary["model_version"]) == (7043, bundle.name)
 
 
 @pytest.mark.slow

@@ -65,7 +65,7 @@ def test_scores_count_timeouts_as_killed_and_leave_out_the_equivalent() -> None:
 
 
 def test_a_module_is_not_confused_with_one_whose_name_it_starts() -> None:
-    results = {"churn.api.bundle.x_resolve__mutmut_1": "survived"}
+    results = {"churn.bundles.x_resolve__mutmut_1": "survived"}
     (train_bundle,) = scores(results, ["train/bundle.py"], {})
     assert train_bundle.mutants == 0 and train_bundle.percent == 100.0
     assert "| train/bundle.py | 0 | 0 | 0 | — |" in render([train_bundle])

@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from churn import contract
-from churn.api.bundle import BundleError
 from churn.api.deps import HolderDep, ServiceDep
 from churn.api.responses import ERROR_RESPONSES
 from churn.api.schemas import EXAMPLES, Health, ModelInfo
+from churn.bundles import BundleError
 
 router = APIRouter(tags=["model"])
 

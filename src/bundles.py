@@ -1,4 +1,4 @@
-"""Read a published model bundle for serving: from a local directory or an S3 prefix.
+"""Read a published model bundle: from a local directory or an S3 prefix.
 
 Only complete bundles are served: the manifest (written last) must exist and every file
 read must match its checksum. Pure standard library + boto3 (through ``storage``).
@@ -42,6 +42,8 @@ class ServingBundle:
     booster: bytes
     """The XGBoost JSON document from model.tar.gz: the local predictor runs it, and in both
     modes the drivers are computed from its trees."""
+    checksums: dict[str, str]
+    """The manifest's SHA-256 of every file, for files read later (``read_optional``)."""
 
     @property
     def threshold(self) -> float:
@@ -76,30 +78,15 @@ def load_bundle(location: str) -> ServingBundle:
 
 
 def _load(root: str) -> ServingBundle:
-
-    def read(name: str) -> bytes:
-        uri = (
-            str(storage.S3Location.parse(root).child(name))
-            if storage.is_s3(root)
-            else str(Path(root) / name)
-        )
-        try:
-            return storage.read_bytes(uri)
-        except storage.StorageError as error:
-            raise BundleError(str(error)) from None
-
     try:
-        manifest = json.loads(read(artifacts.MANIFEST))
-        checksums: dict[str, str] = manifest["sha256"]
+        manifest = json.loads(_read(root, artifacts.MANIFEST))
+        checksums: dict[str, str] = dict(manifest["sha256"])
         version = str(manifest["version"])
     except (ValueError, KeyError, TypeError):
         raise BundleError(f"{root}: {artifacts.MANIFEST} is not a bundle manifest") from None
 
     def verified(name: str) -> bytes:
-        content = read(name)
-        if hashlib.sha256(content).hexdigest() != checksums.get(name):
-            raise BundleError(f"{root}: {name} does not match the manifest's checksum")
-        return content
+        return _verified(root, name, checksums)
 
     try:
         spec = PreprocessingSpec.model_validate_json(verified(artifacts.PREPROCESSING_SPEC))
@@ -116,7 +103,38 @@ def _load(root: str) -> ServingBundle:
         metrics=json.loads(verified(artifacts.METRICS)),
         model_card=verified(artifacts.MODEL_CARD).decode("utf-8"),
         booster=_booster_document(root, archive),
+        checksums=checksums,
     )
+
+
+def read_optional(bundle: ServingBundle, name: str) -> bytes | None:
+    """A file that bundles trained before it existed lack: verified, or None if the
+    manifest does not list it. Read on demand, so the API's cold start never pays for it."""
+    if name not in bundle.checksums:
+        return None
+    try:
+        return _verified(bundle.location, name, bundle.checksums)
+    except BundleError as error:
+        raise BundleError(str(error), remote=storage.is_s3(bundle.location)) from None
+
+
+def _read(root: str, name: str) -> bytes:
+    uri = (
+        str(storage.S3Location.parse(root).child(name))
+        if storage.is_s3(root)
+        else str(Path(root) / name)
+    )
+    try:
+        return storage.read_bytes(uri)
+    except storage.StorageError as error:
+        raise BundleError(str(error)) from None
+
+
+def _verified(root: str, name: str, checksums: dict[str, str]) -> bytes:
+    content = _read(root, name)
+    if hashlib.sha256(content).hexdigest() != checksums.get(name):
+        raise BundleError(f"{root}: {name} does not match the manifest's checksum")
+    return content
 
 
 def _booster_document(root: str, archive: bytes) -> bytes:

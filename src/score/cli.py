@@ -1,0 +1,131 @@
+"""``churn-score``: score a customer base of any size against a model bundle."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from typing import Final
+
+from churn import storage
+from churn.arguments import bounded
+from churn.bundles import BundleError
+from churn.score.reader import InputError
+from churn.score.run import RejectsError, ScoreOptions, score
+
+PROG: Final = "churn-score"
+EXIT_BAD_INPUT: Final = 2
+EXIT_REJECTS: Final = 3
+EXIT_OUTPUT: Final = 4
+EXIT_BUNDLE: Final = 5
+EXIT_INTERNAL: Final = 70
+
+EPILOG = f"""\
+The input is a CSV in the data set's format (customerID and the 19 contract fields; Churn
+and other columns are ignored), plain or gzip-compressed. Rows that break the contract go
+to rejects.csv and never stop the run, unless there are more than --max-reject-share of
+them. The outputs (scores.csv, top.csv, rejects.csv, summary.json, drift.json, DRIFT.md)
+appear all at once at --output, which must not exist yet; the last line on stdout is that
+location. Progress goes to stderr.
+
+exit codes:
+  0   scored and published
+  {EXIT_BAD_INPUT}   bad arguments, or the input cannot be read or is not a customer table
+  {EXIT_REJECTS}   too many rows broke the contract; nothing was published
+  {EXIT_OUTPUT}   the outputs could not be written; nothing was left behind
+  {EXIT_BUNDLE}   no usable model bundle at --bundle
+  {EXIT_INTERNAL}  an unexpected error (set CHURN_DEBUG=1 to see the traceback)
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    defaults = ScoreOptions()
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Score every customer of a base with a model bundle: probabilities, "
+        "risk bands and drivers, the rows that break the contract, and a drift report.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--input", required=True, help="the customers: a path, s3://bucket/key or https:// URL"
+    )
+    parser.add_argument(
+        "--output", required=True, help="a new directory or s3://bucket/prefix for the outputs"
+    )
+    parser.add_argument(
+        "--bundle",
+        default="artifacts",
+        help="a bundle, a folder of bundles (the newest is used) or s3://…/models/<version> "
+        "(default: %(default)s)",
+    )
+    parser.add_argument(
+        "--explain",
+        choices=("churners", "all", "none"),
+        default=defaults.explain,
+        help="whose top-3 drivers to compute: customers at or above the threshold, everyone, "
+        "or no one (%(default)s); drivers cost about forty predictions each",
+    )
+    parser.add_argument(
+        "--top",
+        type=bounded(int, 0, 1_000_000),
+        default=defaults.top,
+        help="how many of the riskiest customers top.csv keeps (%(default)s)",
+    )
+    parser.add_argument(
+        "--max-reject-share",
+        type=bounded(float, 0.0, 1.0),
+        default=defaults.max_reject_share,
+        help="fail, publishing nothing, when more than this share of rows break the "
+        "contract (%(default)s)",
+    )
+    return parser
+
+
+def _progress(message: str) -> None:
+    print(f"{PROG}: {message}", file=sys.stderr, flush=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = build_parser().parse_args(argv)
+    options = ScoreOptions(
+        explain=arguments.explain,
+        top=int(arguments.top),
+        max_reject_share=arguments.max_reject_share,
+    )
+    try:
+        summary = score(arguments.input, arguments.output, arguments.bundle, options, _progress)
+    except KeyboardInterrupt:
+        return _fail(130, "interrupted; nothing was published")
+    except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback to users
+        return _fail(*_explain(error))
+    rows = summary["rows"]
+    _progress(
+        f"{rows['scored']:,} scored, {rows['rejected']:,} rejected, drift: "
+        f"{summary['drift']['status']} ({json.dumps(summary['bands'])})"
+    )
+    print(arguments.output)
+    return 0
+
+
+def _explain(error: Exception) -> tuple[int, str]:
+    """The exit code and the one line a failure is reported with."""
+    if isinstance(error, InputError):
+        return EXIT_BAD_INPUT, f"invalid input: {error}"
+    if isinstance(error, RejectsError):
+        return EXIT_REJECTS, str(error)
+    if isinstance(error, BundleError):
+        return EXIT_BUNDLE, f"no model to score with: {error}"
+    if isinstance(error, storage.StorageError):
+        return EXIT_OUTPUT, f"cannot write the outputs: {error}"
+    if os.environ.get("CHURN_DEBUG"):
+        traceback.print_exception(error)
+    return EXIT_INTERNAL, f"internal error: {type(error).__name__}: {error}"
+
+
+def _fail(code: int, message: str) -> int:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return code

@@ -1,0 +1,377 @@
+"""One scoring run, whatever the engine: read the base chunk by chunk, check it against the
+contract, score it, explain the customers that matter, count drift, and publish the outputs
+all at once (nothing is published when the run fails).
+
+Outputs, in one directory or S3 prefix:
+  scores.csv    every scored customer, in input order
+  top.csv       the riskiest customers, riskiest first (what the UI pages through)
+  rejects.csv   line, customerID, field, reason of every refused row
+  summary.json  counts per band, rejects, model version, input fingerprint, timings
+  drift.json    population stability index per field and of the scores (DRIFT.md in words)
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import queue
+import threading
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Final, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
+
+from churn import artifacts, bands, contract, storage
+from churn.bundles import ServingBundle, load_bundle, read_optional
+from churn.distributions import Reference, band_counts, bands_of
+from churn.score import drift
+from churn.score.local import DRIVERS, ChunkModel, Explain, explained_rows
+from churn.score.reader import CustomerBase, InputError
+from churn.score.validation import CheckedChunk, Reject, check_chunk, feature_matrix
+
+SCORES: Final = "scores.csv"
+TOP: Final = "top.csv"
+REJECTS: Final = "rejects.csv"
+SUMMARY: Final = "summary.json"
+DRIFT_JSON: Final = "drift.json"
+DRIFT_MD: Final = "DRIFT.md"
+REJECT_COLUMNS: Final = ("line", contract.ID_COLUMN, "field", "reason")
+SCORE_SCHEMA: Final = pa.schema(
+    [
+        ("line", pa.int64()),
+        (contract.ID_COLUMN, pa.string()),
+        ("churn_probability", pa.float64()),
+        ("churn", pa.bool_()),
+        ("risk_band", pa.string()),
+        *(
+            pair
+            for rank in range(1, DRIVERS + 1)
+            for pair in ((f"driver_{rank}", pa.string()), (f"contribution_{rank}", pa.float64()))
+        ),
+    ]
+)
+
+Progress = Callable[[str], None]
+T = TypeVar("T")
+
+
+class RejectsError(Exception):
+    """More rows were refused than the run allows; nothing was published."""
+
+
+@dataclass(frozen=True)
+class ScoreOptions:
+    explain: Explain = "churners"
+    top: int = 1_000
+    max_reject_share: float = 0.01
+    threads: int = field(default_factory=lambda: os.cpu_count() or 1)
+    block_bytes: int = 8 << 20
+
+
+@dataclass
+class Tally:
+    scored: int = 0
+    blank: int = 0
+    churners: int = 0
+    explained: int = 0
+    bands: Counter[str] = field(default_factory=Counter)
+    rejected_fields: Counter[str] = field(default_factory=Counter)
+    seconds: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
+    first_reject: Reject | None = None
+
+    @property
+    def rejected(self) -> int:
+        return sum(self.rejected_fields.values())
+
+
+def score(
+    source: str, output: str, bundle_location: str, options: ScoreOptions, progress: Progress
+) -> dict[str, Any]:
+    """Score ``source`` into ``output`` with the local engine; returns the summary."""
+    started = time.perf_counter()
+    storage.check_writable(output)
+    bundle = load_bundle(bundle_location)
+    reference_document = read_optional(bundle, artifacts.REFERENCE)
+    reference = Reference.model_validate_json(reference_document) if reference_document else None
+    model = ChunkModel(bundle, options.threads)
+    root = output if storage.is_s3(output) else str(Path(output).parent)
+    with storage.staging_directory(root, prefix="churn-score-") as staging:
+        with (
+            CustomerBase(source, options.block_bytes) as base,
+            _Run(staging, bundle, model, reference, options) as run,
+        ):
+            for chunk in _prefetched(base.chunks(), run.tally.seconds):
+                run.add(check_chunk(chunk))
+                if run.tally.scored // 1_000_000 != (run.tally.scored - len(chunk)) // 1_000_000:
+                    progress(f"{run.tally.scored:,} customers scored")
+            run.close()
+            _check_rejects(run.tally, options.max_reject_share)
+            summary = run.finish(base, source, time.perf_counter() - started)
+        storage.publish_directory(staging, output, last=SUMMARY, streamed=True)
+    return summary
+
+
+class _Run:
+    def __init__(
+        self,
+        staging: Path,
+        bundle: ServingBundle,
+        model: ChunkModel,
+        reference: Reference | None,
+        options: ScoreOptions,
+    ) -> None:
+        self.staging = staging
+        self.bundle = bundle
+        self.model = model
+        self.options = options
+        self.tally = Tally()
+        self.drift = drift.DriftCounter(reference, bundle.threshold) if reference else None
+        self.top = _TopRows(options.top)
+        self._buffer = np.empty((0, len(bundle.spec.features)))
+        self.scores = pcsv.CSVWriter(str(staging / SCORES), SCORE_SCHEMA)
+        self._rejects_file = (staging / REJECTS).open("w", newline="", encoding="utf-8")
+        self.rejects = csv.writer(self._rejects_file)
+        self.rejects.writerow(REJECT_COLUMNS)
+
+    def add(self, checked: CheckedChunk) -> None:
+        seconds = self.tally.seconds
+        clock = time.perf_counter()
+        if len(self._buffer) < len(checked):
+            self._buffer = np.empty((len(checked), len(self.bundle.spec.features)))
+        matrix = feature_matrix(self.bundle.spec, checked, self._buffer)
+        probabilities = self.model.probabilities(matrix)
+        churn = probabilities >= self.bundle.threshold
+        explained = explained_rows(self.options.explain, churn)
+        seconds["predict"] += time.perf_counter() - clock
+        clock = time.perf_counter()
+        ranked, contributions = self.model.drivers(matrix[explained])
+        seconds["explain"] += time.perf_counter() - clock
+        clock = time.perf_counter()
+        table = _scored_table(checked, probabilities, churn, self.bundle.threshold)
+        table = _with_drivers(table, explained, ranked, contributions)
+        self.scores.write_table(table)
+        self.top.add(table)
+        self._write_rejects(checked.rejects)
+        if self.drift:
+            self.drift.add(checked, probabilities)
+        self._count(checked, probabilities, len(explained))
+        seconds["write"] += time.perf_counter() - clock
+
+    def _write_rejects(self, rejects: list[Reject]) -> None:
+        for reject in sorted(rejects, key=lambda reject: reject.line):
+            self.rejects.writerow((reject.line, reject.customer_id, reject.field, reject.reason))
+            self.tally.rejected_fields[reject.field or "(row)"] += 1
+            if self.tally.first_reject is None:
+                self.tally.first_reject = reject
+
+    def _count(
+        self, checked: CheckedChunk, probabilities: npt.NDArray[np.float64], explained: int
+    ) -> None:
+        churn = probabilities >= self.bundle.threshold
+        self.tally.scored += len(checked)
+        self.tally.blank += checked.blank
+        self.tally.churners += int(churn.sum())
+        self.tally.explained += explained
+        counts = band_counts(probabilities, self.bundle.threshold)
+        self.tally.bands.update(dict(zip(bands.BANDS, counts.tolist(), strict=True)))
+
+    def close(self) -> None:
+        """Flush and close the files written chunk by chunk (again: a no-op)."""
+        if not self._rejects_file.closed:
+            self.scores.close()
+            self._rejects_file.close()
+
+    def __enter__(self) -> _Run:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def finish(self, base: CustomerBase, source: str, seconds: float) -> dict[str, Any]:
+        self.top.write(self.staging / TOP)
+        version = self.bundle.version
+        report = self.drift.report(version) if self.drift else drift.unavailable(version)
+        _write_json(self.staging / DRIFT_JSON, report)
+        (self.staging / DRIFT_MD).write_text(drift.markdown(report), encoding="utf-8")
+        summary = _summary(self, base, source, seconds, report)
+        _write_json(self.staging / SUMMARY, summary)
+        return summary
+
+
+def _scored_table(
+    checked: CheckedChunk,
+    probabilities: npt.NDArray[np.float64],
+    churn: npt.NDArray[np.bool_],
+    threshold: float,
+) -> pa.Table:
+    band_index = bands_of(probabilities, threshold)
+    return pa.table(
+        {
+            "line": pa.array(checked.lines),
+            contract.ID_COLUMN: checked.ids,
+            "churn_probability": pa.array(probabilities),
+            "churn": pa.array(churn),
+            "risk_band": pc.take(pa.array(bands.BANDS), pa.array(np.asarray(band_index))),
+        }
+    )
+
+
+def _with_drivers(
+    table: pa.Table,
+    explained: npt.NDArray[np.intp],
+    ranked: npt.NDArray[np.int64],
+    contributions: npt.NDArray[np.float64],
+) -> pa.Table:
+    rows = table.num_rows
+    missing = np.ones(rows, dtype=bool)
+    missing[explained] = False
+    names = pa.array(contract.FIELD_NAMES)
+    for rank in range(DRIVERS):
+        fields = np.zeros(rows, dtype=np.int64)
+        fields[explained] = ranked[:, rank]
+        values = np.zeros(rows, dtype=np.float64)
+        values[explained] = contributions[:, rank]
+        table = table.append_column(
+            f"driver_{rank + 1}", pc.take(names, pa.array(fields, mask=missing))
+        )
+        table = table.append_column(f"contribution_{rank + 1}", pa.array(values, mask=missing))
+    return table
+
+
+class _TopRows:
+    """The riskiest ``size`` rows seen so far (ties: the earlier line first)."""
+
+    ORDER: Final = [("churn_probability", "descending"), ("line", "ascending")]
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.table = SCORE_SCHEMA.empty_table()
+
+    def add(self, table: pa.Table) -> None:
+        if self.size == 0:
+            return
+        if self.table.num_rows == self.size:
+            floor = self.table["churn_probability"][-1]
+            table = table.filter(pc.greater(table["churn_probability"], floor))
+        merged = pa.concat_tables([self.table, table])
+        self.table = merged.sort_by(self.ORDER).slice(0, self.size)
+
+    def write(self, path: Path) -> None:
+        pcsv.write_csv(self.table, str(path))
+
+
+def _check_rejects(tally: Tally, max_share: float) -> None:
+    seen = tally.scored + tally.rejected
+    if seen == 0:
+        raise InputError("the file has a header but no customers; nothing was published")
+    if tally.rejected <= max_share * seen:
+        return
+    first = tally.first_reject
+    assert first is not None
+    worst, count = tally.rejected_fields.most_common(1)[0]
+    raise RejectsError(
+        f"{tally.rejected:,} of {seen:,} rows refused ({tally.rejected / seen:.1%}), above "
+        f"--max-reject-share {max_share:.1%}; most often {worst} ({count:,}); first: line "
+        f"{first.line}: {first.field or 'row'}: {first.reason}; nothing was published"
+    )
+
+
+def _summary(
+    run: _Run, base: CustomerBase, source: str, seconds: float, report: dict[str, Any]
+) -> dict[str, Any]:
+    tally = run.tally
+    return {
+        "schema_version": 1,
+        "engine": "local",
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "model_version": run.bundle.version,
+        "bundle": run.bundle.location,
+        "threshold": run.bundle.threshold,
+        "risk_bands": bands.band_rules(run.bundle.threshold),
+        "input": {
+            "source": source,
+            "sha256": base.stats.sha256,
+            "bytes": base.stats.bytes_read,
+            "gzip": base.compressed,
+            "ignored_columns": base.ignored_columns,
+        },
+        "rows": {
+            "scored": tally.scored,
+            "rejected": tally.rejected,
+            "blank": tally.blank,
+            "churners": tally.churners,
+            "explained": tally.explained,
+        },
+        "bands": {band: tally.bands[band] for band in bands.BANDS},
+        "rejects_by_field": dict(tally.rejected_fields.most_common()),
+        "options": {
+            "explain": run.options.explain,
+            "top": run.options.top,
+            "max_reject_share": run.options.max_reject_share,
+            "threads": run.options.threads,
+        },
+        "timings": {
+            "seconds": round(seconds, 3),
+            "rows_per_second": round(tally.scored / seconds) if seconds else None,
+            **{f"{stage}_seconds": round(value, 3) for stage, value in tally.seconds.items()},
+        },
+        "drift": {"status": report["status"], "advice": report["advice"]},
+        "outputs": [SCORES, TOP, REJECTS, DRIFT_JSON, DRIFT_MD, SUMMARY],
+    }
+
+
+def _write_json(path: Path, document: Any) -> None:
+    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+
+
+_DONE: Final = object()
+
+
+def _prefetched(
+    items: Iterator[T], seconds: defaultdict[str, float], depth: int = 2
+) -> Iterator[T]:
+    """``items`` produced on a second thread (Arrow parses without the GIL), so reading the
+    next chunk overlaps scoring this one; at most ``depth`` chunks wait in memory."""
+    waiting: queue.Queue[object] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if stop.is_set():
+                    return
+                waiting.put(item)
+        except BaseException as error:  # noqa: BLE001 - handed to the consumer, raised there
+            waiting.put(error)
+            return
+        waiting.put(_DONE)
+
+    worker = threading.Thread(target=produce, name="churn-score-reader", daemon=True)
+    worker.start()
+    try:
+        while True:
+            clock = time.perf_counter()
+            item = waiting.get()
+            seconds["read"] += time.perf_counter() - clock
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        while worker.is_alive():  # unblock a producer waiting on a full queue
+            try:
+                waiting.get_nowait()
+            except queue.Empty:
+                worker.join(timeout=0.05)
