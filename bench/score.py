@@ -70,7 +70,7 @@ def run_engine(base: Path, bundle: str, explain: str) -> Measured:
             "--bundle", bundle, "--explain", explain,
         ]  # fmt: skip
         started = time.perf_counter()
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started
         if os.waitstatus_to_exitcode(status) != 0:
