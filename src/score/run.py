@@ -12,6 +12,8 @@ Outputs, in one directory or S3 prefix:
 
 from __future__ import annotations
 
+import collections
+import concurrent.futures
 import csv
 import json
 import os
@@ -36,7 +38,7 @@ from churn.bundles import ServingBundle, load_bundle, read_optional
 from churn.distributions import Reference, band_counts, bands_of
 from churn.score import drift
 from churn.score.local import DRIVERS, ChunkModel, Explain, explained_rows
-from churn.score.reader import CustomerBase, InputError
+from churn.score.reader import Chunk, CustomerBase, InputError
 from churn.score.validation import CheckedChunk, Reject, check_chunk, feature_matrix
 
 SCORES: Final = "scores.csv"
@@ -63,6 +65,7 @@ SCORE_SCHEMA: Final = pa.schema(
 
 Progress = Callable[[str], None]
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 class RejectsError(Exception):
@@ -76,6 +79,15 @@ class ScoreOptions:
     max_reject_share: float = 0.01
     threads: int = field(default_factory=lambda: os.cpu_count() or 1)
     block_bytes: int = 8 << 20
+
+
+@dataclass(frozen=True)
+class _Scored:
+    checked: CheckedChunk
+    probabilities: npt.NDArray[np.float64]
+    table: pa.Table
+    explained: int
+    seconds: dict[str, float]
 
 
 @dataclass
@@ -103,17 +115,21 @@ def score(
     bundle = load_bundle(bundle_location)
     reference_document = read_optional(bundle, artifacts.REFERENCE)
     reference = Reference.model_validate_json(reference_document) if reference_document else None
-    model = ChunkModel(bundle, options.threads)
+    # One XGBoost thread per worker: chunks in parallel use the cores better than threads
+    # inside one prediction.
+    model = ChunkModel(bundle, threads=1)
     root = output if storage.is_s3(output) else str(Path(output).parent)
     with storage.staging_directory(root, prefix="churn-score-") as staging:
         with (
             CustomerBase(source, options.block_bytes) as base,
             _Run(staging, bundle, model, reference, options) as run,
         ):
-            for chunk in _prefetched(base.chunks(), run.tally.seconds):
-                run.add(check_chunk(chunk))
-                if run.tally.scored // 1_000_000 != (run.tally.scored - len(chunk)) // 1_000_000:
-                    progress(f"{run.tally.scored:,} customers scored")
+            chunks = _prefetched(base.chunks(), run.tally.seconds)
+            for scored in _in_order(run.compute, chunks, options.threads):
+                run.record(scored)
+                done = run.tally.scored
+                if done // 1_000_000 != (done - len(scored.checked)) // 1_000_000:
+                    progress(f"{done:,} customers scored")
             run.close()
             _check_rejects(run.tally, options.max_reject_share)
             summary = run.finish(base, source, time.perf_counter() - started)
@@ -137,35 +153,44 @@ class _Run:
         self.tally = Tally()
         self.drift = drift.DriftCounter(reference, bundle.threshold) if reference else None
         self.top = _TopRows(options.top)
-        self._buffer = np.empty((0, len(bundle.spec.features)))
+        self.width = len(bundle.spec.features)
+        self._buffers = threading.local()  # each worker's feature matrix, reused per chunk
         self.scores = pcsv.CSVWriter(str(staging / SCORES), SCORE_SCHEMA)
         self._rejects_file = (staging / REJECTS).open("w", newline="", encoding="utf-8")
         self.rejects = csv.writer(self._rejects_file)
         self.rejects.writerow(REJECT_COLUMNS)
 
-    def add(self, checked: CheckedChunk) -> None:
-        seconds = self.tally.seconds
+    def compute(self, chunk: Chunk) -> _Scored:
+        """Everything one chunk needs that no other chunk does: safe on any worker thread
+        (XGBoost's predictions are thread-safe for tree models)."""
         clock = time.perf_counter()
-        if len(self._buffer) < len(checked):
-            self._buffer = np.empty((len(checked), len(self.bundle.spec.features)))
-        matrix = feature_matrix(self.bundle.spec, checked, self._buffer)
+        checked = check_chunk(chunk)
+        buffer = getattr(self._buffers, "matrix", None)
+        if buffer is None or len(buffer) < len(checked):
+            buffer = self._buffers.matrix = np.empty((len(checked), self.width))
+        matrix = feature_matrix(self.bundle.spec, checked, buffer)
         probabilities = self.model.probabilities(matrix)
         churn = probabilities >= self.bundle.threshold
         explained = explained_rows(self.options.explain, churn)
-        seconds["predict"] += time.perf_counter() - clock
-        clock = time.perf_counter()
+        predicted = time.perf_counter()
         ranked, contributions = self.model.drivers(matrix[explained])
-        seconds["explain"] += time.perf_counter() - clock
-        clock = time.perf_counter()
         table = _scored_table(checked, probabilities, churn, self.bundle.threshold)
         table = _with_drivers(table, explained, ranked, contributions)
-        self.scores.write_table(table)
-        self.top.add(table)
-        self._write_rejects(checked.rejects)
+        seconds = {"predict": predicted - clock, "explain": time.perf_counter() - predicted}
+        return _Scored(checked, probabilities, table, len(explained), seconds)
+
+    def record(self, scored: _Scored) -> None:
+        """Write one computed chunk and count it: on one thread, in input order."""
+        clock = time.perf_counter()
+        self.scores.write_table(scored.table)
+        self.top.add(scored.table)
+        self._write_rejects(scored.checked.rejects)
         if self.drift:
-            self.drift.add(checked, probabilities)
-        self._count(checked, probabilities, len(explained))
-        seconds["write"] += time.perf_counter() - clock
+            self.drift.add(scored.checked, scored.probabilities)
+        self._count(scored.checked, scored.probabilities, scored.explained)
+        for stage, seconds in scored.seconds.items():
+            self.tally.seconds[stage] += seconds
+        self.tally.seconds["write"] += time.perf_counter() - clock
 
     def _write_rejects(self, rejects: list[Reject]) -> None:
         for reject in sorted(rejects, key=lambda reject: reject.line):
@@ -332,6 +357,19 @@ def _summary(
 
 def _write_json(path: Path, document: Any) -> None:
     path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+
+
+def _in_order(work: Callable[[T], R], items: Iterator[T], workers: int) -> Iterator[R]:
+    """``work`` over ``items`` on ``workers`` threads, results in the items' order, with at
+    most one item per worker waiting beyond those being worked on (memory stays bounded)."""
+    with concurrent.futures.ThreadPoolExecutor(workers, "churn-score") as pool:
+        pending: collections.deque[concurrent.futures.Future[R]] = collections.deque()
+        for item in items:
+            pending.append(pool.submit(work, item))
+            if len(pending) > workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 _DONE: Final = object()
