@@ -374,6 +374,16 @@ def consistency_json_schema(
     ]
 
 
+def delimiter_problem(header: list[str]) -> str | None:
+    """Why a CSV header read as one column is not the data set's: it is split by another
+    separator (a spreadsheet export in another locale, say). None when it looks comma-separated."""
+    if len(header) == 1:
+        for delimiter, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "pipes")):
+            if delimiter in header[0]:
+                return f"the header is separated by {name}; the file must be comma-separated"
+    return None
+
+
 def label_to_int(raw: str) -> int:
     """Map the dataset's ``Churn`` column to 0/1."""
     if raw not in LABEL_VALUES:

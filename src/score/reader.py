@@ -230,12 +230,8 @@ class _Numbering:
 
 
 def _check_header(header: list[str], uri: str) -> None:
-    if len(header) == 1:
-        for delimiter, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "pipes")):
-            if delimiter in header[0]:
-                raise InputError(
-                    f"{uri}: the header is separated by {name}; the file must be comma-separated"
-                )
+    if problem := contract.delimiter_problem(header):
+        raise InputError(f"{uri}: {problem}")
     missing = [name for name in contract.FIELD_NAMES if name not in header]
     if missing:
         raise InputError(f"{uri}: missing column(s) {', '.join(map(repr, missing))}")

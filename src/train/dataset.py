@@ -99,12 +99,8 @@ def _decode(raw: bytes, source: str) -> str:
 
 
 def _check_header(header: list[str], source: str) -> None:
-    if len(header) == 1:
-        for delimiter, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "pipes")):
-            if delimiter in header[0]:
-                raise DataError(
-                    f"{source}: the header is separated by {name}; the file must be comma-separated"
-                )
+    if problem := contract.delimiter_problem(header):
+        raise DataError(f"{source}: {problem}")
     expected = {*contract.FIELD_NAMES, contract.LABEL_COLUMN}
     allowed = expected | {contract.ID_COLUMN}
     missing = [
