@@ -1,18 +1,11 @@
-"""The environment a deploy targets is its name prefix: it starts every AWS name and picks
-each Terraform root's state key. ``NAME_PREFIX`` (make, the repository variable) chooses it;
-the default is the project's own, the same as Terraform's variable default (a test checks).
-"""
+"""The environment a deploy targets is its name prefix (``churn.names``); it also picks
+each Terraform root's state key."""
 
 from __future__ import annotations
 
-import os
-from typing import Final
+from churn.names import DEFAULT_PREFIX, name_prefix
 
-DEFAULT_PREFIX: Final = "teleco-customer-churn-"
-
-
-def name_prefix() -> str:
-    return os.environ.get("NAME_PREFIX") or DEFAULT_PREFIX
+__all__ = ["DEFAULT_PREFIX", "name_prefix", "state_key"]
 
 
 def state_key(prefix: str, root: str) -> str:

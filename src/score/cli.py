@@ -10,17 +10,19 @@ import traceback
 from collections.abc import Sequence
 from typing import Final
 
-from churn import storage
+from churn import names, storage
 from churn.arguments import bounded
 from churn.bundles import BundleError
 from churn.score.reader import InputError
 from churn.score.run import RejectsError, ScoreOptions, score
+from churn.score.transform import TransformError, TransformSettings
 
 PROG: Final = "churn-score"
 EXIT_BAD_INPUT: Final = 2
 EXIT_REJECTS: Final = 3
 EXIT_OUTPUT: Final = 4
 EXIT_BUNDLE: Final = 5
+EXIT_TRANSFORM: Final = 6
 EXIT_INTERNAL: Final = 70
 
 EPILOG = f"""\
@@ -37,6 +39,7 @@ exit codes:
   {EXIT_REJECTS}   too many rows broke the contract; nothing was published
   {EXIT_OUTPUT}   the outputs could not be written; nothing was left behind
   {EXIT_BUNDLE}   no usable model bundle at --bundle
+  {EXIT_TRANSFORM}   the transform job failed or wrote unexpected output; nothing was published
   {EXIT_INTERNAL}  an unexpected error (set CHURN_DEBUG=1 to see the traceback)
 """
 
@@ -61,6 +64,35 @@ def build_parser() -> argparse.ArgumentParser:
         default="artifacts",
         help="a bundle, a folder of bundles (the newest is used) or s3://…/models/<version> "
         "(default: %(default)s)",
+    )
+    parser.add_argument(
+        "--engine",
+        choices=("local", "batch-transform"),
+        default="local",
+        help="score in this process, or with SageMaker Batch Transform (%(default)s)",
+    )
+    transform = parser.add_argument_group(
+        "batch-transform engine", "where the job runs; each flag defaults to its variable"
+    )
+    transform.add_argument(
+        "--role-arn",
+        default=os.environ.get("CHURN_TRANSFORM_ROLE_ARN"),
+        help="the role SageMaker assumes for the job (CHURN_TRANSFORM_ROLE_ARN)",
+    )
+    transform.add_argument(
+        "--image",
+        default=os.environ.get("CHURN_XGBOOST_IMAGE"),
+        help="the sagemaker-xgboost:1.7-1 image of the region (CHURN_XGBOOST_IMAGE)",
+    )
+    transform.add_argument(
+        "--work",
+        default=os.environ.get("CHURN_SCORE_WORK"),
+        help="s3://bucket/prefix for the job's inputs and outputs (CHURN_SCORE_WORK)",
+    )
+    transform.add_argument(
+        "--instance-type",
+        default="ml.m5.xlarge",
+        help="the job's instance type (%(default)s)",
     )
     parser.add_argument(
         "--explain",
@@ -97,7 +129,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         max_reject_share=arguments.max_reject_share,
     )
     try:
-        summary = score(arguments.input, arguments.output, arguments.bundle, options, _progress)
+        transform = _transform_settings(arguments)
+        summary = score(
+            arguments.input,
+            arguments.output,
+            arguments.bundle,
+            options,
+            _progress,
+            transform=transform,
+        )
     except KeyboardInterrupt:
         return _fail(130, "interrupted; nothing was published")
     except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback to users
@@ -111,12 +151,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def _transform_settings(arguments: argparse.Namespace) -> TransformSettings | None:
+    if arguments.engine == "local":
+        return None
+    missing = [
+        flag
+        for flag, value in (
+            ("--role-arn", arguments.role_arn),
+            ("--image", arguments.image),
+            ("--work", arguments.work),
+        )
+        if not value
+    ]
+    if missing:
+        raise InputError(f"the batch-transform engine needs {', '.join(missing)}")
+    if not storage.is_s3(arguments.work):
+        raise InputError(f"--work must be an s3:// prefix, not {arguments.work!r}")
+    return TransformSettings(
+        role_arn=arguments.role_arn,
+        image_uri=arguments.image,
+        work=arguments.work,
+        name_prefix=names.name_prefix(),
+        instance_type=arguments.instance_type,
+    )
+
+
 def _explain(error: Exception) -> tuple[int, str]:
     """The exit code and the one line a failure is reported with."""
     if isinstance(error, InputError):
         return EXIT_BAD_INPUT, f"invalid input: {error}"
     if isinstance(error, RejectsError):
         return EXIT_REJECTS, str(error)
+    if isinstance(error, TransformError):
+        return EXIT_TRANSFORM, f"batch transform failed: {error}"
     if isinstance(error, BundleError):
         return EXIT_BUNDLE, f"no model to score with: {error}"
     if isinstance(error, storage.StorageError):

@@ -54,13 +54,15 @@ class DriftCounter:
         self.rows = 0
         self.probability_sum = 0.0
 
-    def add(self, checked: CheckedChunk, probabilities: npt.NDArray[np.float64]) -> None:
+    def add_fields(self, checked: CheckedChunk) -> None:
         for name, field_reference in self.reference.fields.items():
             if isinstance(field_reference, CategoricalReference):
                 counts = level_counts(checked.codes[name], len(field_reference.levels))
             else:
                 counts = field_reference.counts(checked.numbers[name])
             self.fields[name] += counts
+
+    def add_scores(self, probabilities: npt.NDArray[np.float64]) -> None:
         self.scores += self.reference.score.counts(probabilities)
         self.bands += band_counts(probabilities, self.threshold)
         self.rows += len(probabilities)

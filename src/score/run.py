@@ -39,6 +39,7 @@ from churn.distributions import Reference, band_counts, bands_of
 from churn.score import drift
 from churn.score.local import DRIVERS, ChunkModel, Explain, explained_rows
 from churn.score.reader import Chunk, CustomerBase, InputError
+from churn.score.transform import Preparation, TransformSettings, assembled, run_job
 from churn.score.validation import CheckedChunk, Reject, check_chunk, feature_matrix
 
 SCORES: Final = "scores.csv"
@@ -92,6 +93,7 @@ class _Scored:
 
 @dataclass
 class Tally:
+    accepted: int = 0
     scored: int = 0
     blank: int = 0
     churners: int = 0
@@ -107,9 +109,16 @@ class Tally:
 
 
 def score(
-    source: str, output: str, bundle_location: str, options: ScoreOptions, progress: Progress
+    source: str,
+    output: str,
+    bundle_location: str,
+    options: ScoreOptions,
+    progress: Progress,
+    *,
+    transform: TransformSettings | None = None,
 ) -> dict[str, Any]:
-    """Score ``source`` into ``output`` with the local engine; returns the summary."""
+    """Score ``source`` into ``output``: with the local engine, or with SageMaker Batch
+    Transform when ``transform`` says where and how. Returns the summary."""
     started = time.perf_counter()
     storage.check_writable(output)
     bundle = load_bundle(bundle_location)
@@ -124,17 +133,48 @@ def score(
             CustomerBase(source, options.block_bytes) as base,
             _Run(staging, bundle, model, reference, options) as run,
         ):
-            chunks = _prefetched(base.chunks(), run.tally.seconds)
-            for scored in _in_order(run.compute, chunks, options.threads):
-                run.record(scored)
-                done = run.tally.scored
-                if done // 1_000_000 != (done - len(scored.checked)) // 1_000_000:
-                    progress(f"{done:,} customers scored")
+            if transform is None:
+                _score_locally(run, base, progress)
+            else:
+                _score_with_batch_transform(run, base, transform, progress)
             run.close()
-            _check_rejects(run.tally, options.max_reject_share)
             summary = run.finish(base, source, time.perf_counter() - started)
         storage.publish_directory(staging, output, last=SUMMARY, streamed=True)
     return summary
+
+
+def _score_locally(run: _Run, base: CustomerBase, progress: Progress) -> None:
+    chunks = _prefetched(base.chunks(), run.tally.seconds)
+    for scored in _in_order(run.compute, chunks, run.options.threads):
+        run.record(scored)
+        done = run.tally.scored
+        if done // 1_000_000 != (done - len(scored.checked)) // 1_000_000:
+            progress(f"{done:,} customers scored")
+    _check_rejects(run.tally, run.options.max_reject_share)
+
+
+def _score_with_batch_transform(
+    run: _Run, base: CustomerBase, settings: TransformSettings, progress: Progress
+) -> None:
+    if not storage.is_s3(run.bundle.location):
+        raise InputError("the batch-transform engine needs a bundle on S3 (--bundle s3://…)")
+    work = storage.S3Location.parse(settings.work)
+    preparation = Preparation(run.bundle, work)
+    for chunk in _prefetched(base.chunks(), run.tally.seconds):
+        checked = check_chunk(chunk)
+        run.record_checked(checked)
+        preparation.add(checked, feature_matrix(run.bundle.spec, checked))
+    _check_rejects(run.tally, run.options.max_reject_share)  # before paying for instances
+    progress(f"{run.tally.accepted:,} customers prepared in {len(preparation.parts)} part(s)")
+    run_job(run.bundle, settings, run.tally.accepted, progress)
+    for part in assembled(work, preparation.parts):
+        churn = part.probabilities >= run.bundle.threshold
+        explained = explained_rows(run.options.explain, churn)
+        ranked, contributions = run.model.drivers(part.features[explained])
+        table = _scored_table(part.lines, part.ids, part.probabilities, churn, run.bundle.threshold)
+        table = _with_drivers(table, explained, ranked, contributions)
+        run.record_scores(table, part.probabilities, len(explained))
+    run.engine = "batch-transform"
 
 
 class _Run:
@@ -151,6 +191,7 @@ class _Run:
         self.model = model
         self.options = options
         self.tally = Tally()
+        self.engine = "local"
         self.drift = drift.DriftCounter(reference, bundle.threshold) if reference else None
         self.top = _TopRows(options.top)
         self.width = len(bundle.spec.features)
@@ -174,7 +215,9 @@ class _Run:
         explained = explained_rows(self.options.explain, churn)
         predicted = time.perf_counter()
         ranked, contributions = self.model.drivers(matrix[explained])
-        table = _scored_table(checked, probabilities, churn, self.bundle.threshold)
+        table = _scored_table(
+            checked.lines, checked.ids, probabilities, churn, self.bundle.threshold
+        )
         table = _with_drivers(table, explained, ranked, contributions)
         seconds = {"predict": predicted - clock, "explain": time.perf_counter() - predicted}
         return _Scored(checked, probabilities, table, len(explained), seconds)
@@ -182,15 +225,34 @@ class _Run:
     def record(self, scored: _Scored) -> None:
         """Write one computed chunk and count it: on one thread, in input order."""
         clock = time.perf_counter()
-        self.scores.write_table(scored.table)
-        self.top.add(scored.table)
-        self._write_rejects(scored.checked.rejects)
-        if self.drift:
-            self.drift.add(scored.checked, scored.probabilities)
-        self._count(scored.checked, scored.probabilities, scored.explained)
+        self.record_checked(scored.checked)
+        self.record_scores(scored.table, scored.probabilities, scored.explained)
         for stage, seconds in scored.seconds.items():
             self.tally.seconds[stage] += seconds
         self.tally.seconds["write"] += time.perf_counter() - clock
+
+    def record_checked(self, checked: CheckedChunk) -> None:
+        """What the contract check of a chunk tells: its rejects and its fields' drift."""
+        self._write_rejects(checked.rejects)
+        self.tally.accepted += len(checked)
+        self.tally.blank += checked.blank
+        if self.drift:
+            self.drift.add_fields(checked)
+
+    def record_scores(
+        self, table: pa.Table, probabilities: npt.NDArray[np.float64], explained: int
+    ) -> None:
+        """What scoring a chunk tells: its rows, the riskiest of them, the scores' drift."""
+        self.scores.write_table(table)
+        self.top.add(table)
+        if self.drift:
+            self.drift.add_scores(probabilities)
+        churn = probabilities >= self.bundle.threshold
+        self.tally.scored += len(probabilities)
+        self.tally.churners += int(churn.sum())
+        self.tally.explained += explained
+        counts = band_counts(probabilities, self.bundle.threshold)
+        self.tally.bands.update(dict(zip(bands.BANDS, counts.tolist(), strict=True)))
 
     def _write_rejects(self, rejects: list[Reject]) -> None:
         for reject in sorted(rejects, key=lambda reject: reject.line):
@@ -198,17 +260,6 @@ class _Run:
             self.tally.rejected_fields[reject.field or "(row)"] += 1
             if self.tally.first_reject is None:
                 self.tally.first_reject = reject
-
-    def _count(
-        self, checked: CheckedChunk, probabilities: npt.NDArray[np.float64], explained: int
-    ) -> None:
-        churn = probabilities >= self.bundle.threshold
-        self.tally.scored += len(checked)
-        self.tally.blank += checked.blank
-        self.tally.churners += int(churn.sum())
-        self.tally.explained += explained
-        counts = band_counts(probabilities, self.bundle.threshold)
-        self.tally.bands.update(dict(zip(bands.BANDS, counts.tolist(), strict=True)))
 
     def close(self) -> None:
         """Flush and close the files written chunk by chunk (again: a no-op)."""
@@ -234,7 +285,8 @@ class _Run:
 
 
 def _scored_table(
-    checked: CheckedChunk,
+    lines: npt.NDArray[np.int64],
+    ids: pa.StringArray,
     probabilities: npt.NDArray[np.float64],
     churn: npt.NDArray[np.bool_],
     threshold: float,
@@ -242,8 +294,8 @@ def _scored_table(
     band_index = bands_of(probabilities, threshold)
     return pa.table(
         {
-            "line": pa.array(checked.lines),
-            contract.ID_COLUMN: checked.ids,
+            "line": pa.array(lines),
+            contract.ID_COLUMN: ids,
             "churn_probability": pa.array(probabilities),
             "churn": pa.array(churn),
             "risk_band": pc.take(pa.array(bands.BANDS), pa.array(np.asarray(band_index))),
@@ -296,7 +348,7 @@ class _TopRows:
 
 
 def _check_rejects(tally: Tally, max_share: float) -> None:
-    seen = tally.scored + tally.rejected
+    seen = tally.accepted + tally.rejected
     if seen == 0:
         raise InputError("the file has a header but no customers; nothing was published")
     if tally.rejected <= max_share * seen:
@@ -317,7 +369,7 @@ def _summary(
     tally = run.tally
     return {
         "schema_version": 1,
-        "engine": "local",
+        "engine": run.engine,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "model_version": run.bundle.version,
         "bundle": run.bundle.location,

@@ -1,0 +1,104 @@
+"""The batch-transform engine against the moto server: the same outputs as the local engine
+for the same input, from a job whose request follows AWS's documented constraints.
+
+moto's gaps, each named: it records CreateModel and CreateTransformJob but runs nothing, and
+answers "Completed" at once (tests/support/batch_transform.py does the job's work: the
+bundle's booster over the shards the job was given, with its filters and join); it checks
+neither the image nor the role, nor the job's limits (checked below and in policies/)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import boto3
+import pytest
+
+from churn import artifacts
+from churn.score import cli
+from churn.score.run import SCORES, SUMMARY, TOP
+from tests.support.batch_transform import transform_runs
+from tests.support.servers import make_bucket, read_prefix
+
+ROLE = "arn:aws:iam::123456789012:role/teleco-customer-churn-batch"
+IMAGE = "492215442770.dkr.ecr.eu-central-1.amazonaws.com/sagemaker-xgboost:1.7-1"
+
+
+def upload_bundle(bundle_dir: Path) -> str:
+    s3 = boto3.client("s3")
+    for name in artifacts.BUNDLE_FILES:
+        s3.upload_file(str(bundle_dir / name), "churn-models", f"models/{bundle_dir.name}/{name}")
+    return f"s3://churn-models/models/{bundle_dir.name}"
+
+
+def test_batch_transform_gives_the_local_engines_outputs(
+    aws_env: dict[str, str], data_path: Path, bundle_dir: Path, tmp_path: Path
+) -> None:
+    make_bucket("churn-models")
+    bundle = upload_bundle(bundle_dir)
+    boto3.client("s3").upload_file(str(data_path), "churn-models", "customers/base.csv")
+    local = tmp_path / "local"
+    common = ["--input", "s3://churn-models/customers/base.csv", "--bundle", bundle]
+    assert cli.main([*common, "--output", str(local)]) == 0
+
+    with transform_runs() as jobs:
+        code = cli.main(
+            [
+                *common,
+                "--output", "s3://churn-models/scores/2026-12-03",
+                "--engine", "batch-transform",
+                "--role-arn", ROLE,
+                "--image", IMAGE,
+                "--work", "s3://churn-models/scores/work/2026-12-03",
+                "--max-reject-share", "0",
+            ]
+        )  # fmt: skip
+    assert code == 0
+    published = read_prefix("churn-models", "scores/2026-12-03/")
+    for name in (SCORES, TOP):
+        assert published[name] == (local / name).read_bytes(), name
+    summary = json.loads(published[SUMMARY])
+    assert summary["engine"] == "batch-transform"
+    assert summary["rows"] == json.loads((local / SUMMARY).read_text())["rows"]
+
+    (job,) = jobs
+    described = boto3.client("sagemaker").describe_transform_job(TransformJobName=job)
+    assert described["BatchStrategy"] == "MultiRecord"
+    assert described["TransformInput"]["SplitType"] == "Line"
+    assert described["DataProcessing"] == {
+        "InputFilter": "$[1:]", "JoinSource": "Input", "OutputFilter": "$[0,-1]",
+    }  # fmt: skip
+    assert described["TransformResources"]["InstanceCount"] == 1
+    model = boto3.client("sagemaker").describe_model(ModelName=described["ModelName"])
+    assert model["PrimaryContainer"]["ModelDataUrl"] == f"{bundle}/{artifacts.MODEL_ARCHIVE}"
+    assert model["PrimaryContainer"]["Image"] == IMAGE
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ([], "the batch-transform engine needs --role-arn, --image, --work"),
+        (["--role-arn", ROLE, "--image", IMAGE, "--work", "/tmp/x"], "--work must be an s3://"),
+    ],
+)
+def test_the_batch_transform_engine_says_what_it_lacks(
+    arguments: list[str],
+    message: str,
+    bundle_dir: Path,
+    data_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("CHURN_TRANSFORM_ROLE_ARN", "CHURN_XGBOOST_IMAGE", "CHURN_SCORE_WORK"):
+        monkeypatch.delenv(name, raising=False)
+    common = [
+        "--input",
+        str(data_path),
+        "--output",
+        str(tmp_path / "o"),
+        "--bundle",
+        str(bundle_dir),
+    ]
+    assert cli.main([*common, "--engine", "batch-transform", *arguments]) == cli.EXIT_BAD_INPUT
+    assert message in capsys.readouterr().err
