@@ -8,6 +8,7 @@ neither the image nor the role, nor the job's limits (checked below and in polic
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -15,8 +16,17 @@ import boto3
 import pytest
 
 from churn import artifacts
+from churn.bundles import load_bundle
 from churn.score import cli
 from churn.score.run import SCORES, SUMMARY, TOP
+from churn.score.transform import (
+    TransformError,
+    TransformSettings,
+    check_request,
+    instance_count,
+    job_request,
+    model_name,
+)
 from tests.support.batch_transform import transform_runs
 from tests.support.servers import make_bucket, read_prefix
 
@@ -102,3 +112,38 @@ def test_the_batch_transform_engine_says_what_it_lacks(
     ]
     assert cli.main([*common, "--engine", "batch-transform", *arguments]) == cli.EXIT_BAD_INPUT
     assert message in capsys.readouterr().err
+
+
+def settings(**changes: object) -> TransformSettings:
+    values: dict[str, object] = {
+        "role_arn": ROLE,
+        "image_uri": IMAGE,
+        "work": "s3://churn-models/scores/work/x",
+        "name_prefix": "teleco-customer-churn-",
+    }
+    return TransformSettings(**(values | changes))  # type: ignore[arg-type]
+
+
+def test_the_job_request_meets_sagemakers_documented_limits(bundle_dir: Path) -> None:
+    bundle = dataclasses.replace(
+        load_bundle(str(bundle_dir)), location=f"s3://churn-models/models/{bundle_dir.name}"
+    )
+    config = settings()
+    request = job_request(bundle, config, 7043, model_name(bundle, config))
+    check_request(request)  # botocore's model (patterns, lengths, enums) and the payload limits
+    assert len(request["TransformJobName"]) <= 63
+    # What AWS would refuse and moto accepts: a name over 63 characters, too big a payload.
+    config = settings(name_prefix="a-very-long-environment-prefix-for-churn-")
+    with pytest.raises(TransformError, match=r"TransformJobName is over 63"):
+        check_request(job_request(bundle, config, 7043, model_name(bundle, config)))
+    with pytest.raises(TransformError, match="MaxPayloadInMB x MaxConcurrentTransforms"):
+        check_request(request | {"MaxPayloadInMB": 20, "MaxConcurrentTransforms": 6})
+    with pytest.raises(TransformError, match="BatchStrategy 'Multi' is not one of"):
+        check_request(request | {"BatchStrategy": "Multi"})
+
+
+@pytest.mark.parametrize(
+    ("rows", "instances"), [(1, 1), (5_000_000, 1), (5_000_001, 2), (10**8, 20), (10**9, 20)]
+)
+def test_instances_grow_with_the_base_up_to_the_cap(rows: int, instances: int) -> None:
+    assert instance_count(rows, settings()) == instances
