@@ -17,6 +17,12 @@ module "models" {
   force_destroy           = var.rehearsal
   # A published bundle is what main or a rollback may serve: never replaced, never lost.
   immutable_prefixes = ["models/"]
+  # Scoring runs (scores/<date>/) are kept for comparison; a job's intermediate feature
+  # rows and predictions (scores-work/) only until the run has published.
+  expiring_prefixes = {
+    "scores/"      = var.score_retention_days
+    "scores-work/" = 7
+  }
 }
 
 # ---------------------------------------------------------------------------------------
@@ -45,6 +51,20 @@ module "training_task" {
   model_bucket_arn  = module.models.arn
   model_kms_key_arn = module.models.kms_key_arn
 
+  permissions_boundary_arn = module.workload_boundary.arn
+}
+
+# ---------------------------------------------------------------------------------------
+# Scoring the customer base with SageMaker Batch Transform (churn-score, score.yml)
+# ---------------------------------------------------------------------------------------
+
+module "batch_scoring" {
+  source = "../modules/batch-scoring"
+
+  name_prefix              = var.name_prefix
+  model_bucket_arn         = module.models.arn
+  model_kms_key_arn        = module.models.kms_key_arn
+  work_prefix              = "scores-work/"
   permissions_boundary_arn = module.workload_boundary.arn
 }
 
@@ -79,6 +99,13 @@ module "ci_identity" {
   ecr_repository_arns  = values(module.ecr.repository_arns)
   state_kms_key_arn    = data.aws_kms_alias.state.target_key_arn
   state_bucket         = var.state_bucket
+
+  batch_scoring = {
+    role_arn         = module.batch_scoring.role_arn
+    customers_prefix = "customers/"
+    scores_prefix    = "scores/"
+    work_prefix      = module.batch_scoring.work_prefix
+  }
 
   training_task = {
     cluster_arn            = module.training_task.cluster_arn

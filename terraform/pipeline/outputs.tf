@@ -70,3 +70,13 @@ output "image_tag" {
   description = "Tag (commit SHA) of the training image the task runs: pull-request plans keep it."
   value       = var.image_tag
 }
+
+output "batch_scoring_role_arn" {
+  description = "Role the scoring runs' transform jobs assume: the repository variable SCORING_ROLE_ARN (churn-score --role-arn)."
+  value       = module.batch_scoring.role_arn
+}
+
+output "xgboost_image" {
+  description = "SageMaker's prebuilt XGBoost image of the region: the repository variable XGBOOST_IMAGE (churn-score --image)."
+  value       = module.batch_scoring.image
+}

@@ -65,6 +65,18 @@ variable "model_version_days" {
   }
 }
 
+variable "score_retention_days" {
+  type        = number
+  description = "Days a published scoring run (scores/<date>/) is kept; a weekly run makes about 52 a year."
+  default     = 400
+  nullable    = false
+
+  validation {
+    condition     = var.score_retention_days >= 7 && floor(var.score_retention_days) == var.score_retention_days
+    error_message = "score_retention_days must be a whole number of days, at least 7."
+  }
+}
+
 variable "github_repository" {
   type        = string
   description = "The GitHub repository (owner/name) whose main branch and production environment may act as ml-engineer."

@@ -208,7 +208,52 @@ data "aws_iam_policy_document" "training" {
   }
 }
 
+# Scoring the customer base: churn-score reads customers/, prepares the job's work, starts
+# and watches one transform job (on a model named after the bundle version) and publishes
+# scores/<date>/. Names it may create: <prefix>score-*.
+data "aws_iam_policy_document" "scoring" {
+  count = var.batch_scoring == null ? 0 : 1
+
+  statement {
+    sid       = "ReadTheCustomerBase"
+    actions   = ["s3:GetObject"]
+    resources = ["${var.model_bucket_arn}/${var.batch_scoring.customers_prefix}*"]
+  }
+
+  statement {
+    sid       = "WriteScoresAndTheirWork"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    resources = [for prefix in [var.batch_scoring.scores_prefix, var.batch_scoring.work_prefix] : "${var.model_bucket_arn}/${prefix}*"]
+  }
+
+  statement {
+    sid       = "MakeTheScoringModel"
+    actions   = ["sagemaker:CreateModel", "sagemaker:DescribeModel"]
+    resources = ["${local.sagemaker_arn}:model/${var.name_prefix}score-*"]
+  }
+
+  # CreateTransformJob with Tags also needs AddTags on the job.
+  statement {
+    sid       = "RunAndWatchTheTransformJob"
+    actions   = ["sagemaker:CreateTransformJob", "sagemaker:DescribeTransformJob", "sagemaker:StopTransformJob", "sagemaker:AddTags"]
+    resources = ["${local.sagemaker_arn}:transform-job/${var.name_prefix}score-*"]
+  }
+
+  statement {
+    sid       = "HandTheJobItsRole"
+    actions   = ["iam:PassRole"]
+    resources = [var.batch_scoring.role_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "iam:PassedToService"
+      values   = ["sagemaker.amazonaws.com"]
+    }
+  }
+}
+
 locals {
+  sagemaker_arn = "arn:${local.partition}:sagemaker:${local.region}:${local.account}"
   # arn:aws:ecs:<region>:<account>:cluster/<name> -> the same account's task and task-definition ARNs
   ecs_arn_base               = var.training_task == null ? "" : regex("^(.*):cluster/", var.training_task.cluster_arn)[0]
   task_definition_arn_prefix = var.training_task == null ? "" : "${local.ecs_arn_base}:task-definition/${var.training_task.task_definition_family}"
@@ -219,6 +264,7 @@ data "aws_iam_policy_document" "combined" {
   source_policy_documents = compact([
     data.aws_iam_policy_document.permissions.json,
     try(data.aws_iam_policy_document.training[0].json, ""),
+    try(data.aws_iam_policy_document.scoring[0].json, ""),
   ])
 }
 

@@ -86,6 +86,30 @@ variable "enable_static_user" {
   nullable    = false
 }
 
+variable "batch_scoring" {
+  type = object({
+    role_arn         = string
+    customers_prefix = string
+    scores_prefix    = string
+    work_prefix      = string
+  })
+  description = "The scoring runs churn-score starts: the role their transform jobs assume, and the model bucket's prefixes of the customer base, the published scores and the jobs' work; null when no scoring runs in AWS."
+  default     = null
+
+  validation {
+    condition     = var.batch_scoring == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/", var.batch_scoring.role_arn))
+    error_message = "batch_scoring.role_arn must be an IAM role ARN."
+  }
+
+  validation {
+    condition = var.batch_scoring == null || alltrue([
+      for prefix in try([var.batch_scoring.customers_prefix, var.batch_scoring.scores_prefix, var.batch_scoring.work_prefix], []) :
+      endswith(prefix, "/") && !startswith(prefix, "/")
+    ])
+    error_message = "batch_scoring's prefixes must end in a slash and not start with one."
+  }
+}
+
 variable "training_task" {
   type = object({
     cluster_arn            = string
