@@ -2,8 +2,9 @@
 for the same input, from a job whose request follows AWS's documented constraints.
 
 moto's gaps, each named: it records CreateModel and CreateTransformJob but runs nothing, and
-answers "Completed" at once (tests/support/batch_transform.py does the job's work: the
-bundle's booster over the shards the job was given, with its filters and join); it checks
+answers "Completed" at once (tests/support/batch_transform.py, a front of moto's SageMaker,
+does each job's work as it is created: the bundle's booster over the shards the job was
+given, with its filters and join); it checks
 neither the image nor the role, nor the job's limits (checked below and in policies/)."""
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from churn.score.transform import (
     job_request,
     model_name,
 )
-from tests.support.batch_transform import transform_runs
+from tests.support.batch_transform import serve_sagemaker
 from tests.support.servers import make_bucket, read_prefix
 
 ROLE = "arn:aws:iam::123456789012:role/teleco-customer-churn-batch"
@@ -42,7 +43,11 @@ def upload_bundle(bundle_dir: Path) -> str:
 
 
 def test_batch_transform_gives_the_local_engines_outputs(
-    aws_env: dict[str, str], data_path: Path, bundle_dir: Path, tmp_path: Path
+    aws_env: dict[str, str],
+    data_path: Path,
+    bundle_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     make_bucket("churn-models")
     bundle = upload_bundle(bundle_dir)
@@ -51,7 +56,8 @@ def test_batch_transform_gives_the_local_engines_outputs(
     common = ["--input", "s3://churn-models/customers/base.csv", "--bundle", bundle]
     assert cli.main([*common, "--output", str(local)]) == 0
 
-    with transform_runs() as jobs:
+    with serve_sagemaker(aws_env["AWS_ENDPOINT_URL"]) as front:
+        monkeypatch.setenv("AWS_ENDPOINT_URL_SAGEMAKER", front)
         code = cli.main(
             [
                 *common,
@@ -63,6 +69,7 @@ def test_batch_transform_gives_the_local_engines_outputs(
                 "--max-reject-share", "0",
             ]
         )  # fmt: skip
+    monkeypatch.delenv("AWS_ENDPOINT_URL_SAGEMAKER")  # the front is gone; moto itself remains
     assert code == 0
     published = read_prefix("churn-models", "scores/2026-12-03/")
     for name in (SCORES, TOP):
@@ -71,8 +78,10 @@ def test_batch_transform_gives_the_local_engines_outputs(
     assert summary["engine"] == "batch-transform"
     assert summary["rows"] == json.loads((local / SUMMARY).read_text())["rows"]
 
-    (job,) = jobs
-    described = boto3.client("sagemaker").describe_transform_job(TransformJobName=job)
+    (job,) = boto3.client("sagemaker").list_transform_jobs()["TransformJobSummaries"]
+    described = boto3.client("sagemaker").describe_transform_job(
+        TransformJobName=job["TransformJobName"]
+    )
     assert described["BatchStrategy"] == "MultiRecord"
     assert described["TransformInput"]["SplitType"] == "Line"
     assert described["DataProcessing"] == {

@@ -4,23 +4,27 @@ splits every input object into lines, sends MultiRecord batches through InputFil
 each answer to its input line (JoinSource=Input), applies OutputFilter and writes
 ``<input name>.out`` under S3OutputPath. moto records CreateTransformJob (and answers
 "Completed" at once) but runs nothing; this does that work, with the model's own archive,
-right after moto has recorded the job: it is hooked on boto3's ``after-call`` event.
+right after moto has recorded the job: a front that forwards every SageMaker call to moto
+(the endpoint AWS_ENDPOINT_URL_SAGEMAKER names) and runs each job it sees created.
 """
 
 from __future__ import annotations
 
+import http.server
 import io
+import json
 import tarfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 import boto3
+import httpx
 import numpy as np
 import xgboost as xgb
 
 from churn import artifacts
 from churn.storage import S3Location
+from tests.support.servers import LOOPBACK, send_json, serve_http
 
 
 def _booster(model_data_url: str) -> xgb.Booster:
@@ -75,33 +79,34 @@ def run_transform_job(name: str) -> list[str]:
     return written
 
 
+def sagemaker_front(moto_endpoint: str) -> type[http.server.BaseHTTPRequestHandler]:
+    """SageMaker as the jobs reach it: every call forwarded to moto as it came; when moto
+    has recorded a CreateTransformJob, the job's work is done before the answer returns,
+    so whoever then sees "Completed" finds the outputs, as in AWS."""
+
+    class SageMaker(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("content-length") or 0))
+            headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
+            answer = httpx.post(
+                moto_endpoint + self.path, content=body, headers=headers, timeout=60
+            )
+            target = self.headers.get("x-amz-target", "")
+            if target.endswith(".CreateTransformJob") and answer.is_success:
+                run_transform_job(json.loads(body)["TransformJobName"])
+            kind = {"content-type": answer.headers.get("content-type", "application/json")}
+            send_json(self, answer.status_code, answer.content, kind)
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    return SageMaker
+
+
 @contextmanager
-def transform_runs() -> Iterator[list[str]]:
-    """While active, every transform job created through boto3 in this process is run by
-    the stand-in as soon as moto has recorded it; yields the names of the jobs run."""
-    ran: list[str] = []
-    asked: list[str] = []
-
-    def before_create(params: dict[str, Any], **_: Any) -> None:
-        asked.append(params["TransformJobName"])
-
-    def after_create(http_response: Any, **_: Any) -> None:
-        if http_response.status_code == 200:
-            run_transform_job(asked[-1])
-            ran.append(asked[-1])
-
-    events = boto3.DEFAULT_SESSION.events if boto3.DEFAULT_SESSION else None
-    if events is None:
-        boto3.setup_default_session()
-        events = boto3.DEFAULT_SESSION.events  # type: ignore[union-attr]
-    hooks = (
-        ("provide-client-params.sagemaker.CreateTransformJob", before_create),
-        ("after-call.sagemaker.CreateTransformJob", after_create),
-    )
-    for event, hook in hooks:
-        events.register(event, hook)
-    try:
-        yield ran
-    finally:
-        for event, hook in hooks:
-            events.unregister(event, hook)
+def serve_sagemaker(moto_endpoint: str) -> Iterator[str]:
+    """The front running; yields its URL, for AWS_ENDPOINT_URL_SAGEMAKER."""
+    with serve_http(sagemaker_front(moto_endpoint)) as server:
+        yield f"http://{LOOPBACK}:{server.server_port}"
