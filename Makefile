@@ -41,7 +41,7 @@ OPS_STAMP := $(OPS)/.setup-done
 # One folder per deployable, each with its Dockerfile.
 DOCKERFILES := $(wildcard src/*/Dockerfile)
 
-.PHONY: help setup ops-tools scanners data run serve train test browser terraform lint tf-check scan init plan apply images rehearse format constraints base-images mutation mutation-show bench clean
+.PHONY: help setup ops-tools scanners data run serve train score test browser terraform lint tf-check scan init plan apply images rehearse format constraints base-images mutation mutation-show bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -115,6 +115,16 @@ apply: setup ## apply the plan `make plan` saved for ROOT (nothing else: what wa
 
 images: setup ## build and push the images ECR lacks, tagged IMAGE_TAG (needs Docker and push rights)
 	$(BIN)/churn-push-images --tag "$(IMAGE_TAG)"
+
+# The model version main serves: the one line of terraform/platform/model.auto.tfvars, read
+# by the same function the retrain's bump rewrites it with.
+SERVING_VERSION = $(shell $(BIN)/python -c 'from pathlib import Path; from churn.ops.bump_model import current_version; print(current_version(Path(".")))')
+ENGINE ?= local
+REPORT ?= .cache/score-report
+
+score: setup ## score INPUT into OUTPUT with the bundle main serves under MODELS (ENGINE=local|batch-transform)
+	$(BIN)/churn-score --input "$(INPUT)" --output "$(OUTPUT)" --bundle "$(MODELS)/$(SERVING_VERSION)" \
+	  --engine "$(ENGINE)" --report "$(REPORT)"
 
 rehearse: setup data terraform ## run the workflows with act: retrain -> pull request -> deploy against moto, then destroy
 	$(BIN)/python -m tests.rehearsal --data $(DATA)

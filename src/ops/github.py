@@ -6,6 +6,8 @@
 - ``propose``: commit changed files on a new branch through the API (no git credentials,
   and GitHub signs the commit), then open the pull request. Run with a GitHub App
   installation token: a pull request opened with ``GITHUB_TOKEN`` starts no workflow.
+- ``upsert-issue``: open an issue, or update the open one the workflows opened with the same
+  title (the scoring run's drift alert).
 - ``secure-repository``: an administrator's one-time setup of a fork (a token with the
   repository's admin rights): the OIDC subject names the ref (the AWS roles trust only
   main's), and the deploy environment accepts only main, with required reviewers.
@@ -136,6 +138,40 @@ def upsert_comment(github: GitHub, number: int, body: str, author: str = ACTIONS
 
 
 # ---------------------------------------------------------------------------------------
+# The drift issue
+# ---------------------------------------------------------------------------------------
+
+
+def open_issues(github: GitHub) -> list[dict[str, Any]]:
+    """The repository's open issues (GitHub lists pull requests among them: left out)."""
+    found: list[dict[str, Any]] = []
+    page = 1
+    while True:
+        batch = github.call("GET", f"issues?state=open&per_page={PAGE_SIZE}&page={page}")
+        found += [issue for issue in batch if "pull_request" not in issue]
+        if len(batch) < PAGE_SIZE:
+            return found
+        page += 1
+
+
+def upsert_issue(
+    github: GitHub, title: str, body: str, labels: Sequence[str] = (), author: str = ACTIONS_BOT
+) -> str:
+    """Update the body of the open issue ``author`` opened with this title, or open one: a
+    condition that persists from run to run stays one issue, not one a week."""
+    ours = [
+        issue
+        for issue in open_issues(github)
+        if issue.get("title") == title and issue.get("user", {}).get("login") == author
+    ]
+    if ours:
+        github.call("PATCH", f"issues/{ours[0]['number']}", {"body": body})
+        return f"updated issue #{ours[0]['number']}"
+    opened = github.call("POST", "issues", {"title": title, "body": body, "labels": list(labels)})
+    return f"opened issue #{opened['number']}"
+
+
+# ---------------------------------------------------------------------------------------
 # The model-version pull request
 # ---------------------------------------------------------------------------------------
 
@@ -258,6 +294,12 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     pull.add_argument("--message", required=True, help="the commit message")
     pull.add_argument("--title", required=True, help="the pull request's title")
     pull.add_argument("--body", type=Path, required=True, help="the pull request's body")
+    issue = commands.add_parser(
+        "upsert-issue", help="open an issue, or update the open one with the same title"
+    )
+    issue.add_argument("--title", required=True, help="the issue's title (how it is found again)")
+    issue.add_argument("--body", type=Path, required=True, help="Markdown")
+    issue.add_argument("--label", action="append", default=[], help="a label (repeatable)")
     secure = commands.add_parser(
         "secure-repository",
         help="once, as an administrator: subjects with the ref; the environment deploys main only",
@@ -291,6 +333,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         body = arguments.body.read_text()
         if arguments.command == "upsert-comment":
             said = upsert_comment(github, arguments.pr, body)
+        elif arguments.command == "upsert-issue":
+            said = upsert_issue(github, arguments.title, body, arguments.label)
         else:
             said = propose(
                 github,

@@ -8,6 +8,7 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Final
 
 from churn import names, storage
@@ -114,6 +115,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="fail, publishing nothing, when more than this share of rows break the "
         "contract (%(default)s)",
     )
+    parser.add_argument(
+        "--report",
+        type=Path,
+        help="also write the published run's SUMMARY.md, DRIFT.md, drift.json and "
+        "drift-status (one word) to this local folder, e.g. for a workflow's job summary",
+    )
     return parser
 
 
@@ -127,6 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         explain=arguments.explain,
         top=int(arguments.top),
         max_reject_share=arguments.max_reject_share,
+        report_dir=arguments.report,
     )
     try:
         transform = _transform_settings(arguments)

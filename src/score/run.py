@@ -80,6 +80,7 @@ class ScoreOptions:
     max_reject_share: float = 0.01
     threads: int = field(default_factory=lambda: os.cpu_count() or 1)
     block_bytes: int = 8 << 20
+    report_dir: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -139,8 +140,43 @@ def score(
                 _score_with_batch_transform(run, base, transform, progress)
             run.close()
             summary = run.finish(base, source, time.perf_counter() - started)
+        reported = {name: (staging / name).read_bytes() for name in (DRIFT_MD, DRIFT_JSON)}
         storage.publish_directory(staging, output, last=SUMMARY, streamed=True)
+    if options.report_dir is not None:
+        _write_report(options.report_dir, summary, output, reported)
     return summary
+
+
+def _write_report(
+    folder: Path, summary: dict[str, Any], output: str, reported: dict[str, bytes]
+) -> None:
+    """A published run's report for the machine that ran it (a workflow's job summary):
+    SUMMARY.md in words, DRIFT.md and drift.json as published, and drift-status, one word
+    (stable, watch, act or unavailable) for a shell to test."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in reported.items():
+        (folder / name).write_bytes(content)
+    (folder / "SUMMARY.md").write_text(summary_markdown(summary, output), encoding="utf-8")
+    (folder / "drift-status").write_text(summary["drift"]["status"] + "\n", encoding="utf-8")
+
+
+def summary_markdown(summary: dict[str, Any], output: str) -> str:
+    rows = summary["rows"]
+    seen = rows["scored"] + rows["rejected"]
+    bands_table = "\n".join(
+        f"| {band} | {count:,} | {count / rows['scored']:.1%} |" if rows["scored"] else ""
+        for band, count in summary["bands"].items()
+    )
+    rejected = f"{rows['rejected']:,} rejected ({rows['rejected'] / seen:.2%})" if seen else ""
+    return (
+        f"## Scoring run: model {summary['model_version']} ({summary['engine']} engine)\n\n"
+        f"{rows['scored']:,} customers scored, {rejected}, {rows['churners']:,} at or above "
+        f"the threshold {summary['threshold']:g}; {summary['timings']['seconds']:,.0f} s. "
+        f"Input `{summary['input']['source']}` (sha256 `{summary['input']['sha256'][:16]}…`); "
+        f"outputs `{output}`.\n\n"
+        f"| band | customers | share |\n|---|---:|---:|\n{bands_table}\n\n"
+        f"Drift: **{summary['drift']['status']}**. {summary['drift']['advice']}\n"
+    )
 
 
 def _score_locally(run: _Run, base: CustomerBase, progress: Progress) -> None:

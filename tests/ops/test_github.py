@@ -99,6 +99,37 @@ def test_a_comment_someone_else_wrote_is_never_updated(world: World) -> None:
     }
 
 
+TITLE = "Drift: retraining advised"
+
+
+def test_the_drift_issue_is_opened_once_then_updated_and_nobody_elses_is_touched(
+    world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    open_pull(world)  # listed among the issues, as GitHub does: never taken for one
+    world.api.state.create_issue({"title": TITLE, "body": "mine"}, "mallory")
+    monkeypatch.chdir(world.checkout)
+    for name, value in (
+        ("GITHUB_API_URL", world.api.api_url),
+        ("GH_TOKEN", ACTIONS_TOKEN),
+        ("GITHUB_REPOSITORY", REPOSITORY),
+    ):
+        monkeypatch.setenv(name, value)
+    for week in ("first", "second"):
+        (world.checkout / "DRIFT.md").write_text(f"# Drift report\n{week} run\n")
+        arguments = ["upsert-issue", "--title", TITLE, "--body", "DRIFT.md", "--label", "drift"]
+        assert github.main(arguments) == 0
+    said = capsys.readouterr().out.splitlines()
+    assert said == ["churn-github: opened issue #3", "churn-github: updated issue #3"]
+    issues = world.api.state.issues
+    assert issues[3]["body"] == "# Drift report\nsecond run\n"
+    assert issues[3]["labels"] == [{"name": "drift"}]
+    assert issues[2]["body"] == "mine"
+    # Once closed (the model retrained), the next alert opens a new issue.
+    issues[3]["state"] = "closed"
+    said_next = github.upsert_issue(world.client(ACTIONS_TOKEN), TITLE, "third run")
+    assert said_next == "opened issue #4"
+
+
 def propose(world: World, token: str, monkeypatch: pytest.MonkeyPatch) -> int:
     monkeypatch.chdir(world.checkout)
     monkeypatch.setenv("GITHUB_API_URL", world.api.api_url)

@@ -87,6 +87,7 @@ class GitHubState:
     tokens: dict[str, str] = field(default_factory=dict)  # token -> login
     comments: dict[int, dict[str, Any]] = field(default_factory=dict)
     pulls: dict[int, dict[str, Any]] = field(default_factory=dict)
+    issues: dict[int, dict[str, Any]] = field(default_factory=dict)
     calls: list[tuple[str, str, str]] = field(default_factory=list)  # method, path, login
     lock: threading.Lock = field(default_factory=threading.Lock)
     next_id: int = 1000
@@ -272,6 +273,32 @@ class GitHubState:
         self.next_id += 1
         return self.next_id
 
+    def new_number(self) -> int:
+        """Issues and pull requests share one sequence of numbers, as on GitHub."""
+        return len(self.pulls) + len(self.issues) + 1
+
+    def create_issue(self, body: dict[str, Any], login: str) -> dict[str, Any]:
+        if not str(body.get("title", "")).strip():
+            raise RefusedError(422, "Validation Failed: title is missing")
+        number = self.new_number()
+        issue = {
+            "number": number,
+            "title": body["title"],
+            "body": body.get("body", ""),
+            "labels": [{"name": label} for label in body.get("labels", [])],
+            "state": "open",
+            "user": {"login": login},
+        }
+        self.issues[number] = issue
+        return issue
+
+    def edit_issue(self, number: int, body: dict[str, Any]) -> dict[str, Any]:
+        issue = self.issues.get(number)
+        if issue is None:
+            raise RefusedError(404, "Not Found")
+        issue.update({key: body[key] for key in ("title", "body", "state") if key in body})
+        return issue
+
     def create_pull(self, body: dict[str, Any], login: str) -> dict[str, Any]:
         if login == ACTIONS_BOT:
             raise RefusedError(
@@ -279,7 +306,7 @@ class GitHubState:
             )
         head, base = str(body["head"]), str(body["base"])
         self.head(head), self.head(base)  # both branches must exist
-        number = len(self.pulls) + 1
+        number = self.new_number()
         pull = {
             "number": number,
             "title": body["title"],
@@ -382,6 +409,18 @@ class GitHubState:
             return listed[(page - 1) * size : page * size]
         if method == "PATCH" and (match := re.fullmatch(r"issues/comments/(\d+)", resource)):
             return self.edit_comment(int(match.group(1)), str(body["body"]), login)
+        if resource == "issues" and method == "POST":
+            return self.create_issue(body, login)
+        if resource == "issues" and method == "GET":
+            page, size = int(query.get("page", ["1"])[0]), int(query.get("per_page", ["30"])[0])
+            # GitHub lists pull requests among the issues, marked with "pull_request".
+            listed = [i for i in self.issues.values() if i["state"] == "open"] + [
+                {"number": n, "title": p["title"], "user": p["user"], "pull_request": {}}
+                for n, p in self.pulls.items()
+            ]
+            return listed[(page - 1) * size : page * size]
+        if method == "PATCH" and (match := re.fullmatch(r"issues/(\d+)", resource)):
+            return self.edit_issue(int(match.group(1)), body)
         raise RefusedError(404, f"Not Found (the stand-in does not serve {method} {resource})")
 
 

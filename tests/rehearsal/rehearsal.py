@@ -12,7 +12,10 @@ a stand-in of the HTTP API's public endpoint, in the order a fork lives them:
    which is what runs this rehearsal: it is left out, not recursed into.)
 4. merge, then **deploy** (push to main): checks, images, plans, the one apply job,
    the smoke test through the API;
-5. a second plan of every stack is empty; a second prefix would create everything and
+5. **score** (workflow_dispatch) over a customer base that has drifted: SageMaker Batch
+   Transform (its jobs' work done by a stand-in in front of moto), the outputs published,
+   the drift issue opened;
+6. a second plan of every stack is empty; a second prefix would create everything and
    touch nothing; everything is destroyed.
 
 Each remote action is replaced by a stand-in under tests/rehearsal/actions (act's
@@ -50,7 +53,9 @@ from tests.rehearsal.github_api import (
     serve_github,
 )
 from tests.rehearsal.moto_terraform import write_moto_overrides
+from tests.support.batch_transform import serve_sagemaker
 from tests.support.moto import REGION, MotoServer, start_moto_server
+from tests.support.synthetic import moved, real_table, write_base
 
 HERE: Final = Path(__file__).resolve().parent
 ACT: Final = Path(sys.executable).parent / "act"
@@ -345,6 +350,8 @@ class Rehearsal:
         self.variables = {
             "MODEL_BUCKET": str(pipeline["bucket_name"]),
             "RETRAIN_APP_CLIENT_ID": APP_CLIENT_ID,
+            "SCORING_ROLE_ARN": str(pipeline["batch_scoring_role_arn"]),
+            "XGBOOST_IMAGE": str(pipeline["xgboost_image"]),
         }
 
     # -- act --------------------------------------------------------------------------------
@@ -501,6 +508,25 @@ class Rehearsal:
         payload = {"ref": "refs/heads/main", "after": self.head("main"), "before": "0" * 40}
         return self.act("push", "deploy.yml", "smoke", checkout, payload)
 
+    def score(self, bucket: str) -> str:
+        """score (workflow_dispatch on main, Batch Transform) over a customer base that has
+        drifted: the scoring job, then the drift issue's job; the run's published prefix."""
+        base = write_base(
+            real_table(self.data), self.workdir / "customers.csv", 20_000, shift=moved
+        )
+        storage.s3_client().upload_file(str(base), bucket, "customers/customers.csv")
+        checkout = self.checkout("main", "score")
+        inputs = {"engine": "batch-transform"}
+        payload = {"ref": "refs/heads/main", "inputs": inputs}
+        self.act("workflow_dispatch", "score.yml", "alert", checkout, payload, inputs)
+        listed = storage.s3_client().list_objects_v2(Bucket=bucket, Prefix="scores/")
+        summaries = [
+            o["Key"] for o in listed.get("Contents", []) if o["Key"].endswith("/summary.json")
+        ]
+        if len(summaries) != 1:
+            raise RehearsalError(f"score published {len(summaries)} runs, not one")
+        return f"s3://{bucket}/{summaries[0].removesuffix('summary.json')}"
+
     # -- after the deploy ---------------------------------------------------------------------
 
     def iam_analysis(self, questions: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -601,6 +627,10 @@ def rehearsal_world(
         )
         gateway = Gateway(moto.endpoint, workdir / "records" / "credentials.jsonl", stack)
         proxy_env = stack.enter_context(serve_gateway(gateway, workdir))
+        # SageMaker for the jobs: moto, with each transform job's work done as it is created.
+        proxy_env["AWS_ENDPOINT_URL_SAGEMAKER"] = stack.enter_context(
+            serve_sagemaker(moto.endpoint)
+        )
         yield Rehearsal(source, workdir, data, moto, github, gateway, proxy_env, private_key, say)
 
 
@@ -617,6 +647,7 @@ def run_all(rehearsal: Rehearsal) -> None:
     rehearsal.review(pull)
     rehearsal.merge(pull)
     rehearsal.deploy()
+    rehearsal.score(str(pipeline["bucket_name"]))
     admin = rehearsal.admin_checkout()
     changed = rehearsal.unconverged(admin)
     if changed:

@@ -272,7 +272,17 @@ def upload_artifact() -> None:
 
 
 def download_artifact() -> None:
-    pattern, destination = action_input("pattern"), Path(action_input("path", "."))
+    """By name: that artifact's files straight into path; by pattern: each matching
+    artifact into path/<its name>, or all into path with merge-multiple."""
+    name, destination = action_input("name"), Path(action_input("path", "."))
+    if name:
+        artifact = artifacts_dir() / name
+        if not artifact.is_dir():
+            raise StandInError(f"Artifact not found for name: {name}")
+        shutil.copytree(artifact, destination, dirs_exist_ok=True)
+        append("GITHUB_OUTPUT", f"download-path={destination.resolve()}")
+        return
+    pattern = action_input("pattern")
     merge = action_input("merge-multiple", "false") == "true"
     chosen = sorted(d for d in artifacts_dir().glob("*") if fnmatch.fnmatch(d.name, pattern))
     for artifact in chosen:

@@ -15,7 +15,7 @@ from typing import Any
 import boto3
 import pytest
 
-from churn import artifacts
+from churn import artifacts, storage
 from tests.rehearsal.provider_calls import actions_by_role
 from tests.rehearsal.rehearsal import Rehearsal, RehearsalError, rehearsal_world
 from tests.support.environments import REPO_ROOT
@@ -134,6 +134,26 @@ def check_retrain(rehearsal: Rehearsal, pull: dict[str, Any], bucket: str) -> st
 
 def plan_comments(rehearsal: Rehearsal) -> list[dict[str, Any]]:
     return [c for c in rehearsal.github.state.comments.values() if c["body"].startswith(MARKER)]
+
+
+def check_score(rehearsal: Rehearsal, published: str, version: str) -> None:
+    """The scoring run: Batch Transform on the model main serves, drift found, one issue."""
+    location = storage.S3Location.parse(published)
+    s3 = boto3.client("s3")
+    summary = json.loads(
+        s3.get_object(Bucket=location.bucket, Key=location.child("summary.json").key)["Body"].read()
+    )
+    assert (summary["engine"], summary["model_version"]) == ("batch-transform", version)
+    assert summary["rows"]["scored"] == 20_000
+    assert summary["drift"]["status"] == "act"
+    (job,) = boto3.client("sagemaker").list_transform_jobs()["TransformJobSummaries"]
+    assert job["TransformJobName"].startswith(f"{PREFIX}score-{version}-")
+    (issue,) = rehearsal.github.state.issues.values()
+    assert (issue["title"], issue["user"]["login"]) == (
+        "Drift: retraining advised",
+        "github-actions[bot]",
+    )
+    assert issue["body"].startswith(f"# Drift report: model {version}")
 
 
 def check_platform(rehearsal: Rehearsal, bucket: str, version: str) -> None:
@@ -436,6 +456,7 @@ def test_retrain_pull_request_and_deploy_run_through_the_real_workflow_files(
         rehearsal.merge(pull)
         rehearsal.deploy()
         check_platform(rehearsal, bucket, version)
+        check_score(rehearsal, rehearsal.score(bucket), version)
         deployed = rehearsal.head("main")
         for image in ("training", "api", "ui"):  # the apply job marked what it deployed
             details = boto3.client("ecr").describe_images(
@@ -451,6 +472,7 @@ def test_retrain_pull_request_and_deploy_run_through_the_real_workflow_files(
             ("build-push", "ml-engineer", main),
             ("apply", "terraform-deploy", "environment:production:ref:refs/heads/main"),
             ("smoke", "ml-engineer", main),
+            ("score", "ml-engineer", main),
         }
         assert {job for job, _, subject in identities(rehearsal) if "environment" in subject} == {
             "apply"

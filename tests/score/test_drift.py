@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import pytest
 from pydantic import ValidationError
 
@@ -18,7 +17,7 @@ from churn.distributions import CategoricalReference, Reference, bin_counts, psi
 from churn.score import cli
 from churn.score.run import DRIFT_JSON, DRIFT_MD, SUMMARY
 from churn.train.dataset import Dataset
-from tests.support.synthetic import real_table, write_base
+from tests.support.synthetic import moved, real_table, write_base
 
 ROWS = 30_000
 
@@ -67,16 +66,6 @@ def test_a_reference_that_does_not_match_the_contract_is_refused(bundle_dir: Pat
     del document["fields"]["gender"]
     with pytest.raises(ValidationError, match="contract's fields"):
         Reference.model_validate(document)
-
-
-def moved(table: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
-    """Most customers on electronic checks, and tenure halved: two fields moved, the
-    others as they were."""
-    manual = table["PaymentMethod"] != "Electronic check"
-    switch = manual & (rng.random(len(table)) < 0.7)
-    table.loc[switch, "PaymentMethod"] = "Electronic check"
-    table["tenure"] = (table["tenure"].astype(int) // 2).astype(str)
-    return table
 
 
 def drift_of(data_path: Path, bundle_dir: Path, folder: Path, shift: Any = None) -> dict[str, Any]:

@@ -225,3 +225,22 @@ def test_a_bundle_without_reference_distributions_scores_without_a_drift_report(
     assert run("--input", str(data_path), "--output", str(output), "--bundle", str(old)) == 0
     assert json.loads((output / DRIFT_JSON).read_text())["status"] == "unavailable"
     assert "retrain to get one" in (output / DRIFT_MD).read_text()
+
+
+def test_a_report_folder_gets_the_published_runs_summary_and_drift(
+    scored: Path, data_path: Path, bundle_dir: Path, tmp_path: Path
+) -> None:
+    output, report = tmp_path / "run", tmp_path / "report"
+    arguments = ("--input", str(data_path), "--output", str(output), "--bundle", str(bundle_dir))
+    assert run(*arguments, "--report", str(report)) == 0
+    assert (report / DRIFT_MD).read_bytes() == (output / DRIFT_MD).read_bytes()
+    assert (report / "drift-status").read_text() == "stable\n"
+    words = (report / "SUMMARY.md").read_text()
+    summary = json.loads((output / SUMMARY).read_text())
+    assert f"## Scoring run: model {summary['model_version']} (local engine)" in words
+    assert "7,043 customers scored, 0 rejected (0.00%)" in words
+    assert f"| high | {summary['bands']['high']:,} |" in words
+    # A failed run reports nothing: no report of what was never published.
+    failed = tmp_path / "failed-report"
+    assert run(*arguments, "--report", str(failed)) == cli.EXIT_OUTPUT  # the output exists
+    assert not failed.exists()

@@ -16,20 +16,21 @@ import json
 import tarfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
-import boto3
 import httpx
 import numpy as np
 import xgboost as xgb
 
 from churn import artifacts
 from churn.storage import S3Location
+from tests.support.moto import moto_admin
 from tests.support.servers import LOOPBACK, send_json, serve_http
 
 
-def _booster(model_data_url: str) -> xgb.Booster:
+def _booster(s3: Any, model_data_url: str) -> xgb.Booster:
     archive = S3Location.parse(model_data_url)
-    body = boto3.client("s3").get_object(Bucket=archive.bucket, Key=archive.key)["Body"].read()
+    body = s3.get_object(Bucket=archive.bucket, Key=archive.key)["Body"].read()
     with tarfile.open(fileobj=io.BytesIO(body), mode="r:gz") as tar:
         member = tar.extractfile(artifacts.BOOSTER_FILE)
         assert member is not None
@@ -47,18 +48,20 @@ def _columns(selector: str, values: list[str]) -> list[str]:
     raise AssertionError(f"the stand-in does not know the filter {selector!r}")
 
 
-def run_transform_job(name: str) -> list[str]:
-    """Do what the job ``name`` asks, as AWS would; returns the output keys written."""
-    sagemaker = boto3.client("sagemaker")
+def run_transform_job(name: str, moto_endpoint: str) -> list[str]:
+    """Do what the job ``name`` asks, as AWS would (as moto's administrator: AWS acts with
+    the job's role, which the front does not check); returns the output keys written."""
+    admin = moto_admin()
+    sagemaker = admin.client("sagemaker", endpoint_url=moto_endpoint)
+    s3 = admin.client("s3", endpoint_url=moto_endpoint)
     job = sagemaker.describe_transform_job(TransformJobName=name)
     model = sagemaker.describe_model(ModelName=job["ModelName"])
-    booster = _booster(model["PrimaryContainer"]["ModelDataUrl"])
+    booster = _booster(s3, model["PrimaryContainer"]["ModelDataUrl"])
     processing = job["DataProcessing"]
     assert job["TransformInput"]["SplitType"] == "Line"
     assert processing["JoinSource"] == "Input"
     source = S3Location.parse(job["TransformInput"]["DataSource"]["S3DataSource"]["S3Uri"])
     output = S3Location.parse(job["TransformOutput"]["S3OutputPath"])
-    s3 = boto3.client("s3")
     written = []
     listed = s3.list_objects_v2(Bucket=source.bucket, Prefix=source.key).get("Contents", [])
     for item in listed:
@@ -95,7 +98,7 @@ def sagemaker_front(moto_endpoint: str) -> type[http.server.BaseHTTPRequestHandl
             )
             target = self.headers.get("x-amz-target", "")
             if target.endswith(".CreateTransformJob") and answer.is_success:
-                run_transform_job(json.loads(body)["TransformJobName"])
+                run_transform_job(json.loads(body)["TransformJobName"], moto_endpoint)
             kind = {"content-type": answer.headers.get("content-type", "application/json")}
             send_json(self, answer.status_code, answer.content, kind)
 

@@ -67,3 +67,13 @@ def write_base(
 def _chunks(rows: int, size: int) -> Iterator[tuple[int, int]]:
     for first in range(0, rows, size):
         yield first, min(size, rows - first)
+
+
+def moved(table: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """A base that has drifted in two fields: most customers on electronic checks, and
+    tenure halved; the other fields as they were."""
+    manual = table["PaymentMethod"] != "Electronic check"
+    switch = manual & (rng.random(len(table)) < 0.7)
+    table.loc[switch, "PaymentMethod"] = "Electronic check"
+    table["tenure"] = (table["tenure"].astype(int) // 2).astype(str)
+    return table
