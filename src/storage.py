@@ -78,6 +78,30 @@ def read_bytes(uri: str) -> bytes:
             raise StorageError(f"{uri}: cannot read ({error})") from None
 
 
+def list_folders(uri: str) -> list[str]:
+    """The names of the folders directly under a local directory or an S3 prefix."""
+    if not is_s3(uri):
+        folder = Path(uri)
+        if not folder.is_dir():
+            raise StorageError(f"{uri}: no such directory")
+        return sorted(child.name for child in folder.iterdir() if child.is_dir())
+    location = S3Location.parse(uri)
+    prefix = location.key.rstrip("/") + "/" if location.key.strip("/") else ""
+    names: list[str] = []
+    try:
+        pages = s3_client().get_paginator("list_objects_v2")
+        for page in pages.paginate(Bucket=location.bucket, Prefix=prefix, Delimiter="/"):
+            names += [
+                common["Prefix"].removeprefix(prefix).rstrip("/")
+                for common in page.get("CommonPrefixes", [])
+            ]
+    except ClientError as error:
+        raise StorageError(f"{location}: {_explain_s3_error(error, location)}") from None
+    except BotoCoreError as error:
+        raise StorageError(f"{location}: cannot reach S3 ({error})") from None
+    return sorted(names)
+
+
 @contextlib.contextmanager
 def open_stream(uri: str) -> Iterator[BinaryIO]:
     """``uri`` as a stream read front to back, for sources too big to hold in memory.

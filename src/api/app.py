@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse
 from churn.api.errors import RequestGuard, install_error_handlers
 from churn.api.logs import AccessLog, configure_logging
 from churn.api.routes import router
+from churn.api.scores import RunCache
 from churn.api.service import ServiceHolder
 from churn.api.settings import Settings
 
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None, *, preload: bool = True) -> Fas
         redoc_url=None,
     )
     app.state.holder = holder
+    app.state.runs = RunCache(settings.scores)
     app.include_router(router)
 
     @app.get("/docs", include_in_schema=False)

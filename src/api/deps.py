@@ -8,6 +8,7 @@ from fastapi import Depends, Query, Request
 
 from churn import contract
 from churn.api.schemas import DEFAULT_DRIVERS
+from churn.api.scores import RunCache
 from churn.api.service import PredictionService, ServiceHolder
 from churn.api.settings import Settings
 
@@ -25,7 +26,13 @@ def get_settings(holder: Annotated[ServiceHolder, Depends(get_holder)]) -> Setti
     return holder.settings
 
 
+def get_runs(request: Request) -> RunCache:
+    runs: RunCache = request.app.state.runs
+    return runs
+
+
 HolderDep = Annotated[ServiceHolder, Depends(get_holder)]
+RunsDep = Annotated[RunCache, Depends(get_runs)]
 ServiceDep = Annotated[PredictionService, Depends(get_service)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 

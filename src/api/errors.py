@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from churn.api.predictors import PredictorError
 from churn.api.schemas import ErrorBody
+from churn.api.scores import ScoringRunError
 from churn.api.service import field_name
 from churn.bundles import BundleError
 
@@ -77,6 +78,12 @@ async def _bundle(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _no_run(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ScoringRunError)
+    logger.warning("no scoring run to serve", extra={"reason": str(exc)})
+    return error_response(404, f"no scoring run: {exc.public}")
+
+
 async def _http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     headers = dict(exc.headers) if exc.headers else None
@@ -92,6 +99,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(PredictorError, _predictor)
     app.add_exception_handler(BundleError, _bundle)
+    app.add_exception_handler(ScoringRunError, _no_run)
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(Exception, _unexpected)
 

@@ -23,6 +23,11 @@ class Settings(BaseSettings):
         description="A bundle directory, a folder of bundles (the newest complete one is "
         "served) or an s3://bucket/prefix/<version> URI.",
     )
+    scores: str | None = Field(
+        None,
+        description="Where churn-score publishes its runs: a folder or s3://bucket/scores "
+        "(the latest run is served under /v1/scores); unset: no scoring runs here.",
+    )
     predictor: Literal["local", "sagemaker"] = Field(
         "local", description="local: the booster in this process; sagemaker: the endpoint."
     )

@@ -2,9 +2,10 @@
 
 from fastapi import APIRouter
 
-from churn.api.routes import meta, original, predictions
+from churn.api.routes import meta, original, predictions, scores
 
 router = APIRouter(prefix="/v1")
 router.include_router(predictions.router)
 router.include_router(meta.router)
 router.include_router(original.router)
+router.include_router(scores.router)
