@@ -162,6 +162,7 @@ module "lambda" {
   log_retention_days   = var.log_retention_days
   environment = {
     CHURN_BUNDLE             = "s3://${local.model_bucket}/${local.model_key_prefix}"
+    CHURN_SCORES             = "s3://${local.model_bucket}/scores"
     CHURN_PREDICTOR          = "sagemaker"
     CHURN_SAGEMAKER_ENDPOINT = module.sagemaker_endpoint.endpoint_name
   }

@@ -143,8 +143,15 @@ data "aws_iam_policy_document" "lambda" {
     condition {
       test     = "StringLike"
       variable = "s3:prefix"
-      values   = ["${var.model_key_prefix}*"]
+      values   = ["${var.model_key_prefix}*", "${var.scores_key_prefix}*"]
     }
+  }
+
+  # /v1/scores: the latest published scoring run (summary, drift report, top customers).
+  statement {
+    sid       = "ReadTheScores"
+    actions   = ["s3:GetObject"]
+    resources = ["${var.model_bucket_arn}/${var.scores_key_prefix}*"]
   }
 
   statement {

@@ -76,6 +76,18 @@ variable "model_key_prefix" {
   }
 }
 
+variable "scores_key_prefix" {
+  type        = string
+  description = "Key prefix of the published scoring runs (churn-score's scores/<run>/): Lambda may list and read it for /v1/scores."
+  default     = "scores/"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*/$", var.scores_key_prefix))
+    error_message = "scores_key_prefix must be an S3 key prefix ending in a slash, without a leading slash."
+  }
+}
+
 variable "sagemaker_image_repository_arn" {
   type        = string
   description = "ARN of the AWS-owned ECR repository of the prebuilt serving image."
