@@ -353,6 +353,102 @@ def _line(curve: dict[str, list[float]], x: str, y: str) -> alt.Chart:
 
 
 # ---------------------------------------------------------------------------------------
+# Customer base: the latest scoring run of every customer (churn-score)
+# ---------------------------------------------------------------------------------------
+
+PAGE_ROWS = 25
+DRIFT_FLAGS = {"act": "🔴 act", "watch": "🟠 watch", "stable": "🟢 stable"}
+
+
+@st.cache_data(ttl=300, show_spinner="Reading the latest scoring run…")
+def latest_scores() -> dict[str, Any]:
+    return api_client().latest_scores()
+
+
+def customer_base_tab() -> None:
+    try:
+        run = latest_scores()
+    except ApiError as error:
+        if error.status == 404:
+            st.info(f"No scoring run to show yet ({error}). The *score* workflow publishes one.")
+        else:
+            st.error(f"The scoring run cannot be read: {error}")
+        return
+    rows = run["rows"]
+    st.markdown(
+        f"**Run {run['run']}** of {run['created_at']}: model {run['model_version']}, "
+        f"{rows['scored']:,} customers scored ({rows['rejected']:,} rejected)."
+    )
+    for column, band in zip(st.columns(len(run["bands"])), run["bands"], strict=True):
+        share = run["bands"][band] / rows["scored"] if rows["scored"] else 0.0
+        column.metric(f"{band.capitalize()} risk", f"{run['bands'][band]:,}", f"{share:.1%}",
+                      delta_color="off")  # fmt: skip
+    show_drift(run["drift"])
+    show_riskiest()
+
+
+def show_drift(drift: dict[str, Any]) -> None:
+    st.subheader("Drift against the training data")
+    advice = drift["advice"]
+    {"act": st.error, "watch": st.warning}.get(drift["status"], st.success)(advice)
+    if drift["status"] == "unavailable":
+        return
+    fields = pd.DataFrame(
+        [
+            {"field": entry["label"], "PSI": entry["psi"], "status": DRIFT_FLAGS[entry["status"]]}
+            for entry in drift["fields"]
+        ]
+    )
+    st.dataframe(fields.round(4), hide_index=True, key="base.drift")
+    score = drift["score"]
+    st.caption(
+        f"Scores: PSI {score['psi']:.4f}; mean churn probability {score['mean']:.1%} against "
+        f"{score['reference_mean']:.1%} on held-out training customers."
+    )
+
+
+def show_riskiest() -> None:
+    st.subheader("The riskiest customers")
+    band_column, search_column, page_column = st.columns(3)
+    band = band_column.selectbox("Risk band", ["all", "high", "medium", "low"], key="base.band")
+    search = search_column.text_input("Customer ID contains", key="base.search", max_chars=64)
+    page = int(page_column.number_input("Page", min_value=1, value=1, key="base.page"))
+    try:
+        answer = api_client().scored_customers(
+            offset=(page - 1) * PAGE_ROWS,
+            limit=PAGE_ROWS,
+            band=None if band == "all" else band,
+            search=search or None,
+        )
+    except ApiError as error:
+        st.error(f"The customers cannot be read: {error}")
+        return
+    shown = answer["customers"]
+    if not shown:
+        st.info("No customer on this page matches.")
+        return
+    table = pd.DataFrame(
+        [
+            {
+                "customerID": customer["customerID"],
+                "churn probability": customer["churn_probability"],
+                "risk band": customer["risk_band"],
+                "why": "; ".join(
+                    f"{d['label']} ({d['contribution']:+.2f})" for d in customer["drivers"]
+                ),
+            }
+            for customer in shown
+        ]
+    )
+    st.dataframe(table, hide_index=True, key="base.customers")
+    first = answer["offset"] + 1
+    st.caption(
+        f"{first:,} to {first + len(shown) - 1:,} of {answer['total']:,} (the riskiest customers "
+        "the run kept, riskiest first)."
+    )
+
+
+# ---------------------------------------------------------------------------------------
 # The page
 # ---------------------------------------------------------------------------------------
 
@@ -366,11 +462,15 @@ def main() -> None:
         st.error(f"The prediction API is not available: {error}")
         st.stop()
     st.caption(f"Scored by model {model['model_version']} through {api_client().base_url}")
-    customer, upload, about = st.tabs(["Score a customer", "Score a file", "Model"])
+    customer, upload, base, about = st.tabs(
+        ["Score a customer", "Score a file", "Customer base", "Model"]
+    )
     with customer:
         score_customer_tab(model)
     with upload:
         score_file_tab(model)
+    with base:
+        customer_base_tab()
     with about:
         model_tab(model)
 

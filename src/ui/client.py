@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 from botocore.auth import SigV4Auth
@@ -77,6 +78,18 @@ class ApiClient:
         """Each prediction with its ``drivers`` largest drivers, or no explanation (None)."""
         query = "explain=none" if drivers is None else f"top={drivers}"
         return self._call("POST", f"/v1/predictions/batch?{query}", {"customers": list(customers)})
+
+    def latest_scores(self) -> dict[str, Any]:
+        """The latest scoring run of the whole base: counts per band, drift report."""
+        return self._call("GET", "/v1/scores/latest")
+
+    def scored_customers(
+        self, *, offset: int, limit: int, band: str | None = None, search: str | None = None
+    ) -> dict[str, Any]:
+        """A page of that run's riskiest customers, riskiest first."""
+        query = {"offset": offset, "limit": limit, "band": band, "search": search}
+        chosen = {name: value for name, value in query.items() if value not in (None, "")}
+        return self._call("GET", f"/v1/scores/latest/customers?{urlencode(chosen)}")
 
     def _call(self, method: str, path: str, payload: Any = None) -> dict[str, Any]:
         url = f"{self.base_url}{path}"

@@ -30,10 +30,15 @@ def page(fake: FakeApi, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
     st.cache_resource.clear()
 
 
-def test_the_page_loads_with_three_tabs(page: AppTest, fake: FakeApi) -> None:
+def test_the_page_loads_with_four_tabs(page: AppTest, fake: FakeApi) -> None:
     assert not page.exception
     assert page.title[0].value == "Customer churn risk"
-    assert [tab.label for tab in page.tabs] == ["Score a customer", "Score a file", "Model"]
+    assert [tab.label for tab in page.tabs] == [
+        "Score a customer",
+        "Score a file",
+        "Customer base",
+        "Model",
+    ]
     assert fake.model["model_version"] in page.caption[0].value
 
 
@@ -187,7 +192,7 @@ def test_an_empty_file_is_a_message(page: AppTest) -> None:
 
 
 def test_the_model_tab_shows_metrics_beside_the_baseline(page: AppTest, fake: FakeApi) -> None:
-    quality = page.tabs[2].table[0].value
+    quality = page.tabs[3].table[0].value
     assert list(quality.columns) == [
         "metric",
         "model (CV mean)",
