@@ -72,8 +72,11 @@ endif
 train: setup data ## train on $(DATA) and write a bundle under $(ARTIFACTS)/
 	$(BIN)/churn-train --data $(DATA) --output $(ARTIFACTS)
 
-run: train ## set up, train on the real data, serve the API (:8000) and the UI (:8501)
-	scripts/serve.sh $(ARTIFACTS)
+SCORES ?= $(ARTIFACTS)/scores
+
+run: train ## set up, train on the real data, score it as a customer base, serve the API (:8000) and the UI (:8501)
+	$(BIN)/churn-score --input $(DATA) --output $(SCORES)/$$(date -u +%Y-%m-%dT%H%M%SZ) --bundle $(ARTIFACTS)
+	scripts/serve.sh $(ARTIFACTS) $(SCORES)
 
 serve: setup ## serve the newest bundle under $(ARTIFACTS)/ without retraining
 	scripts/serve.sh $(ARTIFACTS)

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Serves the newest bundle: the API in the background, the UI in the foreground.
-# Ctrl-C (or the UI stopping) stops both.   usage: scripts/serve.sh [BUNDLE_DIR]
+# Ctrl-C (or the UI stopping) stops both.   usage: scripts/serve.sh [BUNDLE_DIR [SCORES_DIR]]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bundle="${1:-artifacts}"
+scores="${2:-$bundle/scores}"  # churn-score's runs: the UI's Customer base tab
 api_port="${API_PORT:-8000}"
 ui_port="${UI_PORT:-8501}"
 
-.venv/bin/churn-api --bundle "$bundle" --port "$api_port" &
+.venv/bin/churn-api --bundle "$bundle" --scores "$scores" --port "$api_port" &
 api_pid=$!
 trap 'kill "$api_pid" 2>/dev/null || true' EXIT INT TERM
 

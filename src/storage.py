@@ -79,12 +79,13 @@ def read_bytes(uri: str) -> bytes:
 
 
 def list_folders(uri: str) -> list[str]:
-    """The names of the folders directly under a local directory or an S3 prefix."""
+    """The names of the folders directly under a local directory or an S3 prefix (none
+    when the directory does not exist, as for a prefix with nothing under it)."""
     if not is_s3(uri):
         folder = Path(uri)
-        if not folder.is_dir():
-            raise StorageError(f"{uri}: no such directory")
-        return sorted(child.name for child in folder.iterdir() if child.is_dir())
+        if folder.exists() and not folder.is_dir():
+            raise StorageError(f"{uri}: is a file, not a directory")
+        return sorted(c.name for c in folder.iterdir() if c.is_dir()) if folder.exists() else []
     location = S3Location.parse(uri)
     prefix = location.key.rstrip("/") + "/" if location.key.strip("/") else ""
     names: list[str] = []

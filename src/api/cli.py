@@ -25,6 +25,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="a bundle directory, a folder of bundles (newest served) or s3://… "
         "(default: %(default)s)",
     )
+    parser.add_argument(
+        "--scores",
+        default=os.environ.get("CHURN_SCORES"),
+        help="where churn-score publishes its runs (a folder or s3://…); the latest is "
+        "served under /v1/scores (default: none)",
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (%(default)s)")
     parser.add_argument("--port", type=int, default=8000, help="port (%(default)s)")
     parser.add_argument(
@@ -46,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         bundle = resolve(arguments.bundle) if arguments.predictor == "local" else arguments.bundle
-        settings = Settings(bundle=bundle, predictor=arguments.predictor)
+        settings = Settings(bundle=bundle, predictor=arguments.predictor, scores=arguments.scores)
     except BundleError as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)
         return 2

@@ -357,7 +357,6 @@ def _line(curve: dict[str, list[float]], x: str, y: str) -> alt.Chart:
 # ---------------------------------------------------------------------------------------
 
 PAGE_ROWS = 25
-DRIFT_FLAGS = {"act": "🔴 act", "watch": "🟠 watch", "stable": "🟢 stable"}
 
 
 @st.cache_data(ttl=300, show_spinner="Reading the latest scoring run…")
@@ -379,10 +378,9 @@ def customer_base_tab() -> None:
         f"**Run {run['run']}** of {run['created_at']}: model {run['model_version']}, "
         f"{rows['scored']:,} customers scored ({rows['rejected']:,} rejected)."
     )
-    for column, band in zip(st.columns(len(run["bands"])), run["bands"], strict=True):
-        share = run["bands"][band] / rows["scored"] if rows["scored"] else 0.0
-        column.metric(f"{band.capitalize()} risk", f"{run['bands'][band]:,}", f"{share:.1%}",
-                      delta_color="off")  # fmt: skip
+    for column, (band, count) in zip(st.columns(3), run["bands"].items(), strict=True):
+        share = count / rows["scored"] if rows["scored"] else 0.0
+        column.metric(f"{band.capitalize()} risk ({share:.1%})", f"{count:,}")
     show_drift(run["drift"])
     show_riskiest()
 
@@ -395,7 +393,7 @@ def show_drift(drift: dict[str, Any]) -> None:
         return
     fields = pd.DataFrame(
         [
-            {"field": entry["label"], "PSI": entry["psi"], "status": DRIFT_FLAGS[entry["status"]]}
+            {"field": entry["label"], "PSI": entry["psi"], "status": entry["status"]}
             for entry in drift["fields"]
         ]
     )

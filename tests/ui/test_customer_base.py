@@ -55,7 +55,8 @@ def test_the_run_is_counted_per_band_with_its_drift_report(page: AppTest, scores
     assert f"**Run {RUN}**" in tab.markdown[0].value
     assert "2,000 customers scored (0 rejected)" in tab.markdown[0].value
     assert [(m.label, m.value) for m in tab.metric] == [
-        (f"{band.capitalize()} risk", f"{count:,}") for band, count in summary["bands"].items()
+        (f"{band.capitalize()} risk ({count / 2000:.1%})", f"{count:,}")
+        for band, count in summary["bands"].items()
     ]
     assert tab.success[0].value.startswith("No retraining needed")
     drift = convert_arrow_bytes_to_pandas_df(tab.dataframe[0].proto.arrow_data.data)
