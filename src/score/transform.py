@@ -159,8 +159,10 @@ def job_request(
 
 
 # Documented in CreateTransformJob's reference but not in botocore's model (moto checks
-# neither): a payload is at most 100 MB, and so is MaxPayloadInMB x MaxConcurrentTransforms.
+# neither): a payload is at most 100 MB, and so is MaxPayloadInMB x MaxConcurrentTransforms;
+# a job has at most 100 instances (TransformResources.InstanceCount).
 MAX_PAYLOAD_LIMIT_MB: Final = 100
+MAX_INSTANCES_LIMIT: Final = 100
 
 
 def check_request(request: dict[str, Any]) -> None:
@@ -172,6 +174,8 @@ def check_request(request: dict[str, Any]) -> None:
     payload = request.get("MaxPayloadInMB", MAX_PAYLOAD_MB)
     if payload * max(1, request.get("MaxConcurrentTransforms", 1)) > MAX_PAYLOAD_LIMIT_MB:
         problems.append(f"MaxPayloadInMB x MaxConcurrentTransforms over {MAX_PAYLOAD_LIMIT_MB}")
+    if request["TransformResources"]["InstanceCount"] > MAX_INSTANCES_LIMIT:
+        problems.append(f"InstanceCount over {MAX_INSTANCES_LIMIT}")
     if problems:
         raise TransformError(f"the job request breaks SageMaker's limits: {problems[0]}")
 

@@ -149,6 +149,9 @@ def test_the_job_request_meets_sagemakers_documented_limits(bundle_dir: Path) ->
         check_request(request | {"MaxPayloadInMB": 20, "MaxConcurrentTransforms": 6})
     with pytest.raises(TransformError, match="BatchStrategy 'Multi' is not one of"):
         check_request(request | {"BatchStrategy": "Multi"})
+    many = {"InstanceType": "ml.m5.xlarge", "InstanceCount": 101}
+    with pytest.raises(TransformError, match="InstanceCount over 100"):
+        check_request(request | {"TransformResources": many})
 
 
 @pytest.mark.parametrize(
