@@ -156,6 +156,15 @@ def test_all_kinds_in_one_file_give_the_same_rejects_both_ways(
     assert len(accepted) == 3 + len(ODD_ROWS) + 6  # the six odd rows the contract accepts
 
 
+@pytest.mark.parametrize("last", [ODD_ROWS["too few values"], ODD_ROWS["too many values"], ""])
+def test_a_refused_or_blank_last_line_is_judged_the_same_both_ways(
+    last: str, bundle_dir: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "base.csv"
+    path.write_text("\n".join([HEADER, GOOD, last]) + "\n")
+    assert len(assert_same(path, bundle_dir)) == 1
+
+
 def test_bytes_that_are_not_utf8_make_a_bad_row_not_a_failed_run(
     bundle_dir: Path, tmp_path: Path
 ) -> None:
