@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import threading
 import time
@@ -23,7 +24,6 @@ CACHE_SECONDS: Final = 300.0
 SUMMARY: Final = "summary.json"
 DRIFT: Final = "drift.json"
 TOP: Final = "top.csv"
-DRIVERS: Final = 3
 
 
 class ScoringRunError(Exception):
@@ -82,14 +82,16 @@ def _customers(document: bytes) -> list[dict[str, Any]]:
 
 
 def _customer(row: dict[str, str]) -> dict[str, Any]:
+    # driver_1, contribution_1, driver_2, ...: as many as the run wrote (blank: none).
+    ranks = itertools.takewhile(lambda rank: f"driver_{rank}" in row, itertools.count(1))
     drivers = [
         {
             "field": row[f"driver_{rank}"],
             "label": contract.FIELDS_BY_NAME[row[f"driver_{rank}"]].label,
             "contribution": float(row[f"contribution_{rank}"]),
         }
-        for rank in range(1, DRIVERS + 1)
-        if row.get(f"driver_{rank}")
+        for rank in ranks
+        if row[f"driver_{rank}"]
     ]
     return {
         "line": int(row["line"]),

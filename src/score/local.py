@@ -20,10 +20,6 @@ from churn.bundles import ServingBundle
 
 Explain = Literal["churners", "all", "none"]
 DRIVERS: Final = 3
-DRIVER_COLUMNS: Final = tuple(
-    name for rank in range(1, DRIVERS + 1) for name in (f"driver_{rank}", f"contribution_{rank}")
-)
-
 Matrix = npt.NDArray[np.float64]
 
 
