@@ -260,7 +260,8 @@ def _ensure_model(
         client.describe_model(ModelName=name)
         return
     except ClientError as error:
-        if "Could not find model" not in str(error) and "ValidationException" not in str(error):
+        # DescribeModel answers an unknown name with ValidationException ("Could not find").
+        if error.response.get("Error", {}).get("Code") != "ValidationException":
             raise
     client.create_model(
         ModelName=name,
