@@ -104,7 +104,6 @@ def check_chunk(chunk: Chunk) -> CheckedChunk:
     ]
     accepted = clear.copy()
     blank = 0
-    id_texts = ids.to_pylist() if not clear.all() else []
     for index in np.flatnonzero(~clear):
         raw = {name: chunk.columns[name][index].as_py() for name in COLUMNS}
         if is_blank(raw):
@@ -112,16 +111,13 @@ def check_chunk(chunk: Chunk) -> CheckedChunk:
             continue
         line = int(chunk.lines[index])
         try:
-            customer_id, record = check_record(raw)
+            _, record = check_record(raw)
         except contract.ContractError as error:
             shown = raw[contract.ID_COLUMN].decode("utf-8", errors="replace")
             rejects.append(Reject(line, shown, error.field, error.message))
             continue
         accepted[index] = True
-        id_texts[index] = customer_id
         _store(record, int(index), codes, numbers)
-    if id_texts:
-        ids = pa.array(id_texts, pa.string())
     if accepted.all():  # the common case: no copies
         return CheckedChunk(chunk.lines, ids, codes, numbers, rejects, blank)
     keep = np.flatnonzero(accepted)
