@@ -111,6 +111,7 @@ def check_chunk(chunk: Chunk) -> CheckedChunk:
             continue
         line = int(chunk.lines[index])
         try:
+            # An accepted id is UTF-8, so ``ids`` already holds check_record's text for it.
             _, record = check_record(raw)
         except contract.ContractError as error:
             shown = raw[contract.ID_COLUMN].decode("utf-8", errors="replace")
