@@ -7,8 +7,10 @@ botocore or urllib traceback. boto3 honours ``AWS_ENDPOINT_URL`` (a moto server 
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import http.client
+import io
 import shutil
 import tempfile
 import urllib.error
@@ -16,7 +18,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Final, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, Final, cast
 
 import boto3
 from boto3.exceptions import S3UploadFailedError
@@ -25,6 +27,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_s3.type_defs import CompletedPartTypeDef
 
 HTTP_TIMEOUT_SECONDS: Final = 30
 _S3_CONFIG: Final = Config(
@@ -177,18 +180,18 @@ def _open_https(url: str) -> http.client.HTTPResponse:
     return response
 
 
-def publish_directory(source: Path, destination: str, *, last: str, streamed: bool = False) -> str:
+def publish_directory(source: Path, destination: str, *, last: str) -> str:
     """Publish the files of ``source`` at ``destination`` (a new local dir or S3 prefix).
 
     Publication is all-or-nothing as readers see it: locally the directory appears by one
     rename; on S3 (which has no rename) the file named ``last`` is uploaded after all the
     others, so a reader that waits for it never sees a partial publication, and a failed
-    upload deletes what it had put. ``streamed``: files of any size, uploaded in parts from
-    disk (scoring runs); otherwise each file is one conditional write that S3 refuses if
-    the key exists (bundles, which never change). Returns the published location.
+    upload deletes what it had put. On S3 each file is one conditional write that S3 refuses
+    if the key exists (bundles, which never change; ``Publication`` is for files of any
+    size). Returns the published location.
     """
     if is_s3(destination):
-        return _publish_s3(source, S3Location.parse(destination), last, streamed=streamed)
+        return _publish_s3(source, S3Location.parse(destination), last, streamed=False)
     return _publish_local(source, Path(destination))
 
 
@@ -209,8 +212,6 @@ def _publish_s3(source: Path, prefix: S3Location, last: str, *, streamed: bool) 
     client = s3_client()
     uploaded: list[str] = []
     try:
-        if streamed and _exists(client, prefix.child(last)):
-            raise StorageError(f"{prefix}: already published; refusing to overwrite it")
         for name in names:
             key = prefix.child(name).key
             if streamed:
@@ -303,3 +304,184 @@ def check_writable(destination: str) -> None:
             if not parent.is_dir():
                 raise StorageError(f"{destination}: {parent} is a file, not a directory")
             return
+
+
+# ------------------------------------------------------------------ streamed publication
+
+PART_BYTES: Final = 16 << 20
+"""One part of a streamed S3 object: S3 wants at least 5 MiB in every part but the last and
+at most 10,000 parts, so a streamed object can reach 160 GiB (about 1.7 billion scored
+customers)."""
+
+
+class _MultipartObject(io.RawIOBase):
+    """An S3 object written front to back as it is produced: a multipart upload, started
+    once a whole part is waiting, each part sent on a second thread while the next fills.
+    Nothing is visible until ``complete()``; ``abort()`` drops what was sent (and the bucket's
+    rule aborts uploads a killed process left behind). Memory: two parts at most."""
+
+    def __init__(self, client: S3Client, location: S3Location, part_bytes: int) -> None:
+        self._client = client
+        self.location = location
+        self._part_bytes = part_bytes
+        self._buffer = bytearray()
+        self._upload_id: str | None = None
+        self._parts: list[CompletedPartTypeDef] = []
+        self._sending: concurrent.futures.Future[CompletedPartTypeDef] | None = None
+        self._sender = concurrent.futures.ThreadPoolExecutor(1, f"upload-{location.key}")
+        self.completed = False
+        self._dropped = False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        if self._dropped:  # the buffered file above still flushes when it is collected
+            return len(data)
+        self._buffer += data
+        while len(self._buffer) >= self._part_bytes:
+            self._send(bytes(self._buffer[: self._part_bytes]))
+            del self._buffer[: self._part_bytes]
+        return len(data)
+
+    def _send(self, body: bytes) -> None:
+        try:
+            if self._upload_id is None:
+                started = self._client.create_multipart_upload(
+                    Bucket=self.location.bucket, Key=self.location.key
+                )
+                self._upload_id = started["UploadId"]
+            self._wait_for_previous()
+        except (ClientError, BotoCoreError) as error:
+            # Raised through whatever writes to this file (Arrow's CSV writer): one line.
+            raise StorageError(f"{self.location}: upload failed ({error})") from None
+        self._sending = self._sender.submit(self._upload_part, len(self._parts) + 1, body)
+
+    def _upload_part(self, number: int, body: bytes) -> CompletedPartTypeDef:
+        answer = self._client.upload_part(
+            Bucket=self.location.bucket,
+            Key=self.location.key,
+            UploadId=str(self._upload_id),
+            PartNumber=number,
+            Body=body,
+        )
+        return {"PartNumber": number, "ETag": answer["ETag"]}
+
+    def _wait_for_previous(self) -> None:
+        if self._sending is not None:
+            sending, self._sending = self._sending, None
+            self._parts.append(sending.result())
+
+    def complete(self) -> None:
+        location = self.location
+        if self._upload_id is None:  # smaller than one part: one plain write
+            self._client.put_object(
+                Bucket=location.bucket, Key=location.key, Body=bytes(self._buffer)
+            )
+        else:
+            if self._buffer:
+                self._send(bytes(self._buffer))
+            self._wait_for_previous()
+            self._client.complete_multipart_upload(
+                Bucket=location.bucket,
+                Key=location.key,
+                UploadId=self._upload_id,
+                MultipartUpload={"Parts": self._parts},
+            )
+            self._upload_id = None
+        self._buffer.clear()
+        self._sender.shutdown()
+        self.completed = True
+
+    def abort(self) -> None:
+        self._dropped = True
+        self._sender.shutdown(cancel_futures=True)
+        if self._upload_id is not None:
+            upload_id, self._upload_id = self._upload_id, None
+            with contextlib.suppress(ClientError, BotoCoreError):
+                self._client.abort_multipart_upload(
+                    Bucket=self.location.bucket, Key=self.location.key, UploadId=upload_id
+                )
+
+
+class Publication:
+    """Files published together at a local directory or S3 prefix, as ``publish_directory``
+    does (all or nothing as readers see it, ``last`` written last), some of them streamed.
+
+    Small files are written into ``staging``. ``stream(name)`` is for files of any size: a
+    file in ``staging`` locally, and on S3 an upload straight to its final key that stays
+    invisible until ``publish()``, so neither memory nor local disk grows with the file.
+    Leaving the ``with`` block without publishing drops everything.
+    """
+
+    def __init__(self, destination: str, staging: Path, last: str) -> None:
+        self.destination = destination
+        self.staging = staging
+        self.last = last
+        self._files: list[BinaryIO] = []
+        self._uploads: list[_MultipartObject] = []
+        if is_s3(destination):
+            self._prefix = S3Location.parse(destination)
+            self._client = s3_client()
+            self._refuse_if_published()
+
+    def stream(self, name: str) -> BinaryIO:
+        if not is_s3(self.destination):
+            file = (self.staging / name).open("wb")
+        else:
+            upload = _MultipartObject(self._client, self._prefix.child(name), PART_BYTES)
+            self._uploads.append(upload)
+            file = io.BufferedWriter(upload, buffer_size=1 << 20)
+        self._files.append(cast("BinaryIO", file))
+        return cast("BinaryIO", file)
+
+    def publish(self) -> str:
+        for file in self._files:
+            file.close()  # flushes what is buffered; completing is below
+        if not is_s3(self.destination):
+            return _publish_local(self.staging, Path(self.destination))
+        try:
+            self._refuse_if_published()
+            for upload in self._uploads:
+                upload.complete()
+            return _publish_s3(self.staging, self._prefix, self.last, streamed=True)
+        except (ClientError, BotoCoreError, StorageError) as error:
+            self.abandon()
+            self._delete_completed()
+            if isinstance(error, StorageError):
+                raise
+            raise StorageError(f"{self._prefix}: upload failed ({error})") from None
+
+    def _delete_completed(self) -> None:
+        # Best effort, like publish_directory's: without ``last`` readers ignore them anyway.
+        for upload in self._uploads:
+            if upload.completed:
+                location = upload.location
+                with contextlib.suppress(ClientError, BotoCoreError):
+                    self._client.delete_object(Bucket=location.bucket, Key=location.key)
+
+    def abandon(self) -> None:
+        for upload in self._uploads:
+            upload.abort()
+
+    def _refuse_if_published(self) -> None:
+        try:
+            published = _exists(self._client, self._prefix.child(self.last))
+        except (ClientError, BotoCoreError) as error:
+            raise StorageError(f"{self._prefix}: cannot read ({error})") from None
+        if published:
+            raise StorageError(f"{self._prefix}: already published; refusing to overwrite it")
+
+
+@contextlib.contextmanager
+def publication(destination: str, *, last: str, prefix: str) -> Iterator[Publication]:
+    """A ``Publication`` for ``destination``, its staging removed and its unpublished
+    uploads aborted when the block ends, whatever happens."""
+    root = destination if is_s3(destination) else str(Path(destination).parent)
+    with staging_directory(root, prefix=prefix) as staging:
+        opened = Publication(destination, staging, last)
+        try:
+            yield opened
+        except BaseException:
+            opened.abandon()
+            raise

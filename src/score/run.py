@@ -15,6 +15,7 @@ from __future__ import annotations
 import collections
 import concurrent.futures
 import csv
+import io
 import json
 import os
 import queue
@@ -128,11 +129,10 @@ def score(
     # One XGBoost thread per worker: chunks in parallel use the cores better than threads
     # inside one prediction.
     model = ChunkModel(bundle, threads=1)
-    root = output if storage.is_s3(output) else str(Path(output).parent)
-    with storage.staging_directory(root, prefix="churn-score-") as staging:
+    with storage.publication(output, last=SUMMARY, prefix="churn-score-") as publication:
         with (
             CustomerBase(source, options.block_bytes) as base,
-            _Run(staging, bundle, model, reference, options) as run,
+            _Run(publication, bundle, model, reference, options) as run,
         ):
             if transform is None:
                 _score_locally(run, base, progress)
@@ -140,8 +140,9 @@ def score(
                 _score_with_batch_transform(run, base, transform, progress)
             run.close()
             summary = run.finish(base, source, time.perf_counter() - started)
+        staging = publication.staging
         reported = {name: (staging / name).read_bytes() for name in (DRIFT_MD, DRIFT_JSON)}
-        storage.publish_directory(staging, output, last=SUMMARY, streamed=True)
+        publication.publish()
     if options.report_dir is not None:
         _write_report(options.report_dir, summary, output, reported)
     return summary
@@ -216,13 +217,13 @@ def _score_with_batch_transform(
 class _Run:
     def __init__(
         self,
-        staging: Path,
+        publication: storage.Publication,
         bundle: ServingBundle,
         model: ChunkModel,
         reference: Reference | None,
         options: ScoreOptions,
     ) -> None:
-        self.staging = staging
+        self.staging = publication.staging
         self.bundle = bundle
         self.model = model
         self.options = options
@@ -232,8 +233,11 @@ class _Run:
         self.top = _TopRows(options.top)
         self.width = len(bundle.spec.features)
         self._buffers = threading.local()  # each worker's feature matrix, reused per chunk
-        self.scores = pcsv.CSVWriter(str(staging / SCORES), SCORE_SCHEMA)
-        self._rejects_file = (staging / REJECTS).open("w", newline="", encoding="utf-8")
+        # The two files that grow with the base are streamed: no disk for them on S3.
+        self.scores = pcsv.CSVWriter(publication.stream(SCORES), SCORE_SCHEMA)
+        self._rejects_file = io.TextIOWrapper(
+            publication.stream(REJECTS), encoding="utf-8", newline=""
+        )
         self.rejects = csv.writer(self._rejects_file)
         self.rejects.writerow(REJECT_COLUMNS)
 

@@ -441,3 +441,89 @@ def test_a_local_destination_at_or_under_a_file_is_refused(tmp_path: Path, below
     with pytest.raises(storage.StorageError) as raised:
         storage.check_writable(str(destination))
     assert str(raised.value) == f"{destination}: {tmp_path / 'file'} is a file, not a directory"
+
+
+# ------------------------------------------------------------------ streamed publication
+
+FIVE_MIB = 5 << 20  # the smallest part S3 (and moto) takes, but for the last
+STREAMED = bytes(range(256)) * ((12 << 20) // 256)  # 12 MiB: three parts of 5 MiB
+
+
+@pytest.fixture
+def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(storage, "PART_BYTES", FIVE_MIB)
+
+
+def open_uploads(bucket: str) -> list[str]:
+    listed = boto3.client("s3").list_multipart_uploads(Bucket=bucket)
+    return [upload["Key"] for upload in listed.get("Uploads", [])]
+
+
+@pytest.mark.usefixtures("aws_env", "small_parts")
+def test_a_streamed_file_goes_up_in_parts_and_is_seen_only_once_published() -> None:
+    make_bucket("churn-streamed")
+    with storage.publication("s3://churn-streamed/run", last="summary.json", prefix="t-") as run:
+        stream = run.stream("scores.csv")
+        for start in range(0, len(STREAMED), 1 << 20):
+            stream.write(STREAMED[start : start + (1 << 20)])
+        (run.staging / "summary.json").write_text("{}")
+        assert open_uploads("churn-streamed") == ["run/scores.csv"]
+        assert read_prefix("churn-streamed", "") == {}
+        run.publish()
+    assert read_prefix("churn-streamed", "run/") == {"scores.csv": STREAMED, "summary.json": b"{}"}
+    etag = boto3.client("s3").head_object(Bucket="churn-streamed", Key="run/scores.csv")["ETag"]
+    assert etag.strip('"').endswith("-3")  # a multipart object's ETag counts its parts
+    assert open_uploads("churn-streamed") == []
+
+
+@pytest.mark.usefixtures("aws_env", "small_parts")
+def test_a_publication_left_unpublished_leaves_no_object_and_no_open_upload() -> None:
+    make_bucket("churn-dropped")
+    with (
+        pytest.raises(RuntimeError),
+        storage.publication("s3://churn-dropped/run", last="summary.json", prefix="t-") as run,
+    ):
+        run.stream("scores.csv").write(STREAMED)  # two parts sent, one waiting
+        raise RuntimeError("the run failed")
+    assert read_prefix("churn-dropped", "") == {}
+    assert open_uploads("churn-dropped") == []
+
+
+@pytest.mark.usefixtures("aws_env")
+def test_a_published_prefix_is_refused_before_anything_is_written() -> None:
+    make_bucket("churn-taken")
+    boto3.client("s3").put_object(Bucket="churn-taken", Key="run/summary.json", Body=b"{}")
+    with (
+        pytest.raises(storage.StorageError, match=r"^s3://churn-taken/run: already published"),
+        storage.publication("s3://churn-taken/run", last="summary.json", prefix="t-"),
+    ):
+        pytest.fail("a publication over a published one was opened")
+
+
+@pytest.mark.usefixtures("aws_env", "small_parts")
+def test_a_failed_part_upload_is_one_line_naming_the_object() -> None:
+    with (
+        pytest.raises(storage.StorageError) as raised,
+        storage.publication("s3://churn-nowhere/run", last="summary.json", prefix="t-") as run,
+    ):
+        run.stream("scores.csv").write(STREAMED)
+    message = str(raised.value)
+    assert message.startswith("s3://churn-nowhere/run/scores.csv: upload failed (")
+    assert "NoSuchBucket" in message and "\n" not in message
+
+
+def test_a_local_publication_appears_whole_or_not_at_all(tmp_path: Path) -> None:
+    with storage.publication(str(tmp_path / "run"), last="summary.json", prefix="t-") as run:
+        run.stream("scores.csv").write(b"line\n")
+        (run.staging / "summary.json").write_text("{}")
+        assert not (tmp_path / "run").exists()
+        run.publish()
+    assert sorted(p.name for p in (tmp_path / "run").iterdir()) == ["scores.csv", "summary.json"]
+    assert (tmp_path / "run" / "scores.csv").read_bytes() == b"line\n"
+    with (
+        pytest.raises(RuntimeError),
+        storage.publication(str(tmp_path / "failed"), last="summary.json", prefix="t-") as run,
+    ):
+        run.stream("scores.csv").write(b"line\n")
+        raise RuntimeError("the run failed")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]  # no staging left behind

@@ -228,6 +228,8 @@ STATE_OBJECT = f"arn:aws:s3:::{STATE_BUCKET}/teleco-customer-churn/platform/terr
 IN_REGION = {"aws:RequestedRegion": "eu-central-1"}
 BUNDLE_OBJECT = f"{MODELS}/models/20261124T001109Z-b4f6bc/model.tar.gz"
 ADMINISTRATOR_ACCESS = {"iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess"}
+BATCH_ROLE = f"{IAM_ARN}:role/{PREFIX}batch-scoring-role"
+SCORES_OBJECT = f"{MODELS}/scores/2026-12-07/scores.csv"
 
 
 def regional(service: str, resource: str) -> str:
@@ -268,6 +270,10 @@ ESCALATIONS = [
     ask(DEPLOY, "s3:PutBucketPolicy", MODELS),
     ask(ENGINEER, "s3:DeleteObject", BUNDLE_OBJECT),
     ask(ENGINEER, "iam:PassRole", LAMBDA_ROLE, **passed_to("lambda")),
+    ask(ENGINEER, "iam:PassRole", BATCH_ROLE, **passed_to("ecs-tasks")),
+    ask(ENGINEER, "sagemaker:CreateTransformJob", regional("sagemaker", "transform-job/other")),
+    ask(ENGINEER, "sagemaker:CreateModel", regional("sagemaker", "model/other")),
+    ask(ENGINEER, "s3:DeleteObject", f"{MODELS}/customers/base.csv"),
     ask(ENGINEER, "execute-api:Invoke", regional("execute-api", "someapi/v1/POST/predictions")),
     ask(SMOKE, "execute-api:Invoke", regional("execute-api", "someapi/v1/POST/predictions")),
     ask(SMOKE, "s3:GetObject", BUNDLE_OBJECT),
@@ -314,6 +320,17 @@ DUTIES = [
     ask(PLAN, "apigateway:GET", "arn:aws:apigateway:eu-central-1::/apis/a1b2c3"),
     ask(ENGINEER, "s3:PutObject", BUNDLE_OBJECT),
     ask(ENGINEER, "sts:AssumeRole", f"{IAM_ARN}:{SMOKE}"),
+    # churn-score --engine batch-transform (score.yml): moto enforces none of these.
+    ask(ENGINEER, "s3:GetObject", f"{MODELS}/customers/base.csv"),
+    ask(ENGINEER, "s3:PutObject", SCORES_OBJECT),
+    ask(ENGINEER, "s3:AbortMultipartUpload", SCORES_OBJECT),
+    ask(ENGINEER, "s3:PutObject", f"{MODELS}/scores-work/2026-12-07/features/part-00000.csv"),
+    ask(ENGINEER, "sagemaker:CreateModel", regional("sagemaker", f"model/{PREFIX}score-v1")),
+    ask(ENGINEER, "sagemaker:CreateTransformJob",
+        regional("sagemaker", f"transform-job/{PREFIX}score-v1-a1b2c3")),
+    ask(ENGINEER, "sagemaker:AddTags",
+        regional("sagemaker", f"transform-job/{PREFIX}score-v1-a1b2c3")),
+    ask(ENGINEER, "iam:PassRole", BATCH_ROLE, **passed_to("sagemaker")),
 ]  # fmt: skip
 
 

@@ -15,13 +15,14 @@ import boto3
 import pandas as pd
 import pytest
 
-from churn import artifacts, contract
+from churn import artifacts, contract, storage
 from churn.api.predictors import LocalPredictor
 from churn.api.service import PredictionService
 from churn.bundles import load_bundle
 from churn.score import cli
 from churn.score.run import DRIFT_JSON, DRIFT_MD, REJECTS, SCORES, SUMMARY, TOP
 from tests.support.servers import make_bucket, read_prefix
+from tests.support.synthetic import real_table, write_base
 
 OUTPUTS = {SCORES, TOP, REJECTS, SUMMARY, DRIFT_JSON, DRIFT_MD}
 
@@ -132,6 +133,35 @@ def test_from_s3_to_s3_through_the_moto_server(
     assert published[SCORES] == (scored / SCORES).read_bytes()
     # A run is never published over another.
     assert run(*arguments, "--bundle", str(bundle_dir)) == cli.EXIT_OUTPUT
+
+
+def test_a_run_of_many_parts_streams_to_s3_and_a_failed_one_leaves_nothing(
+    aws_env: dict[str, str],
+    data_path: Path,
+    bundle_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(storage, "PART_BYTES", 5 << 20)  # S3's smallest; 16 MiB by default
+    base = write_base(real_table(data_path), tmp_path / "base.csv", 120_000, seed=3)
+    local = tmp_path / "local"
+    assert run("--input", str(base), "--output", str(local), "--bundle", str(bundle_dir)) == 0
+    make_bucket("streamed-runs")
+    arguments = ("--input", str(base), "--bundle", str(bundle_dir))
+    assert run(*arguments, "--output", "s3://streamed-runs/scores/whole") == 0
+    published = read_prefix("streamed-runs", "scores/whole/")
+    assert published[SCORES] == (local / SCORES).read_bytes()
+    head = boto3.client("s3").head_object(Bucket="streamed-runs", Key="scores/whole/scores.csv")
+    parts = int(head["ETag"].strip('"').rpartition("-")[2])
+    assert parts == -(-len(published[SCORES]) // (5 << 20)) >= 2
+
+    with base.open("a", encoding="utf-8") as extra:  # one refused row, and none allowed
+        extra.write(data_path.read_text().splitlines()[1].replace("Month-to-month", "Monthly"))
+    failed = ("--output", "s3://streamed-runs/scores/failed", "--max-reject-share", "0")
+    assert run(*arguments, *failed) == cli.EXIT_REJECTS
+    assert read_prefix("streamed-runs", "scores/failed/") == {}
+    uploads = boto3.client("s3").list_multipart_uploads(Bucket="streamed-runs")
+    assert uploads.get("Uploads", []) == []
 
 
 def test_too_many_rejects_fail_the_run_and_publish_nothing(

@@ -220,9 +220,11 @@ data "aws_iam_policy_document" "scoring" {
     resources = ["${var.model_bucket_arn}/${var.batch_scoring.customers_prefix}*"]
   }
 
+  # scores.csv goes up as a multipart upload, aborted when a run fails (PutObject covers
+  # the upload's other calls; the abort is its own action).
   statement {
     sid       = "WriteScoresAndTheirWork"
-    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
     resources = [for prefix in [var.batch_scoring.scores_prefix, var.batch_scoring.work_prefix] : "${var.model_bucket_arn}/${prefix}*"]
   }
 
