@@ -196,22 +196,64 @@ def _score_with_batch_transform(
     if not storage.is_s3(run.bundle.location):
         raise InputError("the batch-transform engine needs a bundle on S3 (--bundle s3://…)")
     work = storage.S3Location.parse(settings.work)
-    preparation = Preparation(run.bundle, work)
-    for chunk in _prefetched(base.chunks(), run.tally.seconds):
-        checked = check_chunk(chunk)
-        run.record_checked(checked)
-        preparation.add(checked, feature_matrix(run.bundle.spec, checked))
+    clock = time.perf_counter()
+    parts = _prepare(run, base, Preparation(work))
     _check_rejects(run.tally, run.options.max_reject_share)  # before paying for instances
-    progress(f"{run.tally.accepted:,} customers prepared in {len(preparation.parts)} part(s)")
+    progress(f"{run.tally.accepted:,} customers prepared in {len(parts)} part(s)")
+    clock = _stage(run.tally.seconds, "prepare", clock)
     run_job(run.bundle, settings, run.tally.accepted, progress)
-    for part in assembled(work, preparation.parts):
-        churn = part.probabilities >= run.bundle.threshold
-        explained = explained_rows(run.options.explain, churn)
-        ranked, contributions = run.model.drivers(part.features[explained])
-        table = _scored_table(part.lines, part.ids, part.probabilities, churn, run.bundle.threshold)
-        table = _with_drivers(table, explained, ranked, contributions)
-        run.record_scores(table, part.probabilities, len(explained))
+    clock = _stage(run.tally.seconds, "transform", clock)
+    _assemble(run, work, parts)
+    _stage(run.tally.seconds, "assemble", clock)
     run.engine = "batch-transform"
+
+
+def _prepare(run: _Run, base: CustomerBase, preparation: Preparation) -> list[tuple[str, int]]:
+    """The base checked and written as the job's input parts, chunks on every core; the
+    parts' names and rows."""
+
+    def prepare(numbered: tuple[int, Chunk]) -> tuple[CheckedChunk, str | None]:
+        number, chunk = numbered
+        checked = check_chunk(chunk)
+        if not len(checked):
+            return checked, None
+        return checked, preparation.put(number, checked, feature_matrix(run.bundle.spec, checked))
+
+    parts: list[tuple[str, int]] = []
+    chunks = enumerate(_prefetched(base.chunks(), run.tally.seconds))
+    for checked, name in _in_order(prepare, chunks, run.options.threads):
+        run.record_checked(checked)
+        if name is not None:
+            parts.append((name, len(checked)))
+    return parts
+
+
+def _assemble(run: _Run, work: storage.S3Location, parts: list[tuple[str, int]]) -> None:
+    """The job's probabilities joined to the customers and explained, parts on every core,
+    recorded in input order."""
+
+    def assemble(part: tuple[str, int]) -> tuple[pa.Table, npt.NDArray[np.float64], int]:
+        joined = assembled(work, *part)
+        threshold = run.bundle.threshold
+        churn = joined.probabilities >= threshold
+        explained = explained_rows(run.options.explain, churn)
+        ranked, contributions = run.model.drivers(joined.features[explained])
+        table = _scored_table(joined.lines, joined.ids, joined.probabilities, churn, threshold)
+        return (
+            _with_drivers(table, explained, ranked, contributions),
+            joined.probabilities,
+            len(explained),
+        )
+
+    for table, probabilities, explained in _in_order(assemble, iter(parts), run.options.threads):
+        run.record_scores(table, probabilities, explained)
+
+
+def _stage(seconds: defaultdict[str, float], name: str, since: float) -> float:
+    """Count the time since ``since`` as stage ``name``; the clock for the next stage."""
+    now = time.perf_counter()
+    seconds[name] += now - since
+    return now
 
 
 class _Run:

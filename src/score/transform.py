@@ -16,8 +16,10 @@ model.tar.gz (the archive the serverless endpoint serves).
    assumed), drivers computed for the customers at risk from the part's features, and the
    same outputs written as the local engine's.
 
-Here prepare and assemble stream part by part in the churn-score process: memory stays flat,
-time grows with the base on one machine (the README's plan says how they scale out).
+Here prepare and assemble stream part by part in the churn-score process, on every core, a
+few parts in memory at a time: memory stays flat and no disk is used whatever the base's
+size; time grows with the base on one machine (the README's plan gives the figures, and
+when to move them onto SageMaker Processing).
 """
 
 from __future__ import annotations
@@ -87,25 +89,23 @@ def instance_count(rows: int, settings: TransformSettings) -> int:
 
 
 class Preparation:
-    """Writes each checked chunk's feature rows and customers as one part on S3."""
+    """Writes each checked chunk's feature rows and customers as one part on S3; ``put`` is
+    safe on any worker thread (boto3's clients are), the caller numbers the parts."""
 
-    def __init__(self, bundle: ServingBundle, work: storage.S3Location) -> None:
-        self.bundle = bundle
+    def __init__(self, work: storage.S3Location) -> None:
         self.work = work
-        self.parts: list[tuple[str, int]] = []  # (part name, rows)
         self._client = storage.s3_client()
 
-    def add(self, checked: CheckedChunk, matrix: np.ndarray[Any, Any]) -> None:
-        if not len(checked):
-            return
-        name = part_name(len(self.parts))
+    def put(self, number: int, checked: CheckedChunk, matrix: np.ndarray[Any, Any]) -> str:
+        """Part ``number`` of the job's input; its name."""
+        name = part_name(number)
         lines = pa.array(checked.lines)
         columns = {"line": lines} | {
             str(position): pa.array(matrix[:, position]) for position in range(matrix.shape[1])
         }
         self._put(FEATURES, name, pa.table(columns))
         self._put(CUSTOMERS, name, pa.table({"line": lines, contract.ID_COLUMN: checked.ids}))
-        self.parts.append((name, len(checked)))
+        return name
 
     def _put(self, folder: str, name: str, table: pa.Table) -> None:
         body = io.BytesIO()
@@ -294,25 +294,24 @@ class AssembledPart:
     features: np.ndarray[Any, Any]
 
 
-def assembled(work: storage.S3Location, parts: list[tuple[str, int]]) -> Iterator[AssembledPart]:
-    """Each part's customers with the job's probabilities, joined by line number."""
-    for name, rows in parts:
-        features = _read_csv(work.child(f"{FEATURES}/{name}"))
-        customers = _read_csv(work.child(f"{CUSTOMERS}/{name}"), text_column=1)
-        predicted = _read_csv(work.child(f"{PREDICTIONS}/{name}{OUT_SUFFIX}"))
-        lines = customers.column(0).to_numpy()
-        if predicted.num_rows != rows or not np.array_equal(predicted.column(0).to_numpy(), lines):
-            raise TransformError(
-                f"{PREDICTIONS}/{name}{OUT_SUFFIX}: {predicted.num_rows} predictions for "
-                f"{rows} customers, or not in their order"
-            )
-        matrix = np.column_stack([column.to_numpy() for column in features.columns[1:]])
-        yield AssembledPart(
-            lines=lines,
-            ids=customers.column(1),
-            probabilities=predicted.column(1).to_numpy().astype(np.float64),
-            features=np.ascontiguousarray(matrix, dtype=np.float64),
+def assembled(work: storage.S3Location, name: str, rows: int) -> AssembledPart:
+    """One part's customers with the job's probabilities, joined by line number."""
+    features = _read_csv(work.child(f"{FEATURES}/{name}"))
+    customers = _read_csv(work.child(f"{CUSTOMERS}/{name}"), text_column=1)
+    predicted = _read_csv(work.child(f"{PREDICTIONS}/{name}{OUT_SUFFIX}"))
+    lines = customers.column(0).to_numpy()
+    if predicted.num_rows != rows or not np.array_equal(predicted.column(0).to_numpy(), lines):
+        raise TransformError(
+            f"{PREDICTIONS}/{name}{OUT_SUFFIX}: {predicted.num_rows} predictions for "
+            f"{rows} customers, or not in their order"
         )
+    matrix = np.column_stack([column.to_numpy() for column in features.columns[1:]])
+    return AssembledPart(
+        lines=lines,
+        ids=customers.column(1),
+        probabilities=predicted.column(1).to_numpy().astype(np.float64),
+        features=np.ascontiguousarray(matrix, dtype=np.float64),
+    )
 
 
 def _read_csv(location: storage.S3Location, text_column: int | None = None) -> pa.Table:
