@@ -13,22 +13,33 @@ usage: python bench/score.py [--bundle DIR] [--rows 1000000 10000000]    (make b
 from __future__ import annotations
 
 import argparse
+import asyncio
+import csv
 import json
+import math
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
-from churn import artifacts
+import numpy as np
+import xgboost as xgb
+
+from churn import artifacts, contract
+from churn.api.predictors import csv_payload
+from churn.api.schemas import BatchRequest
+from churn.api.service import PredictionService
 from churn.bundles import load_bundle
 from churn.score.local import ChunkModel
 from churn.score.reader import CustomerBase
 from churn.score.run import SUMMARY
+from churn.score.transform import TransformSettings, instance_count
 from churn.score.validation import check_chunk, feature_matrix
 from tests.support.batch_transform import serve_sagemaker
 from tests.support.moto import REGION, moto_admin, start_moto_server
@@ -169,9 +180,10 @@ def main() -> None:
         f"\n{'rows':>11} {'explain':>9} {'wall s':>8} {'rows/s':>10} {'CPU s':>7} "
         f"{'rows/CPU-s':>11} {'floor ÷':>8} {'peak MB':>8}  stages (s)"
     )
+    local: dict[tuple[int, str], Measured] = {}
     for rows, base in bases.items():
         for explain in ("none", "churners") if rows == min(bases) else ("none",):
-            report(run_engine(base, bundle, explain), explain, floor_rate)
+            local[rows, explain] = report(run_engine(base, bundle, explain), explain, floor_rate)
     print(
         "\nfloor ÷ : how many times the floor's CPU per row the engine spends (target <= 2),"
         "\nparsing, contract checks, features, band and writing every output included."
@@ -180,11 +192,22 @@ def main() -> None:
         f"\nbatch-transform engine on {smallest.name} (moto server; the job itself done by the"
         "\nstand-in while churn-score waits, so CPU s is churn-score preparing and assembling):"
     )
-    for explain in ("none", "churners"):
-        report(run_batch_transform(smallest, bundle, explain), explain, floor_rate)
+    transformed = {
+        explain: report(run_batch_transform(smallest, bundle, explain), explain, floor_rate)
+        for explain in ("none", "churners")
+    }
+    largest = local[max(bases), "none"]
+    print_cost_plan(
+        Figures(
+            container_seconds=container_seconds_per_row(bundle, smallest),
+            prepare_assemble_cpu=transformed["none"].cpu / transformed["none"].rows,
+            local_cpu=largest.cpu / largest.rows,
+            api=api_batch(bundle, data),
+        )
+    )
 
 
-def report(measured: Measured, explain: str, floor_rate: float) -> None:
+def report(measured: Measured, explain: str, floor_rate: float) -> Measured:
     stages = ", ".join(
         f"{k.removesuffix('_seconds')} {v:.1f}"
         for k, v in measured.stages.items()
@@ -196,6 +219,219 @@ def report(measured: Measured, explain: str, floor_rate: float) -> None:
         f"{measured.per_core:>11,.0f} {floor_rate / measured.per_core:>7.2f}x "
         f"{measured.peak_mb:>8,.0f}  {stages}"
     )
+    return measured
+
+
+# ---------------------------------------------------------------------------- cost plan
+# The three ways to score a base, priced from what this run measured. List prices, on
+# demand, us-east-1 (the project deploys to eu-central-1, where these run 0-20 % higher);
+# written down 2026-12-03 from the pages named; this machine cannot reach them, so check
+# them before budgeting.
+PRICES_AS_OF: Final = "2026-12-03"
+
+
+@dataclass(frozen=True)
+class Price:
+    usd: float
+    unit: str
+    page: str
+
+
+SAGEMAKER_PAGE: Final = "https://aws.amazon.com/sagemaker/pricing/"
+PRICES: Final = {
+    "transform_hour": Price(0.23, "ml.m5.xlarge hour, Batch Transform", SAGEMAKER_PAGE),
+    "serverless_gb_second": Price(0.00002, "GB-second, Serverless Inference", SAGEMAKER_PAGE),
+    "serverless_data_gb": Price(0.016, "GB in or out, Serverless Inference", SAGEMAKER_PAGE),
+    "lambda_gb_second": Price(
+        0.0000166667, "GB-second, Lambda (x86)", "https://aws.amazon.com/lambda/pricing/"
+    ),
+    "lambda_request": Price(0.0000002, "request, Lambda", "https://aws.amazon.com/lambda/pricing/"),
+    "http_api_request": Price(
+        0.000001, "request per 512 KB, HTTP API", "https://aws.amazon.com/api-gateway/pricing/"
+    ),
+    "fargate_vcpu_hour": Price(
+        0.04048, "vCPU-hour, Fargate (Linux/x86)", "https://aws.amazon.com/fargate/pricing/"
+    ),
+    "fargate_gb_hour": Price(
+        0.004445, "GB-hour, Fargate", "https://aws.amazon.com/fargate/pricing/"
+    ),
+}
+
+# Assumptions, each a setting of this project or a documented figure, except the start-up
+# times, which nothing here can measure.
+TRANSFORM_VCPUS: Final = 4  # ml.m5.xlarge, the engine's default instance type
+TRANSFORM_STARTUP_SECONDS: Final = 300  # instances up and the image pulled (billed)
+PAYLOAD_BYTES: Final = 6 << 20  # MaxPayloadInMB: one MultiRecord request to the container
+API_BATCH: Final = 1_000  # POST /v1/predictions/batch's limit
+LAMBDA_GB: Final = 1.0  # the lambda module's memory_size
+SERVERLESS_GB: Final = 2.0  # platform's sagemaker_memory_size_in_mb
+SERVERLESS_CONCURRENCY: Final = 5  # platform's sagemaker_max_concurrency
+INVOKE_OVERHEAD_SECONDS: Final = 0.02  # the Lambda waiting on the network per invocation
+HTTP_API_UNIT_BYTES: Final = 512 * 1024
+TASK_VCPUS, TASK_GB = 4, 8.0  # one Fargate task for the local engine
+TASK_STARTUP_SECONDS: Final = 60  # Fargate bills at least a minute
+RUNNER_CORES: Final = 4  # a GitHub-hosted ubuntu runner of a public repository (free)
+
+
+def container_seconds_per_row(bundle_location: str, base: Path) -> float:
+    """What one CPU of the sagemaker-xgboost:1.7-1 container spends per feature row in a
+    batch transform, on this machine: its text/csv decoding as the container's own code
+    does it (encoder.csv_to_dmatrix: split every line in Python, NumPy strings cast to
+    float), the prediction with one thread (serve_utils sets nthread 1), one str() per
+    answer. Median over 6 MB requests of the base's rows."""
+    bundle = load_bundle(bundle_location)
+    booster = xgb.Booster()
+    booster.load_model(bytearray(bundle.booster))
+    booster.set_param({"nthread": 1})
+    with CustomerBase(str(base)) as customers:
+        chunk = next(customers.chunks())
+    matrix = feature_matrix(bundle.spec, check_chunk(chunk))
+    rows_per_request = PAYLOAD_BYTES // (len(csv_payload(matrix[:1000].tolist())) // 1000 + 1)
+    requests = [
+        csv_payload(matrix[start : start + rows_per_request].tolist()).decode()
+        for start in range(0, len(matrix) - rows_per_request + 1, rows_per_request)
+    ]
+    rates = []
+    for text in requests:
+        started = time.process_time()
+        values = np.array(
+            [["nan" if v == "" else v for v in line.split(",")] for line in text.split("\n")]
+        )
+        predictions = booster.predict(xgb.DMatrix(values.astype(float)))
+        "\n".join(str(p) for p in predictions.tolist())
+        rates.append((time.process_time() - started) / len(predictions))
+    return statistics.median(rates)
+
+
+@dataclass(frozen=True)
+class ApiBatch:
+    lambda_seconds: float
+    request_bytes: int
+    payload_bytes: int
+    answer_bytes: int
+
+
+def api_batch(bundle_location: str, data: Path) -> ApiBatch:
+    """One POST /v1/predictions/batch of 1,000 real customers as the Lambda handles it
+    (validation, preprocessing, the endpoint's CSV, the JSON answer), the endpoint's own
+    time left out: median CPU seconds, and the sizes HTTP API and SageMaker bill by."""
+    bundle = load_bundle(bundle_location)
+    service = PredictionService(bundle, _Answered())
+    with data.open(newline="") as handle:
+        raw = [row for _, row in zip(range(API_BATCH), csv.DictReader(handle), strict=False)]
+    rows = [{"customerID": r["customerID"], **contract.normalize_record(r)} for r in raw]
+    body = json.dumps({"customers": rows})
+    samples = []
+    for _ in range(9):
+        started = time.process_time()
+        request = BatchRequest.model_validate_json(body)
+        asyncio.run(service.predict_batch(request.customers)).model_dump_json()
+        samples.append(time.process_time() - started)
+    vectors = [service.vectorizer.vector(contract.normalize_record(row)) for row in raw]
+    return ApiBatch(
+        lambda_seconds=statistics.median(samples),
+        request_bytes=len(body),
+        payload_bytes=len(csv_payload(vectors)),
+        answer_bytes=len("\n".join(str(0.123456789) for _ in rows)),
+    )
+
+
+class _Answered:
+    """A predictor that answers at once: the Lambda's own work, without the endpoint's."""
+
+    name = "sagemaker"
+    blocking = False
+
+    def predict(self, vectors: Sequence[Sequence[float]]) -> list[float]:
+        return [0.5] * len(vectors)
+
+    def ready(self) -> tuple[bool, str | None]:
+        return True, None
+
+
+@dataclass(frozen=True)
+class Plan:
+    way: str
+    seconds: float
+    usd: float
+    note: str
+
+
+def plans(rows: int, figures: Figures) -> list[Plan]:
+    """What scoring ``rows`` customers costs each way: wall time and dollars."""
+    cost = {name: price.usd for name, price in PRICES.items()}
+    settings = TransformSettings(role_arn="", image_uri="", work="", name_prefix="")
+    instances = instance_count(rows, settings)
+    per_instance = TRANSFORM_VCPUS / figures.container_seconds
+    transform = TRANSFORM_STARTUP_SECONDS + rows / (instances * per_instance)
+    runner = rows * figures.prepare_assemble_cpu / RUNNER_CORES
+    batch = figures.api
+    requests = math.ceil(rows / API_BATCH)
+    container = API_BATCH * figures.container_seconds
+    lambda_seconds = batch.lambda_seconds + INVOKE_OVERHEAD_SECONDS + container
+    per_request = (
+        math.ceil(batch.request_bytes / HTTP_API_UNIT_BYTES) * cost["http_api_request"]
+        + lambda_seconds * LAMBDA_GB * cost["lambda_gb_second"]
+        + cost["lambda_request"]
+        + container * SERVERLESS_GB * cost["serverless_gb_second"]
+        + (batch.payload_bytes + batch.answer_bytes) / 1e9 * cost["serverless_data_gb"]
+    )
+    task = TASK_STARTUP_SECONDS + rows * figures.local_cpu / TASK_VCPUS
+    task_hour = TASK_VCPUS * cost["fargate_vcpu_hour"] + TASK_GB * cost["fargate_gb_hour"]
+    return [
+        Plan(
+            "Batch Transform",
+            transform + runner,
+            instances * transform / 3600 * cost["transform_hour"],
+            f"{instances} x ml.m5.xlarge for {transform / 60:.0f} min; the runner prepares and "
+            f"assembles for {runner / 60:.0f} min (free)",
+        ),
+        Plan(
+            "serverless endpoint via the API",
+            requests * lambda_seconds / SERVERLESS_CONCURRENCY,
+            requests * per_request,
+            f"{requests:,} batch requests, {SERVERLESS_CONCURRENCY} at a time",
+        ),
+        Plan(
+            "local engine, one Fargate task",
+            task,
+            task / 3600 * task_hour,
+            f"{TASK_VCPUS} vCPU, {TASK_GB:g} GB",
+        ),
+    ]
+
+
+@dataclass(frozen=True)
+class Figures:
+    container_seconds: float
+    """CPU seconds the container spends per row."""
+    prepare_assemble_cpu: float
+    """churn-score's CPU seconds per row around a transform job."""
+    local_cpu: float
+    """The local engine's CPU seconds per row."""
+    api: ApiBatch
+
+
+def print_cost_plan(figures: Figures) -> None:
+    print(
+        f"\ncost plan, scores only (--explain none); prices us-east-1 as of {PRICES_AS_OF}:"
+        f"\n  container: {1 / figures.container_seconds:,.0f} rows/s per vCPU; Lambda: "
+        f"{figures.api.lambda_seconds * 1e3:.0f} ms CPU per batch of {API_BATCH:,}; local engine "
+        f"{1 / figures.local_cpu:,.0f} rows per CPU-s; prepare + assemble "
+        f"{1 / figures.prepare_assemble_cpu:,.0f} rows per CPU-s"
+    )
+    print(
+        "\n| way | customers | time | cost | $ per million | how |\n|---|---:|---:|---:|---:|---|"
+    )
+    for rows in (10_000_000, 100_000_000):
+        for plan in plans(rows, figures):
+            print(
+                f"| {plan.way} | {rows / 1e6:,.0f}M | {plan.seconds / 60:,.0f} min | "
+                f"${plan.usd:,.2f} | ${plan.usd / rows * 1e6:,.4f} | {plan.note} |"
+            )
+    print("\n| price | USD | page |\n|---|---:|---|")
+    for price in PRICES.values():
+        print(f"| {price.unit} | {price.usd:g} | {price.page} |")
 
 
 if __name__ == "__main__":

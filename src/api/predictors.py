@@ -88,6 +88,11 @@ class LocalPredictor:
         return True, None
 
 
+def csv_payload(vectors: Vectors) -> bytes:
+    """The endpoint's text/csv request: one line per vector, each float's exact repr."""
+    return "\n".join(",".join(repr(float(value)) for value in row) for row in vectors).encode()
+
+
 class SageMakerPredictor:
     """The serverless endpoint running the SageMaker XGBoost 1.7-1 image, over text/csv.
 
@@ -122,13 +127,12 @@ class SageMakerPredictor:
         self._status: tuple[bool, str | None]  # set by the first check
 
     def predict(self, vectors: Vectors) -> list[float]:
-        body = "\n".join(",".join(repr(float(value)) for value in row) for row in vectors)
         try:
             response = self._runtime.invoke_endpoint(
                 EndpointName=self.endpoint,
                 ContentType="text/csv",
                 Accept="text/csv",
-                Body=body.encode(),
+                Body=csv_payload(vectors),
             )
             answer = response["Body"].read().decode("utf-8")
         except (ReadTimeoutError, ConnectTimeoutError):
