@@ -155,7 +155,7 @@ def test_the_job_request_meets_sagemakers_documented_limits(bundle_dir: Path) ->
 
 
 @pytest.mark.parametrize(
-    ("rows", "instances"), [(1, 1), (5_000_000, 1), (5_000_001, 2), (10**8, 20), (10**9, 20)]
+    ("rows", "instances"), [(1, 1), (25_000_000, 1), (25_000_001, 2), (10**8, 4), (10**9, 20)]
 )
 def test_instances_grow_with_the_base_up_to_the_cap(rows: int, instances: int) -> None:
     assert instance_count(rows, settings()) == instances
