@@ -310,8 +310,9 @@ def check_writable(destination: str) -> None:
 
 PART_BYTES: Final = 16 << 20
 """One part of a streamed S3 object: S3 wants at least 5 MiB in every part but the last and
-at most 10,000 parts, so a streamed object can reach 160 GiB (about 1.7 billion scored
-customers)."""
+at most ``MAX_PARTS`` parts, so a streamed object can reach 160 GiB (about 1.7 billion
+scored customers)."""
+MAX_PARTS: Final = 10_000
 
 
 class _MultipartObject(io.RawIOBase):
@@ -355,6 +356,10 @@ class _MultipartObject(io.RawIOBase):
         except (ClientError, BotoCoreError) as error:
             # Raised through whatever writes to this file (Arrow's CSV writer): one line.
             raise StorageError(f"{self.location}: upload failed ({error})") from None
+        if len(self._parts) >= MAX_PARTS:
+            raise StorageError(
+                f"{self.location}: over S3's {MAX_PARTS:,} parts of {self._part_bytes >> 20} MiB"
+            )
         self._sending = self._sender.submit(self._upload_part, len(self._parts) + 1, body)
 
     def _upload_part(self, number: int, body: bytes) -> CompletedPartTypeDef:

@@ -527,3 +527,19 @@ def test_a_local_publication_appears_whole_or_not_at_all(tmp_path: Path) -> None
         run.stream("scores.csv").write(b"line\n")
         raise RuntimeError("the run failed")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]  # no staging left behind
+
+
+@pytest.mark.usefixtures("aws_env", "small_parts")
+def test_a_stream_past_s3s_part_limit_fails_in_one_line_and_leaves_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(storage, "MAX_PARTS", 2)  # 10,000 in S3
+    make_bucket("churn-too-long")
+    with (
+        pytest.raises(storage.StorageError) as raised,
+        storage.publication("s3://churn-too-long/run", last="summary.json", prefix="t-") as run,
+    ):
+        run.stream("scores.csv").write(STREAMED + STREAMED)
+    assert str(raised.value) == "s3://churn-too-long/run/scores.csv: over S3's 2 parts of 5 MiB"
+    assert read_prefix("churn-too-long", "") == {}
+    assert open_uploads("churn-too-long") == []
