@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
+import dataclasses
 import json
 import math
 import os
@@ -25,8 +26,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
@@ -61,6 +63,8 @@ class Measured:
     cpu: float
     peak_mb: float
     stages: dict[str, float]
+    stored: dict[str, int] = field(default_factory=dict)
+    """Bytes on S3 under each top folder of a run's bucket, afterwards (batch-transform)."""
 
     @property
     def per_core(self) -> float:
@@ -122,7 +126,15 @@ def run_batch_transform(base: Path, bundle: str, explain: str) -> Measured:
         def published_summary() -> bytes:
             return s3.get_object(Bucket="bench", Key=f"scores/run/{SUMMARY}")["Body"].read()
 
-        return churn_score(command, environment, published_summary)
+        measured = churn_score(command, environment, published_summary)
+        stored: Counter[str] = Counter()
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket="bench"):
+            for item in page.get("Contents", []):
+                folder = "/".join(
+                    item["Key"].split("/")[: 3 if item["Key"].startswith("scores-work") else 1]
+                )
+                stored[folder] += item["Size"]
+        return dataclasses.replace(measured, stored=dict(stored))
 
 
 def churn_score(
@@ -207,6 +219,8 @@ def main() -> None:
         for explain in ("none", "churners")
     }
     container = container_seconds_per_row(bundle, smallest)
+    sizes = {explain: s3_bytes_per_row(measured) for explain, measured in transformed.items()}
+    print(f"\nS3 bytes per customer: {sizes}")
     largest = local[max(bases), "none"]
     print_cost_plan(
         "scores only (--explain none)",
@@ -215,6 +229,7 @@ def main() -> None:
             prepare_assemble_cpu=transformed["none"].cpu / transformed["none"].rows,
             local_cpu=largest.cpu / largest.rows,
             api=api_batch(bundle, data, drivers=None),
+            bytes_per_row=sizes["none"],
         ),
     )
     explained = local[min(bases), "churners"]
@@ -225,9 +240,24 @@ def main() -> None:
             prepare_assemble_cpu=transformed["churners"].cpu / transformed["churners"].rows,
             local_cpu=explained.cpu / explained.rows,
             api=api_batch(bundle, data, drivers=3),
+            bytes_per_row=sizes["churners"],
         ),
     )
     print_prices()
+
+
+def s3_bytes_per_row(measured: Measured) -> dict[str, float]:
+    """What a batch-transform run kept on S3, per customer, by what it is."""
+    folders = {
+        "input": "customers",
+        "features": "scores-work/run/features",
+        "customers": "scores-work/run/customers",
+        "predictions": "scores-work/run/predictions",
+        "outputs": "scores",
+    }
+    return {
+        name: round(measured.stored[folder] / measured.rows) for name, folder in folders.items()
+    }
 
 
 def report(measured: Measured, explain: str, floor_rate: float) -> Measured:
@@ -275,6 +305,12 @@ PRICES: Final = {
     "fargate_vcpu_hour": Price(
         0.04048, "vCPU-hour, Fargate (Linux/x86)", "https://aws.amazon.com/fargate/pricing/"
     ),
+    "transfer_out_gb": Price(
+        0.09,
+        "GB from S3 out to the internet (a GitHub runner)",
+        "https://aws.amazon.com/s3/pricing/",
+    ),
+    "nat_gb": Price(0.045, "GB through a NAT gateway", "https://aws.amazon.com/vpc/pricing/"),
     "fargate_gb_hour": Price(
         0.004445, "GB-hour, Fargate", "https://aws.amazon.com/fargate/pricing/"
     ),
@@ -295,6 +331,7 @@ HTTP_API_UNIT_BYTES: Final = 512 * 1024
 TASK_VCPUS, TASK_GB = 4, 8.0  # one Fargate task for the local engine
 TASK_STARTUP_SECONDS: Final = 60  # Fargate bills at least a minute
 RUNNER_CORES: Final = 4  # a GitHub-hosted ubuntu runner of a public repository (free)
+RUNNER_BYTES_PER_SECOND: Final = 100e6  # the runner to S3 across the internet (assumed)
 
 
 def container_seconds_per_row(bundle_location: str, base: Path) -> float:
@@ -333,6 +370,9 @@ class ApiBatch:
     request_bytes: int
     payload_bytes: int
     answer_bytes: int
+    """The endpoint's answer to the Lambda."""
+    response_bytes: int
+    """The API's answer to its caller."""
 
 
 def api_batch(bundle_location: str, data: Path, drivers: int | None) -> ApiBatch:
@@ -350,7 +390,7 @@ def api_batch(bundle_location: str, data: Path, drivers: int | None) -> ApiBatch
     for _ in range(9):
         started = time.process_time()
         request = BatchRequest.model_validate_json(body)
-        asyncio.run(service.predict_batch(request.customers, drivers)).model_dump_json()
+        response = asyncio.run(service.predict_batch(request.customers, drivers)).model_dump_json()
         samples.append(time.process_time() - started)
     vectors = [service.vectorizer.vector(contract.normalize_record(row)) for row in raw]
     return ApiBatch(
@@ -358,6 +398,7 @@ def api_batch(bundle_location: str, data: Path, drivers: int | None) -> ApiBatch
         request_bytes=len(body),
         payload_bytes=len(csv_payload(vectors)),
         answer_bytes=len("\n".join(str(0.123456789) for _ in rows)),
+        response_bytes=len(response),
     )
 
 
@@ -389,7 +430,6 @@ def plans(rows: int, figures: Figures) -> list[Plan]:
     instances = instance_count(rows, settings)
     per_instance = TRANSFORM_VCPUS / figures.container_seconds
     transform = TRANSFORM_STARTUP_SECONDS + rows / (instances * per_instance)
-    runner = rows * figures.prepare_assemble_cpu / RUNNER_CORES
     batch = figures.api
     requests = math.ceil(rows / API_BATCH)
     container = API_BATCH * figures.container_seconds
@@ -403,25 +443,35 @@ def plans(rows: int, figures: Figures) -> list[Plan]:
     )
     task = TASK_STARTUP_SECONDS + rows * figures.local_cpu / TASK_VCPUS
     task_hour = TASK_VCPUS * cost["fargate_vcpu_hour"] + TASK_GB * cost["fargate_gb_hour"]
+    sizes = figures.bytes_per_row
+    downloaded = sizes["input"] + sizes["features"] + sizes["customers"] + sizes["predictions"]
+    runner_out = rows * downloaded / 1e9 * cost["transfer_out_gb"]
+    moved = rows * (downloaded + sizes["features"] + sizes["customers"] + sizes["outputs"])
+    runner = rows * figures.prepare_assemble_cpu / RUNNER_CORES + moved / RUNNER_BYTES_PER_SECOND
+    api_out = rows * (sizes["input"] + batch.response_bytes / API_BATCH) / 1e9
+    task_nat = rows * (sizes["input"] + sizes["outputs"]) / 1e9 * cost["nat_gb"]
     return [
         Plan(
             "Batch Transform",
             transform + runner,
-            instances * transform / 3600 * cost["transform_hour"],
+            instances * transform / 3600 * cost["transform_hour"] + runner_out,
             f"{instances} x ml.m5.xlarge for {transform / 60:.1f} min; the runner prepares and "
-            f"assembles for {runner / 60:.1f} min (free)",
+            f"assembles for {runner / 60:.1f} min, downloading {rows * downloaded / 1e9:,.0f} GB "
+            f"(${runner_out:,.2f})",
         ),
         Plan(
             "serverless endpoint via the API",
             requests * lambda_seconds / SERVERLESS_CONCURRENCY,
-            requests * per_request,
-            f"{requests:,} batch requests, {SERVERLESS_CONCURRENCY} at a time",
+            requests * per_request + api_out * cost["transfer_out_gb"],
+            f"{requests:,} batch requests, {SERVERLESS_CONCURRENCY} at a time, from a runner "
+            f"that reads the base and the answers ({api_out:,.0f} GB, "
+            f"${api_out * cost['transfer_out_gb']:,.2f})",
         ),
         Plan(
             "local engine, one Fargate task",
             task,
-            task / 3600 * task_hour,
-            f"{TASK_VCPUS} vCPU, {TASK_GB:g} GB",
+            task / 3600 * task_hour + task_nat,
+            f"{TASK_VCPUS} vCPU, {TASK_GB:g} GB; S3 through the NAT gateway (${task_nat:,.2f})",
         ),
     ]
 
@@ -435,6 +485,8 @@ class Figures:
     local_cpu: float
     """The local engine's CPU seconds per row."""
     api: ApiBatch
+    bytes_per_row: dict[str, float]
+    """On S3 per customer: input, features, customers, predictions (the job's parts), outputs."""
 
 
 def print_cost_plan(title: str, figures: Figures) -> None:
