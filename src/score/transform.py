@@ -18,8 +18,8 @@ model.tar.gz (the archive the serverless endpoint serves).
 
 Here prepare and assemble stream part by part in the churn-score process, on every core, a
 few parts in memory at a time: memory stays flat and no disk is used whatever the base's
-size; time grows with the base on one machine (the README's plan gives the figures, and
-when to move them onto SageMaker Processing).
+size; time grows with the base on one machine (the README's cost plan gives the figures,
+and why the next step is running churn-score inside AWS rather than Processing jobs).
 """
 
 from __future__ import annotations
