@@ -429,6 +429,8 @@ class Publication:
             self._prefix = S3Location.parse(destination)
             self._client = s3_client()
             self._refuse_if_published()
+        elif Path(destination).exists():  # refused now rather than after the work
+            raise StorageError(f"{destination}: already exists; refusing to overwrite it")
 
     def stream(self, name: str) -> BinaryIO:
         if not is_s3(self.destination):

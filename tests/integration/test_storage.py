@@ -543,3 +543,15 @@ def test_a_stream_past_s3s_part_limit_fails_in_one_line_and_leaves_nothing(
     assert str(raised.value) == "s3://churn-too-long/run/scores.csv: over S3's 2 parts of 5 MiB"
     assert read_prefix("churn-too-long", "") == {}
     assert open_uploads("churn-too-long") == []
+
+
+def test_a_local_publication_over_an_existing_directory_is_refused_at_opening(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "run").mkdir()
+    with (
+        pytest.raises(storage.StorageError, match="run: already exists; refusing to overwrite"),
+        storage.publication(str(tmp_path / "run"), last="summary.json", prefix="t-"),
+    ):
+        pytest.fail("a publication over an existing directory was opened")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
