@@ -310,7 +310,6 @@ PRICES: Final = {
         "GB from S3 out to the internet (a GitHub runner)",
         "https://aws.amazon.com/s3/pricing/",
     ),
-    "nat_gb": Price(0.045, "GB through a NAT gateway", "https://aws.amazon.com/vpc/pricing/"),
     "fargate_gb_hour": Price(
         0.004445, "GB-hour, Fargate", "https://aws.amazon.com/fargate/pricing/"
     ),
@@ -449,7 +448,6 @@ def plans(rows: int, figures: Figures) -> list[Plan]:
     moved = rows * (downloaded + sizes["features"] + sizes["customers"] + sizes["outputs"])
     runner = rows * figures.prepare_assemble_cpu / RUNNER_CORES + moved / RUNNER_BYTES_PER_SECOND
     api_out = rows * (sizes["input"] + batch.response_bytes / API_BATCH) / 1e9
-    task_nat = rows * (sizes["input"] + sizes["outputs"]) / 1e9 * cost["nat_gb"]
     return [
         Plan(
             "Batch Transform",
@@ -470,8 +468,8 @@ def plans(rows: int, figures: Figures) -> list[Plan]:
         Plan(
             "local engine, one Fargate task",
             task,
-            task / 3600 * task_hour + task_nat,
-            f"{TASK_VCPUS} vCPU, {TASK_GB:g} GB; S3 through the NAT gateway (${task_nat:,.2f})",
+            task / 3600 * task_hour,
+            f"{TASK_VCPUS} vCPU, {TASK_GB:g} GB; S3 through the VPC's gateway endpoint (free)",
         ),
     ]
 

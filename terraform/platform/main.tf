@@ -106,7 +106,7 @@ module "training_security_group" {
   description = "The training task: no inbound, HTTPS out to S3, ECR and CloudWatch"
   vpc_id      = module.vpc.vpc_id
   egress_rules = [
-    { description = "HTTPS to S3, ECR and CloudWatch through the NAT gateways", from_port = 443, cidr_blocks = ["0.0.0.0/0"] },
+    { description = "HTTPS to S3 (gateway endpoint), ECR and CloudWatch (NAT gateways)", from_port = 443, cidr_blocks = ["0.0.0.0/0"] },
   ]
 }
 

@@ -452,7 +452,7 @@ def test_retrain_pull_request_and_deploy_run_through_the_real_workflow_files(
         (comment,) = plan_comments(rehearsal)
         assert comment["user"]["login"] == "github-actions[bot]"
         assert "| pipeline | 0 | 0 | 0 | 0 |" in comment["body"]  # the deployed tag is kept
-        assert "| platform | 61 | 0 | 0 | 0 |" in comment["body"]
+        assert "| platform | 62 | 0 | 0 | 0 |" in comment["body"]
         assert {a["retention_days"] for a in rehearsal.recorded("artifacts")} == {1}
         assert {s["category"] for s in rehearsal.recorded("sarif")} == {"checkov"}
 

@@ -123,6 +123,24 @@ resource "aws_route_table_association" "private" {
   route_table_id = aws_route_table.private[count.index].id
 }
 
+# S3 from the private subnets through a gateway endpoint: NAT gateways bill every GB they
+# process, a gateway endpoint nothing; the route to S3's prefix list wins over 0.0.0.0/0.
+# Its default policy (full access) is kept: IAM already scopes every caller, and a tighter
+# one would also have to name the buckets of ECR's image layers and any public data set.
+# https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html
+data "aws_region" "current" {}
+
+resource "aws_vpc_endpoint" "s3" {
+  count = var.s3_gateway_endpoint ? 1 : 0
+
+  vpc_id            = aws_vpc.this.id
+  service_name      = "com.amazonaws.${data.aws_region.current.name}.s3"
+  vpc_endpoint_type = "Gateway"
+  route_table_ids   = aws_route_table.private[*].id
+
+  tags = { Name = "${var.name_prefix}s3" }
+}
+
 # ---------------------------------------------------------------------------------------
 # Flow logs: rejected and accepted traffic, for incident review
 # ---------------------------------------------------------------------------------------

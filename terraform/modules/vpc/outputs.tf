@@ -22,3 +22,8 @@ output "nat_public_ips" {
   description = "Public addresses the private subnets reach the internet from, one per zone."
   value       = aws_eip.nat[*].public_ip
 }
+
+output "s3_endpoint_id" {
+  description = "The S3 gateway endpoint of the private subnets (null when s3_gateway_endpoint is false)."
+  value       = try(aws_vpc_endpoint.s3[0].id, null)
+}

@@ -33,6 +33,13 @@ variable "zone_count" {
   }
 }
 
+variable "s3_gateway_endpoint" {
+  type        = bool
+  description = "Route the private subnets' S3 traffic (training and scoring data, ECR's image layers) through a gateway endpoint, which is free, instead of the NAT gateways, which bill every GB."
+  default     = true
+  nullable    = false
+}
+
 variable "flow_log_retention_days" {
   type        = number
   description = "Days the VPC flow logs are kept."
