@@ -276,10 +276,10 @@ def report(measured: Measured, explain: str, floor_rate: float) -> Measured:
 
 
 # ---------------------------------------------------------------------------- cost plan
-# The three ways to score a base, priced from what this run measured. List prices, on
-# demand, us-east-1 (the project deploys to eu-central-1, where these run 0-20 % higher);
-# written down 2026-12-03 from the pages named; this machine cannot reach them, so check
-# them before budgeting.
+# The three ways to score a base, priced from what this run measured. The list prices AWS
+# publishes on the pages named (on demand, us-east-1; the project deploys to eu-central-1,
+# where these run 0-20 % higher), long unchanged and written down here on 2026-12-03
+# without re-reading them: this machine cannot reach those pages. Check before budgeting.
 PRICES_AS_OF: Final = "2026-12-03"
 
 
@@ -305,18 +305,18 @@ PRICES: Final = {
     "fargate_vcpu_hour": Price(
         0.04048, "vCPU-hour, Fargate (Linux/x86)", "https://aws.amazon.com/fargate/pricing/"
     ),
+    "fargate_gb_hour": Price(
+        0.004445, "GB-hour, Fargate", "https://aws.amazon.com/fargate/pricing/"
+    ),
     "transfer_out_gb": Price(
         0.09,
         "GB from S3 out to the internet (a GitHub runner)",
         "https://aws.amazon.com/s3/pricing/",
     ),
-    "fargate_gb_hour": Price(
-        0.004445, "GB-hour, Fargate", "https://aws.amazon.com/fargate/pricing/"
-    ),
 }
 
-# Assumptions, each a setting of this project or a documented figure, except the start-up
-# times, which nothing here can measure.
+# Assumptions: settings of this project or documented figures, except the start-up times,
+# the network wait and the runner's figures, which nothing here can measure.
 TRANSFORM_VCPUS: Final = 4  # ml.m5.xlarge, the engine's default instance type
 TRANSFORM_STARTUP_SECONDS: Final = 300  # instances up and the image pulled (billed)
 PAYLOAD_BYTES: Final = 6 << 20  # MaxPayloadInMB: one MultiRecord request to the container
@@ -396,7 +396,7 @@ def api_batch(bundle_location: str, data: Path, drivers: int | None) -> ApiBatch
         lambda_seconds=statistics.median(samples),
         request_bytes=len(body),
         payload_bytes=len(csv_payload(vectors)),
-        answer_bytes=len("\n".join(str(0.123456789) for _ in rows)),
+        answer_bytes=len("\n".join(str(0.123456789) for _ in rows)),  # a float's str a line
         response_bytes=len(response),
     )
 
