@@ -39,10 +39,10 @@ from churn import artifacts, contract
 from churn.api.predictors import csv_payload
 from churn.api.schemas import BatchRequest
 from churn.api.service import PredictionService
+from churn.artifacts import SUMMARY
 from churn.bundles import load_bundle
 from churn.score.local import ChunkModel
 from churn.score.reader import CustomerBase
-from churn.score.run import SUMMARY
 from churn.score.transform import TransformSettings, instance_count
 from churn.score.validation import check_chunk, feature_matrix
 from tests.support.batch_transform import serve_sagemaker
@@ -221,28 +221,24 @@ def main() -> None:
     container = container_seconds_per_row(bundle, smallest)
     sizes = {explain: s3_bytes_per_row(measured) for explain, measured in transformed.items()}
     print(f"\nS3 bytes per customer: {sizes}")
-    largest = local[max(bases), "none"]
-    print_cost_plan(
-        "scores only (--explain none)",
-        Figures(
-            container_seconds=container,
-            prepare_assemble_cpu=transformed["none"].cpu / transformed["none"].rows,
-            local_cpu=largest.cpu / largest.rows,
-            api=api_batch(bundle, data, drivers=None),
-            bytes_per_row=sizes["none"],
+    plans_of = (
+        ("scores only (--explain none)", "none", local[max(bases), "none"], None),
+        (
+            "with drivers (engines: --explain churners; the API: drivers for every row)",
+            "churners",
+            local[min(bases), "churners"],
+            3,
         ),
     )
-    explained = local[min(bases), "churners"]
-    print_cost_plan(
-        "with drivers (engines: --explain churners; the API: drivers for every row)",
-        Figures(
+    for title, explain, engine, drivers in plans_of:
+        figures = Figures(
             container_seconds=container,
-            prepare_assemble_cpu=transformed["churners"].cpu / transformed["churners"].rows,
-            local_cpu=explained.cpu / explained.rows,
-            api=api_batch(bundle, data, drivers=3),
-            bytes_per_row=sizes["churners"],
-        ),
-    )
+            prepare_assemble_cpu=transformed[explain].cpu / transformed[explain].rows,
+            local_cpu=engine.cpu / engine.rows,
+            api=api_batch(bundle, data, drivers),
+            bytes_per_row=sizes[explain],
+        )
+        print_cost_plan(title, figures)
     print_prices()
 
 

@@ -1,4 +1,5 @@
-"""Names of the model bundle's files, defined once for the trainer and every reader.
+"""Names of the model bundle's files, and of a scoring run's, defined once for the writers
+and every reader.
 
 A bundle is a directory (or S3 prefix) named by its version id. It is complete when its
 manifest exists: the trainer publishes the manifest last (see ``storage.publish_directory``).
@@ -23,6 +24,15 @@ REFERENCE: Final = "reference.json"
 MANIFEST: Final = "bundle.json"
 
 BUNDLE_FILES: Final = (MODEL_ARCHIVE, PREPROCESSING_SPEC, METRICS, MODEL_CARD, REFERENCE, MANIFEST)
+
+# A scoring run's files (churn-score writes them, the API reads them). A run is complete
+# when its summary exists: churn-score publishes the summary last.
+SCORES: Final = "scores.csv"
+TOP: Final = "top.csv"
+REJECTS: Final = "rejects.csv"
+SUMMARY: Final = "summary.json"
+DRIFT_JSON: Final = "drift.json"
+DRIFT_MD: Final = "DRIFT.md"
 
 # e.g. 20261123T142501Z-3f9a1c: UTC time first so versions sort by age, then a random
 # suffix so two trainings in the same second never collide.

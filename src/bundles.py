@@ -119,13 +119,8 @@ def read_optional(bundle: ServingBundle, name: str) -> bytes | None:
 
 
 def _read(root: str, name: str) -> bytes:
-    uri = (
-        str(storage.S3Location.parse(root).child(name))
-        if storage.is_s3(root)
-        else str(Path(root) / name)
-    )
     try:
-        return storage.read_bytes(uri)
+        return storage.read_bytes(storage.child(root, name))
     except storage.StorageError as error:
         raise BundleError(str(error)) from None
 

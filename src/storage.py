@@ -64,6 +64,13 @@ def is_s3(uri: str) -> bool:
     return uri.startswith("s3://")
 
 
+def child(location: str, name: str) -> str:
+    """The location of ``name`` under a local directory or an S3 prefix."""
+    if is_s3(location):
+        return str(S3Location.parse(location).child(name))
+    return str(Path(location) / name)
+
+
 def s3_client() -> S3Client:
     return boto3.client("s3", config=_S3_CONFIG)
 

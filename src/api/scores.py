@@ -19,11 +19,9 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from churn import contract, storage
+from churn.artifacts import DRIFT_JSON, SUMMARY, TOP
 
 CACHE_SECONDS: Final = 300.0
-SUMMARY: Final = "summary.json"
-DRIFT: Final = "drift.json"
-TOP: Final = "top.csv"
 
 
 class ScoringRunError(Exception):
@@ -44,12 +42,6 @@ class ScoringRun:
     """top.csv: the riskiest customers, riskiest first."""
 
 
-def _child(root: str, name: str) -> str:
-    if storage.is_s3(root):
-        return str(storage.S3Location.parse(root).child(name))
-    return f"{root.rstrip('/')}/{name}"
-
-
 def _read(uri: str) -> bytes:
     try:
         return storage.read_bytes(uri)
@@ -64,13 +56,13 @@ def latest_run(root: str) -> ScoringRun:
     except storage.StorageError as error:
         raise ScoringRunError(str(error)) from None
     for name in reversed(names):
-        folder = _child(root, name)
+        folder = storage.child(root, name)
         try:
-            summary = json.loads(storage.read_bytes(_child(folder, SUMMARY)))
+            summary = json.loads(storage.read_bytes(storage.child(folder, SUMMARY)))
         except storage.StorageError:
             continue  # not published (yet): its summary is written last
-        drift = json.loads(_read(_child(folder, DRIFT)))
-        customers = _customers(_read(_child(folder, TOP)))
+        drift = json.loads(_read(storage.child(folder, DRIFT_JSON)))
+        customers = _customers(_read(storage.child(folder, TOP)))
         return ScoringRun(name, summary, drift, customers)
     none_yet = "no scoring run published yet (churn-score writes them)"
     raise ScoringRunError(f"{root}: {none_yet}", public=none_yet)

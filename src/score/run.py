@@ -35,6 +35,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from churn import artifacts, bands, contract, storage
+from churn.artifacts import DRIFT_JSON, DRIFT_MD, REJECTS, SCORES, SUMMARY, TOP
 from churn.bundles import ServingBundle, load_bundle, read_optional
 from churn.distributions import Reference, band_counts, bands_of
 from churn.score import drift
@@ -43,12 +44,6 @@ from churn.score.reader import Chunk, CustomerBase, InputError
 from churn.score.transform import Preparation, TransformSettings, assembled, run_job
 from churn.score.validation import CheckedChunk, Reject, check_chunk, feature_matrix
 
-SCORES: Final = "scores.csv"
-TOP: Final = "top.csv"
-REJECTS: Final = "rejects.csv"
-SUMMARY: Final = "summary.json"
-DRIFT_JSON: Final = "drift.json"
-DRIFT_MD: Final = "DRIFT.md"
 REJECT_COLUMNS: Final = ("line", contract.ID_COLUMN, "field", "reason")
 SCORE_SCHEMA: Final = pa.schema(
     [

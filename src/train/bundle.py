@@ -35,11 +35,7 @@ def write_bundle(
 ) -> str:
     """Publish the bundle at ``<output>/<version>`` and return that location."""
     metrics = _metrics_document(result, dataset, version, min_roc_auc)
-    destination = (
-        str(storage.S3Location.parse(output).child(version))
-        if storage.is_s3(output)
-        else str(Path(output) / version)
-    )
+    destination = storage.child(output, version)
     with storage.staging_directory(output, prefix="churn-bundle-") as staging:
         _write_model_archive(result, staging / artifacts.MODEL_ARCHIVE)
         _write_json(staging / artifacts.PREPROCESSING_SPEC, result.spec.model_dump(mode="json"))

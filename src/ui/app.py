@@ -382,7 +382,7 @@ def customer_base_tab() -> None:
         share = count / rows["scored"] if rows["scored"] else 0.0
         column.metric(f"{band.capitalize()} risk ({share:.1%})", f"{count:,}")
     show_drift(run["drift"])
-    show_riskiest()
+    show_riskiest(list(run["bands"]))
 
 
 def show_drift(drift: dict[str, Any]) -> None:
@@ -405,10 +405,12 @@ def show_drift(drift: dict[str, Any]) -> None:
     )
 
 
-def show_riskiest() -> None:
+def show_riskiest(bands: list[str]) -> None:
+    """``bands``: the run's, lowest risk first (the API's order)."""
     st.subheader("The riskiest customers")
     band_column, search_column, page_column = st.columns(3)
-    band = band_column.selectbox("Risk band", ["all", "high", "medium", "low"], key="base.band")
+    choices = ["all", *reversed(bands)]
+    band = band_column.selectbox("Risk band", choices, key="base.band")
     search = search_column.text_input("Customer ID contains", key="base.search", max_chars=64)
     page = int(page_column.number_input("Page", min_value=1, value=1, key="base.page"))
     try:

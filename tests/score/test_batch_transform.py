@@ -17,9 +17,9 @@ import boto3
 import pytest
 
 from churn import artifacts
+from churn.artifacts import SCORES, SUMMARY, TOP
 from churn.bundles import load_bundle
 from churn.score import cli
-from churn.score.run import SCORES, SUMMARY, TOP
 from churn.score.transform import (
     TransformError,
     TransformSettings,

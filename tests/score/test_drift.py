@@ -13,9 +13,9 @@ import pytest
 from pydantic import ValidationError
 
 from churn import artifacts, contract
+from churn.artifacts import DRIFT_JSON, DRIFT_MD, SUMMARY
 from churn.distributions import CategoricalReference, Reference, bin_counts, psi, quantile_edges
 from churn.score import cli
-from churn.score.run import DRIFT_JSON, DRIFT_MD, SUMMARY
 from churn.train.dataset import Dataset
 from tests.support.synthetic import moved, real_table, write_base
 

@@ -18,9 +18,9 @@ import pytest
 from churn import artifacts, contract, storage
 from churn.api.predictors import LocalPredictor
 from churn.api.service import PredictionService
+from churn.artifacts import DRIFT_JSON, DRIFT_MD, REJECTS, SCORES, SUMMARY, TOP
 from churn.bundles import load_bundle
 from churn.score import cli
-from churn.score.run import DRIFT_JSON, DRIFT_MD, REJECTS, SCORES, SUMMARY, TOP
 from tests.support.servers import make_bucket, read_prefix
 from tests.support.synthetic import real_table, write_base
 
