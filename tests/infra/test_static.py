@@ -84,6 +84,7 @@ def test_there_are_module_tests() -> None:
         "modules/ecs-task-definition",
         "modules/iam",
         "modules/private-bucket",
+        "modules/vpc",
         "platform",
     } <= set(TESTED)
 
