@@ -223,6 +223,7 @@ DEPLOY, PLAN, ENGINEER, SMOKE = (
     for r in ("terraform-deploy", "terraform-plan", "ml-engineer", "smoke-test-role")
 )
 LAMBDA_ROLE = f"{IAM_ARN}:role/{PREFIX}lambda-execution-role"
+LAMBDA = f"role/{PREFIX}lambda-execution-role"
 MODELS = f"arn:aws:s3:::{PREFIX}models-{ACCOUNT}"
 STATE_OBJECT = f"arn:aws:s3:::{STATE_BUCKET}/teleco-customer-churn/platform/terraform.tfstate"
 IN_REGION = {"aws:RequestedRegion": "eu-central-1"}
@@ -274,6 +275,8 @@ ESCALATIONS = [
     ask(ENGINEER, "sagemaker:CreateTransformJob", regional("sagemaker", "transform-job/other")),
     ask(ENGINEER, "sagemaker:CreateModel", regional("sagemaker", "model/other")),
     ask(ENGINEER, "s3:DeleteObject", f"{MODELS}/customers/base.csv"),
+    ask(LAMBDA, "s3:GetObject", f"{MODELS}/customers/base.csv"),
+    ask(LAMBDA, "s3:PutObject", SCORES_OBJECT),
     ask(ENGINEER, "execute-api:Invoke", regional("execute-api", "someapi/v1/POST/predictions")),
     ask(SMOKE, "execute-api:Invoke", regional("execute-api", "someapi/v1/POST/predictions")),
     ask(SMOKE, "s3:GetObject", BUNDLE_OBJECT),
@@ -331,6 +334,9 @@ DUTIES = [
     ask(ENGINEER, "sagemaker:AddTags",
         regional("sagemaker", f"transform-job/{PREFIX}score-v1-a1b2c3")),
     ask(ENGINEER, "iam:PassRole", BATCH_ROLE, **passed_to("sagemaker")),
+    # GET /v1/scores/latest from the Lambda: list the runs, read the latest's files.
+    ask(LAMBDA, "s3:ListBucket", MODELS, **{"s3:prefix": "scores/"}),
+    ask(LAMBDA, "s3:GetObject", f"{MODELS}/scores/2026-12-07-1/summary.json"),
 ]  # fmt: skip
 
 
