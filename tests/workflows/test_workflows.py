@@ -158,6 +158,20 @@ def test_id_token_only_where_aws_is_reached(path: Path) -> None:
         assert has_token == reaches_aws(job), f"{path.name}:{name}"
 
 
+# configure-aws-credentials asks for one hour unless role-duration-seconds says otherwise
+# (and a role's max_session_duration caps it): a job outliving its session loses AWS mid-run.
+DEFAULT_SESSION_SECONDS = 3600
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_every_job_reaching_aws_ends_before_its_credentials_do(path: Path) -> None:
+    for name, job in jobs(path).items():
+        logins = [s for s in job.get("steps", []) if str(s.get("uses", "")).startswith(AWS_LOGIN)]
+        for login in logins:
+            session = int(login["with"].get("role-duration-seconds", DEFAULT_SESSION_SECONDS))
+            assert job["timeout-minutes"] * 60 <= session, f"{path.name}:{name}"
+
+
 def interface(called: str) -> tuple[dict[str, Any], dict[str, Any]]:
     call = load(REPO_ROOT / called[2:])["on"]["workflow_call"]
     return call.get("inputs", {}), call.get("secrets", {})
