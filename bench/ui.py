@@ -15,8 +15,8 @@ from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
 
+from tests.support.browser import launch
 from tests.support.servers import LOOPBACK, free_port, wait_for_http
-from tests.ui.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 DATA = Path(__file__).resolve().parents[2] / "shared/data/telco-customer-churn.csv"
 LOADS = 5
@@ -45,7 +45,7 @@ def main() -> None:
         wait_for_http(f"{api_url}/v1/health", timeout=60)
         wait_for_http(f"{ui_url}/_stcore/health", timeout=60)
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = launch(playwright)
             loads = []
             for _ in range(LOADS):
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})

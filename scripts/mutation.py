@@ -46,7 +46,7 @@ STAGE: Final = REPO / ".cache" / "mutation"
 EQUIVALENT: Final = REPO / "tests" / "mutation" / "equivalent.txt"
 RECORDED: Final = REPO / "tests" / "mutation" / "scores.json"
 # The functions training calls, as mutmut's mutant-name prefixes: a mutant of one of them
-# makes its session train again (tests/conftest.py `trained`); any other reuses the model.
+# makes its session train again (scripts/mutation_plugin.py); any other reuses the model.
 TRAINING_REACHES: Final = STAGE / "training-reaches.json"
 # Every mutant's latest status, whichever run gave it: a run of some modules replaces
 # theirs and keeps the rest, so the table can be whole without running everything again.
@@ -145,7 +145,7 @@ FAMILIES: Final = (
         python=Path(sys.executable),
         modules=CORE,
         tests=(*IN_PROCESS_TESTS, *(f"--deselect={path}" for path in OUT_OF_PROCESS)),
-        pytest_options="",
+        pytest_options=" -p scripts.mutation_plugin",
     ),
     Family(
         package="policies",
@@ -252,7 +252,7 @@ def stage(family: Family, modules: Sequence[str], retraining_cpu_seconds: float 
     """A fresh copy laid out for mutmut, its configuration naming the modules and tests.
 
     ``retraining_cpu_seconds``: what a mutant's session spends when it must train again
-    (tests/conftest.py), added to every mutant's CPU allowance so that training again is
+    (scripts/mutation_plugin.py), added to every mutant's CPU allowance so that training again is
     not taken for a hang (and counted as a kill)."""
     shutil.rmtree(family.stage, ignore_errors=True)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
@@ -325,7 +325,7 @@ def functions_reached(source: Path, package: str) -> Iterator[set[str]]:
 
 def train_once() -> tuple[Path, float]:
     """The model the tests' ``trained`` fixture hands to every mutant that training does not
-    reach (tests/conftest.py), so such a mutant does not train again; and the CPU seconds
+    reach (scripts/mutation_plugin.py), so such a mutant does not train again; and the CPU seconds
     training took (its threads' too), timed apart from the run that finds what it reaches."""
     data = os.environ.get("CHURN_DATA")
     if not data:

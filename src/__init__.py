@@ -1,5 +1,6 @@
 """telco-churn: the customer-churn model from raw data to a public web app.
 
 The import package ``churn`` maps onto this ``src/`` folder: one folder per deployable
-(``train``, later ``api`` and ``ui``) and the modules they share beside them.
+(``train``, ``score``, ``api``, ``ui``) and the ops CLIs (``ops``), with the modules they
+share beside them (the contract, features, storage, bundles).
 """

@@ -13,3 +13,9 @@ DEFAULT_PREFIX: Final = "teleco-customer-churn-"
 
 def name_prefix() -> str:
     return os.environ.get("NAME_PREFIX") or DEFAULT_PREFIX
+
+
+def state_key(prefix: str, root: str) -> str:
+    """Each Terraform root's state key in the state bucket, picked by the environment:
+    <prefix without its hyphen>/<root>/terraform.tfstate."""
+    return f"{prefix.rstrip('-')}/{root}/terraform.tfstate"

@@ -432,6 +432,7 @@ class Publication:
         self.last = last
         self._files: list[BinaryIO] = []
         self._uploads: list[_MultipartObject] = []
+        self.published = False
         if is_s3(destination):
             self._prefix = S3Location.parse(destination)
             self._client = s3_client()
@@ -453,12 +454,16 @@ class Publication:
         for file in self._files:
             file.close()  # flushes what is buffered; completing is below
         if not is_s3(self.destination):
-            return _publish_local(self.staging, Path(self.destination))
+            published = _publish_local(self.staging, Path(self.destination))
+            self.published = True
+            return published
         try:
             self._refuse_if_published()
             for upload in self._uploads:
                 upload.complete()
-            return _publish_s3(self.staging, self._prefix, self.last, streamed=True)
+            published = _publish_s3(self.staging, self._prefix, self.last, streamed=True)
+            self.published = True
+            return published
         except (ClientError, BotoCoreError, StorageError) as error:
             self.abandon()
             self._delete_completed()
@@ -489,13 +494,14 @@ class Publication:
 
 @contextlib.contextmanager
 def publication(destination: str, *, last: str, prefix: str) -> Iterator[Publication]:
-    """A ``Publication`` for ``destination``, its staging removed and its unpublished
-    uploads aborted when the block ends, whatever happens."""
+    """A ``Publication`` for ``destination``; when the block ends, its staging is removed
+    and, unless ``publish()`` succeeded, its uploads are aborted: on an error, on an early
+    return and on a block that simply forgot to publish."""
     root = destination if is_s3(destination) else str(Path(destination).parent)
     with staging_directory(root, prefix=prefix) as staging:
         opened = Publication(destination, staging, last)
         try:
             yield opened
-        except BaseException:
-            opened.abandon()
-            raise
+        finally:
+            if not opened.published:
+                opened.abandon()

@@ -3,9 +3,7 @@ the API serving it, a moto server."""
 
 from __future__ import annotations
 
-import json
 import os
-import pickle
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +16,7 @@ from churn.api.settings import Settings
 from churn.train.bundle import new_version, write_bundle
 from churn.train.dataset import Dataset, load_dataset
 from churn.train.training import TrainingConfig, TrainingResult, train
+from tests.support import hooks
 from tests.support.customers import read_rows
 from tests.support.live import serve
 from tests.support.servers import MotoServer, start_moto_server
@@ -40,62 +39,16 @@ def dataset(data_path: Path) -> Dataset:
     return load_dataset(str(data_path))
 
 
-# Under mutation testing (scripts/mutation.py) every mutant's tests run in a new session:
-# a mutant in a function training calls trains again; any other cannot change the model, and
-# reuses the one trained once for that run.
-def _training_reaches() -> tuple[str, ...]:
-    """mutmut's names for the functions training calls (scripts/mutation.py records them)."""
-    return tuple(json.loads(Path(os.environ["CHURN_MUTATION_REACHES"]).read_text()))
-
-
-def _mutant_changes_training() -> bool:
-    return os.environ.get("MUTANT_UNDER_TEST", "").startswith(_training_reaches())
-
-
-# Fixtures that cost tens of seconds the first time a session asks (training, a moto server
-# and what runs on it, such as terraform).
-EXPENSIVE_FIXTURES = frozenset({"trained", "moto_server"})
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under mutation testing, a mutant's tests run cheapest first. mutmut runs them with -x
-    in collection order, so a mutant that a unit test kills would otherwise wait for the
-    training or the terraform plans of the tests before it; the order cannot change which
-    mutants die, only how soon. The cost of each test is the one mutmut's clean run
-    measured (mutmut-stats.json, in the folder the mutant's tests run from)."""
-    if "__mutmut_" not in os.environ.get("MUTANT_UNDER_TEST", ""):
-        return
-    stats = Path("mutmut-stats.json")
-    durations = json.loads(stats.read_text())["duration_by_test"] if stats.is_file() else {}
-
-    def cost(item: pytest.Item) -> tuple[bool, float]:
-        fixtures = set(getattr(item, "fixturenames", ()))
-        return bool(fixtures & EXPENSIVE_FIXTURES), durations.get(item.nodeid, 0.0)
-
-    items.sort(key=cost)
-
-
-@pytest.fixture(autouse=True)
-def _training_counts_as_called(request: pytest.FixtureRequest) -> None:
-    """mutmut runs a mutant's function against the tests that called it in its first, clean
-    run. There the model is unpickled, or trained once for the first test that asks: a test
-    that reads the trained model is counted as calling every function training calls, or a
-    mutant of training would be run against almost none of the tests that judge it."""
-    if os.environ.get("MUTANT_UNDER_TEST") == "stats" and "trained" in request.fixturenames:
-        from mutmut.stats import record_trampoline_hit  # noqa: PLC0415 - only under mutmut
-
-        for prefix in _training_reaches():
-            record_trampoline_hit(prefix.removesuffix("__mutmut_"))
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    pluginmanager.add_hookspecs(hooks)
 
 
 @pytest.fixture(scope="session")
-def trained(dataset: Dataset) -> TrainingResult:
-    """The default training configuration, fitted once per session on the real data."""
-    trained_once = os.environ.get("CHURN_MUTATION_TRAINED")
-    if trained_once and not _mutant_changes_training():
-        result: TrainingResult = pickle.loads(Path(trained_once).read_bytes())
-        return result
-    return train(dataset, TrainingConfig(), progress=lambda _: None)
+def trained(dataset: Dataset, pytestconfig: pytest.Config) -> TrainingResult:
+    """The default training configuration, fitted once per session on the real data (or
+    handed over by a plug-in that trained it before: tests/support/hooks.py)."""
+    earlier: TrainingResult | None = pytestconfig.hook.churn_trained_model()
+    return earlier or train(dataset, TrainingConfig(), progress=lambda _: None)
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ from churn import contract
 from churn.api.schemas import DEFAULT_DRIVERS
 from churn.api.scores import RunCache
 from churn.api.service import PredictionService, ServiceHolder
-from churn.api.settings import Settings
 
 
 def get_holder(request: Request) -> ServiceHolder:
@@ -22,10 +21,6 @@ def get_service(holder: Annotated[ServiceHolder, Depends(get_holder)]) -> Predic
     return holder.get()
 
 
-def get_settings(holder: Annotated[ServiceHolder, Depends(get_holder)]) -> Settings:
-    return holder.settings
-
-
 def get_runs(request: Request) -> RunCache:
     runs: RunCache = request.app.state.runs
     return runs
@@ -34,7 +29,6 @@ def get_runs(request: Request) -> RunCache:
 HolderDep = Annotated[ServiceHolder, Depends(get_holder)]
 RunsDep = Annotated[RunCache, Depends(get_runs)]
 ServiceDep = Annotated[PredictionService, Depends(get_service)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 def drivers_option(

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Final
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
-from churn.ops.environment import name_prefix
+from churn.names import name_prefix
 
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient

@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import Final
 
 from churn import storage
+from churn.names import name_prefix, state_key
 from churn.ops import plan_comment
-from churn.ops.environment import name_prefix, state_key
 from churn.ops.terraform import AUTOMATION, Terraform, TerraformError
 
 ROOTS: Final = ("bootstrap", "pipeline", "platform")

@@ -149,10 +149,14 @@ class CustomerBase:
             line = first.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise InputError(f"{self.uri}: the header is not UTF-8 text") from None
-        header = [name.strip() for name in next(csv.reader([line]))]
-        _check_header(header, self.uri)
-        self.ignored_columns = [name for name in header if name not in COLUMNS]
-        return header
+        try:
+            header = contract.check_header(
+                next(csv.reader([line])), label="ignored", needs_id=True, extra_columns=True
+            )
+        except contract.HeaderError as error:
+            raise InputError(f"{self.uri}: {error}") from None
+        self.ignored_columns = list(header.ignored)
+        return list(header.names)
 
     def chunks(self) -> Iterator[Chunk]:
         assert self._text is not None, "open the base with `with` first"
@@ -227,21 +231,6 @@ class _Numbering:
             self._next = int(lines[-1]) + 1
             self._refused = {line for line in self._refused if line >= self._next}
         return lines
-
-
-def _check_header(header: list[str], uri: str) -> None:
-    if problem := contract.delimiter_problem(header):
-        raise InputError(f"{uri}: {problem}")
-    missing = [name for name in contract.FIELD_NAMES if name not in header]
-    if missing:
-        raise InputError(f"{uri}: missing column(s) {', '.join(map(repr, missing))}")
-    if contract.ID_COLUMN not in header:
-        raise InputError(
-            f"{uri}: no {contract.ID_COLUMN!r} column; scores are joined back to customers by it"
-        )
-    repeated = sorted({name for name in header if header.count(name) > 1})
-    if repeated:
-        raise InputError(f"{uri}: column(s) {', '.join(map(repr, repeated))} appear twice")
 
 
 def _first_line(error: BaseException) -> str:

@@ -48,8 +48,12 @@ def parse_dataset(raw: bytes, source: str) -> Dataset:
     rows = [row for row in rows if row]  # csv yields [] for blank lines, e.g. a final one
     if not rows:
         raise DataError(f"{source}: the file is empty")
-    header = [name.strip() for name in rows[0]]
-    _check_header(header, source)
+    try:
+        header = contract.check_header(
+            rows[0], label="required", needs_id=False, extra_columns=False
+        ).names
+    except contract.HeaderError as error:
+        raise DataError(f"{source}: {error}") from None
     if len(rows) == 1:
         raise DataError(f"{source}: the file has a header but no data rows")
 
@@ -96,24 +100,6 @@ def _decode(raw: bytes, source: str) -> str:
             f"{source}: line {line}: byte 0x{raw[error.start]:02x} at offset {error.start} "
             "is not valid UTF-8; save the file as UTF-8"
         ) from None
-
-
-def _check_header(header: list[str], source: str) -> None:
-    if problem := contract.delimiter_problem(header):
-        raise DataError(f"{source}: {problem}")
-    expected = {*contract.FIELD_NAMES, contract.LABEL_COLUMN}
-    allowed = expected | {contract.ID_COLUMN}
-    missing = [
-        name for name in (*contract.FIELD_NAMES, contract.LABEL_COLUMN) if name not in header
-    ]
-    if missing:
-        raise DataError(f"{source}: missing column(s) {', '.join(map(repr, missing))}")
-    unknown = [name for name in header if name not in allowed]
-    if unknown:
-        raise DataError(f"{source}: unknown column(s) {', '.join(map(repr, unknown))}")
-    repeated = [name for name, count in Counter(header).items() if count > 1]
-    if repeated:
-        raise DataError(f"{source}: column(s) {', '.join(map(repr, repeated))} appear twice")
 
 
 def _where(line_number: int, raw_row: dict[str, str]) -> str:

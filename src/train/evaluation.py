@@ -20,7 +20,6 @@ from sklearn.metrics import (
 
 from churn.train.modelling import FloatArray, IntArray
 
-RANKING_METRICS: Final = ("roc_auc", "pr_auc", "log_loss", "brier", "lift_top_decile")
 CURVE_POINTS: Final = 101
 
 

@@ -55,15 +55,17 @@ def parse_file(raw: bytes) -> ParsedFile:
         ) from None
     if not text.strip():
         raise FileError("the file is empty")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [name.strip() for name in reader.fieldnames or []]
-    missing = [name for name in contract.FIELD_NAMES if name not in header]
-    if missing:
-        shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
-        raise FileError(f"the file lacks {len(missing)} contract column(s): {shown}")
-    known = {*contract.FIELD_NAMES, contract.ID_COLUMN, contract.LABEL_COLUMN}
-    parsed = ParsedFile(ignored_columns=[name for name in header if name not in known])
-    has_labels = contract.LABEL_COLUMN in header
+    stream = io.StringIO(text, newline="")
+    try:
+        header = contract.check_header(
+            next(csv.reader(stream)), label="optional", needs_id=False, extra_columns=True
+        )
+    except contract.HeaderError as error:
+        raise FileError(str(error)) from None
+    # Rows are read by the header's names as the contract reads them (without spaces).
+    reader = csv.DictReader(stream, fieldnames=header.names)
+    parsed = ParsedFile(ignored_columns=list(header.ignored))
+    has_labels = contract.LABEL_COLUMN in header.names
     labels: list[int] = []
     for line, row in enumerate(reader, start=2):
         if line - 1 > MAX_FILE_ROWS:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from churn.ops.environment import DEFAULT_PREFIX
+from churn.names import DEFAULT_PREFIX
 from churn.ops.terraform import Terraform, prepare_roots, terraform_env
 from tests.support.environments import REPO_ROOT
 

@@ -489,6 +489,16 @@ def test_a_publication_left_unpublished_leaves_no_object_and_no_open_upload() ->
     assert open_uploads("churn-dropped") == []
 
 
+@pytest.mark.usefixtures("aws_env", "small_parts")
+def test_a_publication_that_ends_without_publishing_aborts_its_uploads() -> None:
+    make_bucket("churn-forgotten")
+    with storage.publication("s3://churn-forgotten/run", last="summary.json", prefix="t-") as run:
+        run.stream("scores.csv").write(STREAMED)  # two parts sent, one waiting
+        assert open_uploads("churn-forgotten") == ["run/scores.csv"]
+    assert read_prefix("churn-forgotten", "") == {}
+    assert open_uploads("churn-forgotten") == []
+
+
 @pytest.mark.usefixtures("aws_env")
 def test_a_published_prefix_is_refused_before_anything_is_written() -> None:
     make_bucket("churn-taken")

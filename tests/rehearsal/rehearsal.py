@@ -42,7 +42,7 @@ from typing import Any, Final
 import yaml
 
 from churn import storage
-from churn.ops.environment import DEFAULT_PREFIX, state_key
+from churn.names import DEFAULT_PREFIX, state_key
 from churn.ops.terraform import Terraform, cli_config
 from tests.rehearsal.api_gateway import Gateway, serve_gateway
 from tests.rehearsal.github_api import (

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,7 @@ from churn.bundles import load_bundle
 from churn.features import Vectorizer
 from churn.score.reader import COLUMNS, CustomerBase, InputError
 from churn.score.validation import Reject, check_chunk, check_record, feature_matrix
+from tests.support.customers import spaced_header
 
 Accepted = dict[int, tuple[str, list[float]]]
 
@@ -198,7 +200,7 @@ def test_a_plain_decimal_reads_as_the_same_float_both_ways(
     ("header", "message"),
     [
         (HEADER.replace(",tenure", ""), "missing column(s) 'tenure'"),
-        (HEADER.removeprefix("customerID,"), "no 'customerID' column"),
+        (HEADER.removeprefix("customerID,"), "missing column(s) 'customerID'"),
         (HEADER + ",gender", "column(s) 'gender' appear twice"),
         (HEADER.replace(",", ";"), "separated by semicolons"),
     ],
@@ -221,3 +223,23 @@ def test_columns_beyond_the_contract_are_ignored_and_listed(
         assert base.ignored_columns == ["Churn", "segment"]
         (chunk,) = list(base.chunks())
     assert check_chunk(chunk).ids.to_pylist() == ["7590-VHVEG"]
+
+
+def test_a_header_spaced_after_each_comma_reads_the_same_customers(
+    data_path: Path, tmp_path: Path
+) -> None:
+    def checked(path: Path) -> tuple[list[str], list[Reject], dict[str, list[int]]]:
+        with CustomerBase(str(path)) as base:
+            chunks = [check_chunk(chunk) for chunk in base.chunks()]
+        ids = [i for chunk in chunks for i in chunk.ids.to_pylist()]
+        codes = {
+            name: [int(c) for chunk in chunks for c in chunk.codes[name]]
+            for name in chunks[0].codes
+        }
+        return ids, [r for chunk in chunks for r in chunk.rejects], codes
+
+    spaced = spaced_header(Path(shutil.copy(data_path, tmp_path / "base.csv")))
+    assert spaced.read_text().startswith("customerID, gender, SeniorCitizen,")
+    ids, rejects, codes = checked(spaced)
+    assert len(ids) == 7_043 and rejects == []
+    assert (ids, rejects, codes) == checked(data_path)

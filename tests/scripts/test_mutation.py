@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from scripts import mutation_plugin
 from scripts.mutation import (
     CORE,
     FAMILIES,
@@ -27,7 +28,6 @@ from scripts.mutation import (
     scores,
     unrecorded,
 )
-from tests import conftest
 
 RESULTS = """\
     churn.contract.x_check_consistency__mutmut_1: killed
@@ -190,7 +190,7 @@ def test_a_mutants_tests_run_cheapest_first_and_others_keep_their_order(
     def ordered(under_test: str) -> list[str]:
         monkeypatch.setenv("MUTANT_UNDER_TEST", under_test)
         items = list(collected)
-        conftest.pytest_collection_modifyitems(items)  # type: ignore[arg-type]
+        mutation_plugin.pytest_collection_modifyitems(items)  # type: ignore[arg-type]
         return [item.nodeid for item in items]
 
     assert ordered("churn.contract.x_label_to_int__mutmut_3") == [

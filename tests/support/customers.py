@@ -19,3 +19,12 @@ def write_rows(path: Path, header: list[str], rows: list[dict[str, str]]) -> Pat
         writer.writeheader()
         writer.writerows(rows)
     return path
+
+
+def spaced_header(path: Path) -> Path:
+    """The file with a space after each comma of its header (``customerID, gender, …``), as
+    some spreadsheets export it; the rows are left as they are."""
+    header, _, rows = path.read_text(encoding="utf-8").partition("\n")
+    spaced = path.with_name(f"spaced-{path.name}")
+    spaced.write_text(header.replace(",", ", ") + "\n" + rows, encoding="utf-8")
+    return spaced

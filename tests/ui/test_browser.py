@@ -6,7 +6,6 @@ Screenshots of each page land in test-output/ui/ for a human to look at.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -19,18 +18,12 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from tests.support.browser import CHROMIUM, launch
 from tests.support.customers import read_rows, write_rows
 from tests.support.servers import LOOPBACK, free_port, wait_for_http
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO_ROOT / "test-output" / "ui"
-# The binary `make browser` made sure of (CHROMIUM; Debian's real binary by default).
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/lib/chromium/chromium")
-# Without the background-networking flags Chromium keeps dialling Google on a closed network.
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 FIRST_LOAD_MS = 60_000
 
 
@@ -59,7 +52,7 @@ def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium is missing at {CHROMIUM}: run `make browser`")
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        launched = launch(playwright)
         yield launched
         launched.close()
 

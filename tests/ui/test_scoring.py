@@ -21,7 +21,7 @@ from churn.ui.scoring import (
     score_file,
 )
 from churn.ui.settings import MAX_FILE_MB, MAX_FILE_ROWS, UiSettings
-from tests.support.customers import read_rows, write_rows
+from tests.support.customers import read_rows, spaced_header, write_rows
 
 
 def csv_bytes(tmp_path: Path, header: list[str], rows: list[dict[str, str]]) -> bytes:
@@ -61,10 +61,10 @@ def test_a_file_without_churn_has_no_labels_and_extra_columns_are_reported(
     assert parsed.labels is None and parsed.ignored_columns == ["Region"]
 
 
-FIRST_FIVE = "gender, SeniorCitizen, Partner, Dependents, tenure"
+FIRST_FIVE = "'gender', 'SeniorCitizen', 'Partner', 'Dependents', 'tenure'"
 MISSING_17 = (
-    "the file lacks 17 contract column(s): "
-    "SeniorCitizen, Partner, Dependents, PhoneService, MultipleLines …"
+    "missing column(s) 'SeniorCitizen', 'Partner', 'Dependents', 'PhoneService', "
+    "'MultipleLines' and 12 more"
 )
 
 
@@ -89,8 +89,8 @@ def test_unusable_files_are_refused_whole(content: bytes, message: str) -> None:
 @pytest.mark.parametrize(
     ("dropped", "message"),
     [
-        (5, f"the file lacks 5 contract column(s): {FIRST_FIVE}"),
-        (6, f"the file lacks 6 contract column(s): {FIRST_FIVE} …"),
+        (5, f"missing column(s) {FIRST_FIVE}"),
+        (6, f"missing column(s) {FIRST_FIVE} and 1 more"),
     ],
 )
 def test_missing_columns_are_named_up_to_five(dropped: int, message: str) -> None:
@@ -306,3 +306,14 @@ def test_nothing_to_score_asks_nothing() -> None:
     scored = score_file(api, ParsedFile(problems=[Problem(2, "", "x")]), 500, lambda d, t: None)  # type: ignore[arg-type]
     assert api.chunks == [] and scored.table.empty
     assert (scored.model_version, scored.threshold) == ("", 0.5)
+
+
+def test_a_header_spaced_after_each_comma_parses_every_row(data_path: Path, tmp_path: Path) -> None:
+    header, rows = read_rows(data_path, limit=200)
+    plain = write_rows(tmp_path / "plain.csv", header, rows)
+    spaced = spaced_header(plain).read_bytes()
+    assert spaced.startswith(b"customerID, gender, SeniorCitizen,")
+    parsed = parse_file(spaced)
+    assert parsed.problems == [] and len(parsed.payloads) == 200
+    assert parsed.payloads == parse_file(plain.read_bytes()).payloads
+    assert parsed.labels is not None and len(parsed.labels) == 200

@@ -323,3 +323,61 @@ def test_a_customer_without_internet_is_offered_no_add_on(customers: list[dict[s
         lever.field for lever, _ in contract.lever_variants(contract.normalize_record(offline))
     }
     assert not offered & set(contract.INTERNET_ADDONS)
+
+
+HEADER = (contract.ID_COLUMN, *contract.FIELD_NAMES, contract.LABEL_COLUMN)
+
+
+def test_the_header_check_reads_names_without_their_spaces() -> None:
+    header = contract.check_header(
+        [f" {name} " for name in HEADER], label="required", needs_id=True, extra_columns=False
+    )
+    assert header.names == HEADER and header.ignored == ()
+
+
+@pytest.mark.parametrize(
+    ("names", "options", "message"),
+    [
+        (HEADER[:-1], {"label": "required"}, "missing column(s) 'Churn'"),
+        (HEADER[1:], {"needs_id": True}, "missing column(s) 'customerID'"),
+        (
+            HEADER[8:],
+            {},
+            "missing column(s) 'gender', 'SeniorCitizen', 'Partner', "
+            "'Dependents', 'tenure' and 2 more",
+        ),
+        ((*HEADER, "Region"), {"extra_columns": False}, "unknown column(s) 'Region'"),
+        ((*HEADER, " tenure"), {}, "column(s) 'tenure' appear twice"),
+        ((";".join(HEADER),), {}, "the header is separated by semicolons"),
+        (("\t".join(HEADER),), {}, "the header is separated by tabs"),
+        (("|".join(HEADER),), {}, "the header is separated by pipes"),
+    ],
+)
+def test_a_header_that_is_not_a_customer_tables_is_refused_in_one_line(
+    names: tuple[str, ...], options: dict[str, Any], message: str
+) -> None:
+    arguments: dict[str, Any] = {"label": "optional", "needs_id": False, "extra_columns": True}
+    with pytest.raises(contract.HeaderError) as refused:
+        contract.check_header(names, **(arguments | options))
+    assert str(refused.value).startswith(message)
+
+
+@pytest.mark.parametrize(
+    ("label", "ignored"), [("ignored", ("Churn", "Region")), ("optional", ("Region",))]
+)
+def test_the_columns_a_reader_leaves_unread_are_listed(
+    label: contract.LabelUse, ignored: tuple[str, ...]
+) -> None:
+    header = contract.check_header(
+        (*HEADER, "Region"), label=label, needs_id=False, extra_columns=True
+    )
+    assert header.ignored == ignored
+
+
+def test_without_the_label_asked_for_a_header_without_it_passes() -> None:
+    assert (
+        contract.check_header(
+            HEADER[:-1], label="optional", needs_id=False, extra_columns=False
+        ).names
+        == HEADER[:-1]
+    )

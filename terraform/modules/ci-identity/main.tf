@@ -309,7 +309,7 @@ resource "aws_iam_user_policy_attachment" "static" {
 
 locals {
   state_bucket_arn = "arn:${local.partition}:s3:::${var.state_bucket}"
-  # <prefix without its hyphen>/<root>/terraform.tfstate (churn.ops.environment.state_key)
+  # <prefix without its hyphen>/<root>/terraform.tfstate (churn.names.state_key)
   state_objects = "${local.state_bucket_arn}/${trimsuffix(var.name_prefix, "-")}/*"
   # The project's log groups: the Lambda's, the API's access logs, ECS tasks', flow logs,
   # WAF's (which WAF requires to be named aws-waf-logs-*).

@@ -1,0 +1,13 @@
+"""The hook the tests' ``trained`` fixture asks before training (tests/conftest.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+
+@pytest.hookspec(firstresult=True)
+def churn_trained_model() -> Any:
+    """A model trained before this session (a ``TrainingResult``) to use instead of training
+    again, or None. Mutation testing hands one over (scripts/mutation_plugin.py)."""
