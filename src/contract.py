@@ -21,6 +21,9 @@ from enum import StrEnum
 from typing import Final, Literal
 
 ID_COLUMN: Final = "customerID"
+ID_MAX_LENGTH: Final = 64
+"""The longest customerID the API takes and churn-score keeps, so that every answer that
+echoes ids (a batch, a page of the riskiest customers) stays bounded."""
 LABEL_COLUMN: Final = "Churn"
 LABEL_POSITIVE: Final = "Yes"
 LABEL_VALUES: Final = ("No", "Yes")

@@ -13,17 +13,15 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from churn.api.bounds import MAX_REPORTED, field_name, location, message
 from churn.api.predictors import PredictorError
 from churn.api.schemas import ErrorBody
 from churn.api.scores import ScoringRunError
-from churn.api.service import field_name
 from churn.bundles import BundleError
 
 logger = logging.getLogger("churn.api")
 BODY_METHODS: Final = frozenset({"POST", "PUT", "PATCH"})
 _JSON_INVALID: Final = "the body is not valid JSON"
-MAX_REPORTED: Final = 20
-MAX_LOC_PARTS: Final = 8
 
 
 def error_response(
@@ -43,8 +41,8 @@ def describe_validation(errors: Sequence[Any]) -> tuple[str, list[dict[str, Any]
     detail = [
         {
             "field": field_name(error),
-            "loc": [str(part) for part in error.get("loc", ())][:MAX_LOC_PARTS],
-            "msg": _JSON_INVALID if error["type"] == "json_invalid" else error["msg"],
+            "loc": location(error),
+            "msg": _JSON_INVALID if error["type"] == "json_invalid" else message(error),
             "type": error["type"],
         }
         for error in errors[:MAX_REPORTED]

@@ -20,10 +20,10 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from churn import contract
+from churn.api.bounds import INCONSISTENT, MAX_ANSWER_ERRORS, MAX_ROW_ERRORS
 from churn.bands import RiskBand
 
 MAX_BATCH_ROWS: Final = 1_000
-INCONSISTENT: Final = "inconsistent_fields"
 EXAMPLES: Final = json.loads((Path(__file__).with_name("examples.json")).read_text())
 """Real customers from the IBM Telco data (a test checks each is in the data set)."""
 # The field names of the API this project reimplements (`POST /v1/predict`, camelCase),
@@ -92,7 +92,12 @@ def _field_definitions(aliases: Mapping[str, str] | None = None) -> dict[str, An
 
 _CUSTOMER_ID: Final[tuple[Any, Any]] = (
     str | None,
-    Field(None, min_length=1, max_length=64, description="Your id for the customer."),
+    Field(
+        None,
+        min_length=1,
+        max_length=contract.ID_MAX_LENGTH,
+        description="Your id for the customer.",
+    ),
 )
 
 
@@ -248,13 +253,24 @@ class FieldError(BaseModel):
 class BatchRow(BaseModel):
     row: int = Field(ge=0, description="Position in the request, from 0.")
     prediction: Prediction | None = None
-    errors: list[FieldError] | None = Field(None, description="Why the row was rejected.")
+    errors: list[FieldError] | None = Field(
+        None, description=f"Why the row was rejected: at most {MAX_ROW_ERRORS} of its errors."
+    )
+    errors_omitted: int | None = Field(
+        None, ge=1, description="The row's errors not listed (the answer's size is bounded)."
+    )
 
 
 class BatchResponse(BaseModel):
     model_version: str
     scored: int = Field(ge=0)
     rejected: int = Field(ge=0)
+    errors_omitted: int | None = Field(
+        None,
+        ge=1,
+        description=f"Errors left out of the rows' lists: each row lists at most "
+        f"{MAX_ROW_ERRORS}, the whole answer at most {MAX_ANSWER_ERRORS:,}.",
+    )
     results: list[BatchRow]
 
 
@@ -294,7 +310,7 @@ class ScoredDriver(BaseModel):
 
 class ScoredCustomer(BaseModel):
     line: int = Field(ge=2, description="The customer's line in the scored file.")
-    customerID: str
+    customerID: str = Field(max_length=contract.ID_MAX_LENGTH)
     churn_probability: float = Field(ge=0, le=1)
     churn: bool
     risk_band: RiskBand

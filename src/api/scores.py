@@ -62,15 +62,21 @@ def latest_run(root: str) -> ScoringRun:
         except storage.StorageError:
             continue  # not published (yet): its summary is written last
         drift = json.loads(_read(storage.child(folder, DRIFT_JSON)))
-        customers = _customers(_read(storage.child(folder, TOP)))
+        top = storage.child(folder, TOP)
+        customers = _customers(_read(top), top)
         return ScoringRun(name, summary, drift, customers)
     none_yet = "no scoring run published yet (churn-score writes them)"
     raise ScoringRunError(f"{root}: {none_yet}", public=none_yet)
 
 
-def _customers(document: bytes) -> list[dict[str, Any]]:
+def _customers(document: bytes, uri: str) -> list[dict[str, Any]]:
     rows = csv.DictReader(io.StringIO(document.decode("utf-8"), newline=""))
-    return [_customer(row) for row in rows]
+    customers = [_customer(row) for row in rows]
+    # churn-score keeps no longer id; a page of customers must stay small whatever the file.
+    if any(len(c[contract.ID_COLUMN]) > contract.ID_MAX_LENGTH for c in customers):
+        too_long = f"a customerID is longer than {contract.ID_MAX_LENGTH} characters"
+        raise ScoringRunError(f"{uri}: {too_long}")
+    return customers
 
 
 def _customer(row: dict[str, str]) -> dict[str, Any]:

@@ -15,10 +15,10 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from churn import bands, contract, storage
+from churn.api.bounds import ErrorBudget, field_name, message
 from churn.api.drivers import TreeExplainer, TreeModelError, field_drivers
 from churn.api.predictors import LocalPredictor, Predictor, SageMakerPredictor
 from churn.api.schemas import (
-    INCONSISTENT,
     BatchResponse,
     BatchRow,
     Customer,
@@ -35,9 +35,6 @@ from churn.api.settings import Settings
 from churn.bands import RiskBand
 from churn.bundles import BundleError, ServingBundle, load_bundle
 from churn.features import Vectorizer
-
-# Where FastAPI says an error was (the first part of its loc), before the field's name.
-REQUEST_PARTS = frozenset({"body", "query", "path", "header", "cookie"})
 
 
 class PredictionService:
@@ -114,11 +111,14 @@ class PredictionService:
         """Each row validated on its own; the valid ones scored in one predictor call."""
         results: list[BatchRow] = []
         valid: list[tuple[int, CustomerBase]] = []
+        budget = ErrorBudget()
         for index, row in enumerate(rows):
             try:
                 valid.append((index, Customer.model_validate(row)))
             except ValidationError as error:
-                results.append(BatchRow(row=index, errors=field_errors(error.errors())))
+                listed, omitted = budget.take(error.errors())
+                errors = [FieldError(field=field_name(e), message=message(e)) for e in listed]
+                results.append(BatchRow(row=index, errors=errors, errors_omitted=omitted or None))
         if valid:
             records = [customer.record() for _, customer in valid]
             probabilities = await self.probabilities(records)
@@ -133,6 +133,7 @@ class PredictionService:
             model_version=self.bundle.version,
             scored=len(valid),
             rejected=len(rows) - len(valid),
+            errors_omitted=budget.omitted or None,
             results=results,
         )
 
@@ -166,23 +167,6 @@ class PredictionService:
         return OriginalPrediction(
             churn_probability=probability, will_churn=probability >= self.threshold
         )
-
-
-def field_name(error: Any) -> str:
-    """The field an error is about: the consistency rule's field, else the first name in
-    loc after where it was ("body", or "query" for a query parameter); later names are
-    union members, such as "literal['No','Yes']"."""
-    if error.get("type") == INCONSISTENT:
-        return str(error["ctx"]["field"])
-    loc = list(error.get("loc", ()))
-    if loc[:1] and loc[0] in REQUEST_PARTS:
-        loc = loc[1:]
-    names = [part for part in loc if isinstance(part, str)]
-    return names[0] if names else "body"
-
-
-def field_errors(errors: Sequence[Any]) -> list[FieldError]:
-    return [FieldError(field=field_name(error), message=str(error["msg"])) for error in errors]
 
 
 def build_service(settings: Settings) -> PredictionService:

@@ -31,6 +31,7 @@ from churn.score.reader import COLUMNS, Chunk
 PLAIN_NUMBER: Final = r"^[0-9]{1,12}(\.[0-9]{1,12})?$"
 BLANK_ID: Final = r"^[ \t]*$"
 NOT_UTF8: Final = "is not UTF-8 text"
+TOO_LONG_ID: Final = f"is longer than {contract.ID_MAX_LENGTH} characters"
 # SeniorCitizen's 0/1 (the data set's spelling) read as the canonical No/Yes.
 _ALIASES: Final = {"SeniorCitizen": {"0": "No", "1": "Yes"}}
 
@@ -74,6 +75,8 @@ def check_record(raw: Mapping[str, bytes]) -> tuple[str, contract.Record]:
     customer_id = str(text.pop(contract.ID_COLUMN))
     if not customer_id.strip(" \t"):
         raise contract.ContractError(contract.ID_COLUMN, "is blank")
+    if len(customer_id) > contract.ID_MAX_LENGTH:
+        raise contract.ContractError(contract.ID_COLUMN, TOO_LONG_ID)
     return customer_id, contract.normalize_record(text)
 
 
@@ -181,7 +184,7 @@ def _level(name: str, level: str) -> int:
 
 
 def _ids(column: pa.BinaryArray) -> tuple[pa.StringArray, npt.NDArray[np.bool_]]:
-    """The ids as text, and which are clear: UTF-8 and not blank."""
+    """The ids as text, and which are clear: UTF-8, not blank and not too long."""
     try:
         ids = pc.cast(column, pa.string())
     except pa.ArrowInvalid:  # some value is not UTF-8: those rows take the per-record path
@@ -190,15 +193,18 @@ def _ids(column: pa.BinaryArray) -> tuple[pa.StringArray, npt.NDArray[np.bool_]]
         valid = np.array(
             [value.decode("utf-8", errors="replace").encode() == value for value in raw]
         )
-        return ids, valid & _not_blank(ids)
-    return ids, _not_blank(ids)
+        return ids, valid & _usable(ids)
+    return ids, _usable(ids)
 
 
-def _not_blank(ids: pa.StringArray) -> npt.NDArray[np.bool_]:
+def _usable(ids: pa.StringArray) -> npt.NDArray[np.bool_]:
     blank: npt.NDArray[np.bool_] = pc.match_substring_regex(ids, BLANK_ID).to_numpy(
         zero_copy_only=False
     )
-    return ~blank
+    short: npt.NDArray[np.bool_] = pc.less_equal(
+        pc.utf8_length(ids), contract.ID_MAX_LENGTH
+    ).to_numpy(zero_copy_only=False)
+    return ~blank & short
 
 
 def _store(

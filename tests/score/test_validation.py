@@ -125,6 +125,8 @@ ODD_ROWS = {
     "phone lines without phone": good(MultipleLines="Yes"),
     "no internet but an add-on": good(InternetService="No"),
     "blank customerID": good(customerID="  "),
+    "customerID of 65 characters": good(customerID="é" * 65),
+    "customerID of 64 characters": good(customerID="é" * 64),
     "empty value": good(PaymentMethod=""),
     "quoted value with a line break": good(Contract="Month-\nto-month"),
     "too few values": GOOD.rsplit(",", 1)[0],
@@ -155,7 +157,7 @@ def test_all_kinds_in_one_file_give_the_same_rejects_both_ways(
         lines += [row, "", good(customerID=f"D{index}"), ",".join([""] * len(COLUMNS))]
     path = write_file(tmp_path / "base.csv", lines)
     accepted = assert_same(path, bundle_dir, block_bytes=512)  # many tiny chunks
-    assert len(accepted) == 3 + len(ODD_ROWS) + 6  # the six odd rows the contract accepts
+    assert len(accepted) == 3 + len(ODD_ROWS) + 7  # the seven odd rows the contract accepts
 
 
 @pytest.mark.parametrize("last", [ODD_ROWS["too few values"], ODD_ROWS["too many values"], ""])
