@@ -60,7 +60,7 @@ $(OPS_STAMP): pyproject.toml constraints.txt src/ops/requirements.txt scripts/se
 
 scanners: $(SCANNERS_STAMP) ## create .venv-scanners: checkov, zizmor, check-jsonschema, actionlint, PMapper
 
-$(SCANNERS_STAMP): requirements/scanners/requirements.txt requirements/scanners/constraints.txt scripts/setup-scanners.sh
+$(SCANNERS_STAMP): requirements/scanners/requirements.txt requirements/scanners/constraints.txt constraints.txt scripts/setup-scanners.sh
 	scripts/setup-scanners.sh
 	@touch $@
 

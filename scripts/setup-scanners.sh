@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3.11}"
 command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
 [ -x .venv-scanners/bin/python ] || "$PYTHON" -m venv .venv-scanners
-.venv-scanners/bin/python -m pip --disable-pip-version-check --quiet install \
-  -r requirements/scanners/requirements.txt -c requirements/scanners/constraints.txt \
+# The installer, uv, pinned with the project's own versions (scripts/setup.sh says why).
+.venv-scanners/bin/python -m pip --disable-pip-version-check --quiet install -c constraints.txt uv \
   2> >(grep -v "is ignored: it is neither" >&2)
+.venv-scanners/bin/uv pip install --quiet --python .venv-scanners/bin/python \
+  -r requirements/scanners/requirements.txt -c requirements/scanners/constraints.txt
 echo "setup: .venv-scanners ready ($(.venv-scanners/bin/checkov --version | tail -1) checkov)" >&2

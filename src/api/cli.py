@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from churn.bundles import BundleError, resolve
+from churn import cli
+from churn.bundles import resolve
+from churn.errors import UsageError
 
 PROG = "churn-api"
 
@@ -45,22 +46,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
+    return cli.run(PROG, lambda: _serve(arguments))
+
+
+def _serve(arguments: argparse.Namespace) -> None:
     import uvicorn  # noqa: PLC0415 - only the CLI serves with uvicorn; the Lambda never does
 
     from churn.api.app import create_app  # noqa: PLC0415
     from churn.api.settings import Settings  # noqa: PLC0415
 
+    bundle = resolve(arguments.bundle) if arguments.predictor == "local" else arguments.bundle
     try:
-        bundle = resolve(arguments.bundle) if arguments.predictor == "local" else arguments.bundle
         settings = Settings(bundle=bundle, predictor=arguments.predictor, scores=arguments.scores)
-    except BundleError as error:
-        print(f"{PROG}: error: {error}", file=sys.stderr)
-        return 2
     except ValidationError as error:
-        print(f"{PROG}: error: {error.errors()[0]['msg']}", file=sys.stderr)
-        return 2
-    print(f"{PROG}: serving {bundle} on http://{arguments.host}:{arguments.port}/v1/docs",
-          file=sys.stderr)  # fmt: skip
+        raise UsageError(error.errors()[0]["msg"]) from None
+    say = cli.progress(PROG)
+    say(f"serving {bundle} on http://{arguments.host}:{arguments.port}/v1/docs")
     uvicorn.run(create_app(settings), host=arguments.host, port=arguments.port,
                 log_level="warning", access_log=False)  # fmt: skip
-    return 0

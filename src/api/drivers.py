@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any, Final, NamedTuple
 
 from churn import contract
+from churn.errors import RefusedError
 from churn.features import PreprocessingSpec
 
 # 2^8 decision patterns at most per tree: max_depth <= 3 always fits (7 split nodes).
@@ -35,7 +36,7 @@ PATTERN_LIMIT: Final = 8
 LEAF: Final = -1
 
 
-class TreeModelError(ValueError):
+class TreeModelError(RefusedError, ValueError):
     """The booster document is not a model these drivers can explain."""
 
 

@@ -22,6 +22,8 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
+from churn.errors import DependencyError
+
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker_runtime import SageMakerRuntimeClient
 
@@ -34,7 +36,7 @@ TRANSIENT_CODES: Final = frozenset(
 )
 
 
-class PredictorError(Exception):
+class PredictorError(DependencyError):
     """``message`` goes to the client; ``logged``, when given, only to the server's log
     (AWS's own error text names accounts, roles and endpoints)."""
 

@@ -20,11 +20,12 @@ from typing import Any, Final
 
 from churn import contract, storage
 from churn.artifacts import DRIFT_JSON, SUMMARY, TOP
+from churn.errors import RefusedError
 
 CACHE_SECONDS: Final = 300.0
 
 
-class ScoringRunError(Exception):
+class ScoringRunError(RefusedError):
     """No run to show; the message says why, in one line, for the server's log (it may name
     buckets); ``public`` is what a client is told."""
 

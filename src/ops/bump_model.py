@@ -16,7 +16,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Final
 
-from churn import artifacts, storage
+from churn import artifacts, cli, storage
+from churn.errors import RefusedError
+
+PROG: Final = "churn-bump-model"
 
 MODEL_FILE: Final = Path("terraform") / "platform" / "model.auto.tfvars"
 VERSION_LINE: Final = re.compile(r'^(model_version\s*=\s*")([^"]*)(")\s*$', re.MULTILINE)
@@ -46,7 +49,7 @@ ROWS: Final = (
 )
 
 
-class BumpError(Exception):
+class BumpError(RefusedError):
     """Why the bump cannot be made; one line for the user."""
 
 
@@ -142,7 +145,9 @@ def pull_request_body(champion: dict[str, Any], challenger: dict[str, Any], bund
 
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="churn-bump-model",
+        prog=PROG,
+        epilog=cli.EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Point the platform at a new bundle and write the pull request's body.",
     )
     parser.add_argument(
@@ -170,21 +175,16 @@ def run(arguments: argparse.Namespace, say: Callable[[str], None]) -> None:
         champion = metrics_of(f"{arguments.models.rstrip('/')}/{serving}")
     except BumpError as error:
         # A fork's first model: git names a version its bucket never had.
-        say(f"churn-bump-model: no serving bundle to compare with ({error})")
+        say(f"no serving bundle to compare with ({error})")
         champion = {"model_version": serving}
     set_version(arguments.repo, new_version)
     arguments.body.write_text(pull_request_body(champion, challenger, arguments.bundle) + "\n")
-    say(f"churn-bump-model: {serving} -> {new_version}; body written to {arguments.body}")
+    say(f"{serving} -> {new_version}; body written to {arguments.body}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = parse_arguments(argv)
-    try:
-        run(arguments, print)
-    except BumpError as error:
-        print(f"churn-bump-model: {error}", file=sys.stderr)
-        return 2
-    return 0
+    return cli.run(PROG, lambda: run(arguments, cli.progress(PROG)))
 
 
 if __name__ == "__main__":

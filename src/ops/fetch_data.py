@@ -13,12 +13,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
-from churn import storage
+from churn import cli, storage
+from churn.errors import DependencyError, RefusedError
 
-EXIT_FAILED: Final = 2
+PROG: Final = "churn-fetch-data"
 
 
-class FetchError(Exception):
+class FetchError(RefusedError):
     """The data could not be fetched or is not the pinned file; one line for the user."""
 
 
@@ -26,10 +27,7 @@ def fetch(url: str, sha256: str, output: Path) -> str:
     """Write the verified content to ``output`` (atomically) and say what happened."""
     if output.is_file() and digest(output.read_bytes()) == sha256:
         return f"{output} is already the pinned file"
-    try:
-        content = storage.read_bytes(url)
-    except storage.StorageError as error:
-        raise FetchError(str(error)) from None
+    content = storage.read_bytes(url)
     found = digest(content)
     if found != sha256:
         raise FetchError(f"{url}: sha256 {found}, expected {sha256}; nothing was written")
@@ -41,7 +39,7 @@ def fetch(url: str, sha256: str, output: Path) -> str:
             Path(partial.name).replace(output)
         except OSError as error:
             Path(partial.name).unlink(missing_ok=True)
-            raise FetchError(f"{output}: cannot write it ({error.strerror})") from None
+            raise DependencyError(f"{output}: cannot write it ({error.strerror})") from None
     return f"{output}: {len(content):,} bytes from {url}, sha256 verified"
 
 
@@ -51,8 +49,10 @@ def digest(content: bytes) -> str:
 
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="churn-fetch-data",
+        prog=PROG,
         description="Download a file and keep it only if its SHA-256 is the pinned one.",
+        epilog=cli.EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--url", required=True, help="https:// (or s3://) source")
     parser.add_argument("--sha256", required=True, help="the pinned SHA-256, 64 hex digits")
@@ -62,13 +62,12 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = parse_arguments(argv)
-    try:
-        said = fetch(arguments.url, arguments.sha256.lower(), arguments.output)
-        print(f"churn-fetch-data: {said}")
-    except FetchError as error:
-        print(f"churn-fetch-data: {error}", file=sys.stderr)
-        return EXIT_FAILED
-    return 0
+    return cli.run(PROG, lambda: _fetch(arguments))
+
+
+def _fetch(arguments: argparse.Namespace) -> None:
+    said = fetch(arguments.url, arguments.sha256.lower(), arguments.output)
+    cli.progress(PROG)(said)
 
 
 if __name__ == "__main__":

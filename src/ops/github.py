@@ -28,6 +28,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from churn import cli
+from churn.errors import DependencyError, RefusedError, UsageError
+
+PROG: Final = "churn-github"
+
 API_VERSION: Final = "2022-11-28"
 PUBLIC_API: Final = "https://api.github.com"
 # The claims of every OIDC subject of the repository: "repo:O/R:<context>:ref:<ref>". The
@@ -40,7 +45,7 @@ TIMEOUT_SECONDS: Final = 30
 PAGE_SIZE: Final = 100
 
 
-class GitHubError(Exception):
+class GitHubError(DependencyError):
     """A call was refused or failed; one line for the user."""
 
 
@@ -65,7 +70,7 @@ class GitHub:
             if not value
         ]
         if missing:
-            raise GitHubError(f"{', '.join(missing)} not set (the workflow sets them)")
+            raise UsageError(f"{', '.join(missing)} not set (the workflow sets them)")
         assert repository is not None
         return cls(api_url.rstrip("/"), os.environ["GH_TOKEN"], repository)
 
@@ -74,7 +79,7 @@ class GitHub:
         relative = f"/repos/{self.repository}/{path}"
         url = f"{self.api_url}{path if path.startswith('/') else relative}"
         if not url.startswith(("https://", "http://")):
-            raise GitHubError(f"GITHUB_API_URL must be an http(s) URL, not {self.api_url!r}")
+            raise UsageError(f"GITHUB_API_URL must be an http(s) URL, not {self.api_url!r}")
         request = urllib.request.Request(  # noqa: S310 (scheme checked above)
             url,
             method=method,
@@ -274,7 +279,9 @@ def secure_repository(
 
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="churn-github",
+        prog=PROG,
+        epilog=cli.EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         description="The GitHub REST calls of the workflows (GITHUB_API_URL, GH_TOKEN, "
         "GITHUB_REPOSITORY from the environment).",
     )
@@ -318,38 +325,40 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = parse_arguments(argv)
+    return cli.run(PROG, lambda: _command(arguments))
+
+
+def _command(arguments: argparse.Namespace) -> str:
+    """What the command did, in lines for stdout."""
+    if arguments.command == "secure-repository":
+        github = GitHub.from_environment(arguments.repository)
+        done = secure_repository(
+            github,
+            environment=arguments.environment,
+            branch=arguments.branch,
+            reviewers=arguments.reviewer,
+        )
+        return "\n".join(f"{PROG}: {line}" for line in done)
+    github = GitHub.from_environment()
     try:
-        if arguments.command == "secure-repository":
-            github = GitHub.from_environment(arguments.repository)
-            for line in secure_repository(
-                github,
-                environment=arguments.environment,
-                branch=arguments.branch,
-                reviewers=arguments.reviewer,
-            ):
-                print(f"churn-github: {line}")
-            return 0
-        github = GitHub.from_environment()
         body = arguments.body.read_text()
-        if arguments.command == "upsert-comment":
-            said = upsert_comment(github, arguments.pr, body)
-        elif arguments.command == "upsert-issue":
-            said = upsert_issue(github, arguments.title, body, arguments.label)
-        else:
-            said = propose(
-                github,
-                base=arguments.base,
-                branch=arguments.branch,
-                paths=arguments.path,
-                message=arguments.message,
-                title=arguments.title,
-                body=body,
-            )
-    except (GitHubError, OSError) as error:
-        print(f"churn-github: {error}", file=sys.stderr)
-        return 1
-    print(f"churn-github: {said}")
-    return 0
+    except OSError as error:
+        raise RefusedError(f"{arguments.body}: cannot read ({error.strerror})") from None
+    if arguments.command == "upsert-comment":
+        said = upsert_comment(github, arguments.pr, body)
+    elif arguments.command == "upsert-issue":
+        said = upsert_issue(github, arguments.title, body, arguments.label)
+    else:
+        said = propose(
+            github,
+            base=arguments.base,
+            branch=arguments.branch,
+            paths=arguments.path,
+            message=arguments.message,
+            title=arguments.title,
+            body=body,
+        )
+    return f"{PROG}: {said}"
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any, Final
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
+from churn import cli
+from churn.errors import DependencyError, RefusedError
 from churn.names import name_prefix
 
 if TYPE_CHECKING:
@@ -29,12 +31,15 @@ CONTAINER: Final = "training"
 LOG_STREAM_PREFIX: Final = "training"
 # What ECS says when the essential container ended by itself (its exit code then decides).
 CONTAINER_EXITED: Final = "Essential container in task exited"
-EXIT_FAILED: Final = 1
-EXIT_USAGE: Final = 2
+PROG: Final = "churn-launch-training"
 
 
-class LaunchError(Exception):
+class LaunchError(DependencyError):
     """The task could not be started or found; one line for the user."""
+
+
+class TrainingFailedError(RefusedError):
+    """The task ran and training failed (its own last line says why, in the logs above)."""
 
 
 @dataclass(frozen=True)
@@ -175,8 +180,10 @@ class Launcher:
 
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="churn-launch-training",
+        prog=PROG,
         description="Run churn-train as the ECS task, stream its logs, fail when it fails.",
+        epilog=cli.EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--data", required=True, help="data URI the task reads (s3:// or https://)")
     parser.add_argument("--output", required=True, help="where bundles go: s3://<bucket>/models")
@@ -194,25 +201,22 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = parse_arguments(argv)
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # logs as they come
+    return cli.run(PROG, lambda: _launch(arguments))
+
+
+def _launch(arguments: argparse.Namespace) -> str | None:
     launcher = Launcher(
         boto3.client("ecs"), boto3.client("ec2"), boto3.client("logs"), arguments.name_prefix
     )
     try:
         task_arn = launcher.start(["--data", arguments.data, "--output", arguments.output])
         result, lines = launcher.wait(task_arn, arguments.timeout_minutes * 60)
-    except LaunchError as error:
-        print(f"churn-launch-training: {error}", file=sys.stderr)
-        return EXIT_USAGE
     except (BotoCoreError, ClientError) as error:
-        print(f"churn-launch-training: AWS refused: {error}", file=sys.stderr)
-        return EXIT_USAGE
+        raise LaunchError(f"AWS refused: {error}") from None
     if not result.succeeded:
-        print(f"churn-launch-training: FAILED: {result.message}", file=sys.stderr)
-        return EXIT_FAILED
-    print(f"churn-launch-training: {result.message}")
-    if lines:
-        print(lines[-1])  # the training CLI's last line: the bundle it published
-    return 0
+        raise TrainingFailedError(f"FAILED: {result.message}")
+    cli.progress(PROG)(result.message)
+    return lines[-1] if lines else None  # the training CLI's last line: the bundle it published
 
 
 if __name__ == "__main__":

@@ -20,6 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+from churn import cli
+from churn.errors import DependencyError, RefusedError
+
+PROG: Final = "churn-plan-comment"
+
 MARKER: Final = "<!-- churn-terraform-plan -->"
 GITHUB_LIMIT: Final = 65_536
 # Room kept below the limit for the cut notice and GitHub's own accounting.
@@ -28,7 +33,7 @@ SYMBOLS: Final = {"create": "+", "update": "~", "delete": "-", "replace": "-/+",
 DIGEST_VERSION: Final = 1
 
 
-class PlanError(Exception):
+class PlanError(RefusedError):
     """A plan file that is not `terraform show -json` output."""
 
 
@@ -197,8 +202,10 @@ def render(plans: Sequence[StackPlan], artifact_url: str, limit: int = GITHUB_LI
 
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="churn-plan-comment",
+        prog=PROG,
         description="Render the Terraform plans of the stacks as one pull-request comment.",
+        epilog=cli.EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "plans",
@@ -228,15 +235,17 @@ def load(argument: str) -> StackPlan:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = parse_arguments(argv)
-    try:
-        plans = [load(argument) for argument in arguments.plans]
-    except PlanError as error:
-        print(f"churn-plan-comment: {error}", file=sys.stderr)
-        return 2
+    return cli.run(PROG, lambda: _write(arguments))
+
+
+def _write(arguments: argparse.Namespace) -> None:
+    plans = [load(argument) for argument in arguments.plans]
     comment = render(plans, arguments.artifact_url)
-    arguments.output.write_text(comment)
-    print(f"churn-plan-comment: {len(comment)} characters written to {arguments.output}")
-    return 0
+    try:
+        arguments.output.write_text(comment)
+    except OSError as error:
+        raise DependencyError(f"{arguments.output}: cannot write ({error.strerror})") from None
+    cli.progress(PROG)(f"{len(comment)} characters written to {arguments.output}")
 
 
 if __name__ == "__main__":

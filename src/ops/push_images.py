@@ -25,7 +25,11 @@ from typing import TYPE_CHECKING, Final
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
+from churn import cli
+from churn.errors import DependencyError, RefusedError
 from churn.names import name_prefix
+
+PROG: Final = "churn-push-images"
 
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
@@ -40,7 +44,7 @@ IMAGES: Final = {
 }
 
 
-class PushError(Exception):
+class PushError(DependencyError):
     """A build, login or push failed; one line for the user."""
 
 
@@ -100,7 +104,7 @@ class Pusher:
                 repositoryName=repository, imageIds=[{"imageTag": self.tag}]
             )["images"]
             if not found:
-                raise PushError(f"{repository}:{self.tag} is not in ECR; nothing to mark")
+                raise RefusedError(f"{repository}:{self.tag} is not in ECR; nothing to mark")
             try:
                 self.ecr.put_image(
                     repositoryName=repository,
@@ -131,7 +135,9 @@ def docker(*arguments: str, stdin: str | None = None) -> None:
 
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="churn-push-images",
+        prog=PROG,
+        epilog=cli.EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Build the training, API and UI images and push those ECR lacks.",
     )
     parser.add_argument("--tag", required=True, help="the image tag: the commit SHA")
@@ -155,21 +161,23 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = parse_arguments(argv)
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # lines as they come
+    return cli.run(PROG, lambda: _push(arguments))
+
+
+def _push(arguments: argparse.Namespace) -> None:
+    say = cli.progress(PROG)
     try:
         account = boto3.client("sts", region_name=arguments.region).get_caller_identity()
         ecr = boto3.client("ecr", region_name=arguments.region)
         registry = f"{account['Account']}.dkr.ecr.{arguments.region}.amazonaws.com"
         pusher = Pusher(ecr, registry, arguments.name_prefix, arguments.tag)
         if arguments.mark_deployed:
-            marked = pusher.mark_deployed()
-            print(f"churn-push-images: {len(marked)} marked deployed")
-            return 0
+            say(f"{len(pusher.mark_deployed())} marked deployed")
+            return
         pushed = pusher.push_all(arguments.context)
-    except (PushError, ClientError, BotoCoreError) as error:
-        print(f"churn-push-images: {error}", file=sys.stderr)
-        return 1
-    print(f"churn-push-images: {len(pushed)} pushed, {len(IMAGES) - len(pushed)} already there")
-    return 0
+    except (ClientError, BotoCoreError) as error:
+        raise PushError(f"AWS refused: {error}") from None
+    say(f"{len(pushed)} pushed, {len(IMAGES) - len(pushed)} already there")
 
 
 if __name__ == "__main__":

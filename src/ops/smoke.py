@@ -27,13 +27,17 @@ from typing import Any, Final
 import boto3
 from botocore.credentials import Credentials
 from botocore.exceptions import BotoCoreError, ClientError
+from pydantic import ValidationError
 
+from churn import cli
 from churn.api.schemas import Customer
 from churn.api.service import PredictionService, build_service
 from churn.api.settings import Settings
-from churn.bundles import BundleError
+from churn.errors import DependencyError, RefusedError, UsageError, context
 from churn.ui.client import ApiClient, ApiError, SigV4Signer
 from churn.ui.settings import UiSettings
+
+PROG: Final = "churn-smoke"
 
 TOLERANCE: Final = 1e-6
 DRIVERS: Final = 5  # asked of each answer, whose additivity is checked
@@ -42,7 +46,7 @@ RETRYABLE: Final = frozenset({502, 503})
 DEFAULT_PAUSE_SECONDS: Final = 5.0
 
 
-class SmokeError(Exception):
+class SmokeError(RefusedError):
     """The deployment answered wrongly or not at all; one line says how."""
 
 
@@ -106,7 +110,7 @@ def assumed_credentials(role_arn: str, region: str) -> Credentials:
             RoleArn=role_arn, RoleSessionName="churn-smoke"
         )
     except (BotoCoreError, ClientError) as error:
-        raise SmokeError(f"cannot assume {role_arn}: {error}") from None
+        raise DependencyError(f"cannot assume {role_arn}: {error}") from None
     issued = answer["Credentials"]
     return Credentials(issued["AccessKeyId"], issued["SecretAccessKey"], issued["SessionToken"])
 
@@ -133,8 +137,7 @@ class Patience:
                 pause = DEFAULT_PAUSE_SECONDS if error.retry_after is None else error.retry_after
                 if self.clock() + pause > self.deadline:
                     raise SmokeError(
-                        f"{customer.get('customerID')}: still {error.status} after waiting "
-                        f"{self.seconds:.0f} s: {error}"
+                        f"still {error.status} after waiting {self.seconds:.0f} s: {error}"
                     ) from None
                 self.say(f"churn-smoke: {error.status} (starting?); retrying in {pause:.0f} s")
                 self.sleep(pause)
@@ -143,10 +146,8 @@ class Patience:
 def run(client: ApiClient, service: PredictionService, patience: Patience) -> int:
     customers = example_customers()
     for customer in customers:
-        try:
+        with context(str(customer.get("customerID"))):  # an ApiError keeps its exit code
             answer = patience.predict(client, customer)
-        except ApiError as error:
-            raise SmokeError(f"{customer.get('customerID')}: {error}") from None
         check(answer, expected_answer(service, customer))
         check_explanation(customer.get("customerID") or "customer", answer)
     return len(customers)
@@ -154,8 +155,10 @@ def run(client: ApiClient, service: PredictionService, patience: Patience) -> in
 
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="churn-smoke",
+        prog=PROG,
         description="Score example customers through the deployed API and check the answers.",
+        epilog=cli.EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--api-endpoint", required=True, help="the HTTP API's base URL (no stage)")
     parser.add_argument(
@@ -183,8 +186,11 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = parse_arguments(argv)
+    return cli.run(PROG, lambda: _smoke(arguments))
+
+
+def _smoke(arguments: argparse.Namespace) -> None:
     try:
-        service = build_service(Settings(bundle=arguments.bundle, predictor="local"))
         settings = UiSettings.model_validate(
             {
                 "API_ENDPOINT": arguments.api_endpoint,
@@ -192,17 +198,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "AWS_REGION": arguments.region,
             }
         )
-        signer = None
-        if arguments.invoke_role_arn:
-            credentials = assumed_credentials(arguments.invoke_role_arn, arguments.region)
-            signer = SigV4Signer(arguments.region, credentials)
-        client = ApiClient(settings, signer)
-        scored = run(client, service, Patience(arguments.wait_seconds))
-    except (SmokeError, ApiError, BundleError) as error:
-        print(f"churn-smoke: FAILED: {error}", file=sys.stderr)
-        return 1
-    print(f"churn-smoke: {scored} customers answered correctly by {arguments.api_endpoint}")
-    return 0
+    except ValidationError as error:
+        first = error.errors()[0]
+        raise UsageError(f"{first['loc'][0]} {first['input']!r}: {first['msg']}") from None
+    service = build_service(Settings(bundle=arguments.bundle, predictor="local"))
+    signer = None
+    if arguments.invoke_role_arn:
+        credentials = assumed_credentials(arguments.invoke_role_arn, arguments.region)
+        signer = SigV4Signer(arguments.region, credentials)
+    client = ApiClient(settings, signer)
+    scored = run(client, service, Patience(arguments.wait_seconds))
+    cli.progress(PROG)(f"{scored} customers answered correctly by {arguments.api_endpoint}")
 
 
 if __name__ == "__main__":

@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from churn import storage
+from churn import cli, storage
+from churn.errors import RefusedError
 from churn.names import name_prefix, state_key
 from churn.ops import plan_comment
 from churn.ops.terraform import AUTOMATION, Terraform, TerraformError
@@ -40,11 +41,10 @@ ROOTS: Final = ("bootstrap", "pipeline", "platform")
 # any change to them (terraform/modules/ci-identity), so a deploy plan that changes one
 # stops before its apply instead of failing halfway through it.
 ADMINISTRATOR_OWNED: Final = ("module.ci_identity.", "module.workload_boundary.", "module.models.")
-EXIT_TERRAFORM: Final = 1
-EXIT_USAGE: Final = 2
+PROG: Final = "churn-stack"
 
 
-class StackError(Exception):
+class StackError(RefusedError):
     """A plan could not be handed over or verified; one line for the user."""
 
 
@@ -170,7 +170,9 @@ def parse_plans(text: str) -> dict[str, str]:
 
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="churn-stack",
+        prog=PROG,
+        epilog=cli.EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Plan or apply the Terraform roots of this repository (the environment "
         "is NAME_PREFIX; AWS credentials and TF_CLI_CONFIG_FILE come from the environment).",
     )
@@ -200,8 +202,11 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def stack_of(repo: Path, root: str) -> Stack:
+    folder = repo.resolve() / "terraform" / root
+    if not folder.is_dir():
+        raise StackError(f"{folder}: no such stack; --repo names the repository's root")
     prefix = name_prefix()
-    stack = Stack(Terraform(repo.resolve() / "terraform" / root, stack_env(prefix)), prefix)
+    stack = Stack(Terraform(folder, stack_env(prefix)), prefix)
     stack.init()
     return stack
 
@@ -263,15 +268,7 @@ def run(arguments: argparse.Namespace) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = parse_arguments(argv)
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # as it happens
-    try:
-        run(arguments)
-    except StackError as error:
-        print(f"churn-stack: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except TerraformError as error:
-        print(f"churn-stack: {error}", file=sys.stderr)
-        return EXIT_TERRAFORM
-    return 0
+    return cli.run(PROG, lambda: run(arguments))
 
 
 if __name__ == "__main__":

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from churn.errors import DependencyError
+
 CLI_CONFIG: Final = Path(".cache") / "terraform" / "cli.tfrc"
 CONFIG_SCRIPT: Final = Path("scripts") / "terraform-config.sh"
 TIMEOUT_SECONDS: Final = 900
@@ -19,7 +21,7 @@ TIMEOUT_SECONDS: Final = 900
 AUTOMATION: Final = {"TF_IN_AUTOMATION": "1", "TF_INPUT": "0", "CHECKPOINT_DISABLE": "1"}
 
 
-class TerraformError(Exception):
+class TerraformError(DependencyError):
     """A terraform command failed; the message holds the tail of its output."""
 
 

@@ -5,26 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
-import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
-from churn import names, storage
+from churn import cli, names, storage
 from churn.arguments import bounded
-from churn.bundles import BundleError
-from churn.score.reader import InputError
-from churn.score.run import RejectsError, ScoreOptions, score
-from churn.score.transform import TransformError, TransformSettings
+from churn.errors import UsageError
+from churn.score.run import ScoreOptions, score
+from churn.score.transform import TransformSettings
 
 PROG: Final = "churn-score"
-EXIT_BAD_INPUT: Final = 2
-EXIT_REJECTS: Final = 3
-EXIT_OUTPUT: Final = 4
-EXIT_BUNDLE: Final = 5
-EXIT_TRANSFORM: Final = 6
-EXIT_INTERNAL: Final = 70
 
 EPILOG = f"""\
 The input is a CSV in the data set's format (customerID and the 19 contract fields; Churn
@@ -32,17 +23,9 @@ and other columns are ignored), plain or gzip-compressed. Rows that break the co
 to rejects.csv and never stop the run, unless there are more than --max-reject-share of
 them. The outputs (scores.csv, top.csv, rejects.csv, summary.json, drift.json, DRIFT.md)
 appear all at once at --output, which must not exist yet; the last line on stdout is that
-location. Progress goes to stderr.
+location. Progress goes to stderr. When the run fails, nothing is published.
 
-exit codes:
-  0   scored and published
-  {EXIT_BAD_INPUT}   bad arguments, or the input cannot be read or is not a customer table
-  {EXIT_REJECTS}   too many rows broke the contract; nothing was published
-  {EXIT_OUTPUT}   the outputs could not be written; nothing was left behind
-  {EXIT_BUNDLE}   no usable model bundle at --bundle
-  {EXIT_TRANSFORM}   the transform job failed or wrote unexpected output; nothing was published
-  {EXIT_INTERNAL}  an unexpected error (set CHURN_DEBUG=1 to see the traceback)
-"""
+{cli.EXIT_CODES}"""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -124,39 +107,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _progress(message: str) -> None:
-    print(f"{PROG}: {message}", file=sys.stderr, flush=True)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
+    return cli.run(PROG, lambda: _score(arguments))
+
+
+def _score(arguments: argparse.Namespace) -> str:
     options = ScoreOptions(
         explain=arguments.explain,
         top=int(arguments.top),
         max_reject_share=arguments.max_reject_share,
         report_dir=arguments.report,
     )
-    try:
-        transform = _transform_settings(arguments)
-        summary = score(
-            arguments.input,
-            arguments.output,
-            arguments.bundle,
-            options,
-            _progress,
-            transform=transform,
-        )
-    except KeyboardInterrupt:
-        return _fail(130, "interrupted; nothing was published")
-    except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback to users
-        return _fail(*_explain(error))
+    say = cli.progress(PROG)
+    transform = _transform_settings(arguments)
+    summary = score(
+        arguments.input, arguments.output, arguments.bundle, options, say, transform=transform
+    )
     rows = summary["rows"]
-    _progress(
+    say(
         f"{rows['scored']:,} scored, {rows['rejected']:,} rejected, drift: "
         f"{summary['drift']['status']} ({json.dumps(summary['bands'])})"
     )
-    print(arguments.output)
-    return 0
+    return str(arguments.output)
 
 
 def _transform_settings(arguments: argparse.Namespace) -> TransformSettings | None:
@@ -172,9 +145,9 @@ def _transform_settings(arguments: argparse.Namespace) -> TransformSettings | No
         if not value
     ]
     if missing:
-        raise InputError(f"the batch-transform engine needs {', '.join(missing)}")
+        raise UsageError(f"the batch-transform engine needs {', '.join(missing)}")
     if not storage.is_s3(arguments.work):
-        raise InputError(f"--work must be an s3:// prefix, not {arguments.work!r}")
+        raise UsageError(f"--work must be an s3:// prefix, not {arguments.work!r}")
     return TransformSettings(
         role_arn=arguments.role_arn,
         image_uri=arguments.image,
@@ -182,25 +155,3 @@ def _transform_settings(arguments: argparse.Namespace) -> TransformSettings | No
         name_prefix=names.name_prefix(),
         instance_type=arguments.instance_type,
     )
-
-
-def _explain(error: Exception) -> tuple[int, str]:
-    """The exit code and the one line a failure is reported with."""
-    if isinstance(error, InputError):
-        return EXIT_BAD_INPUT, f"invalid input: {error}"
-    if isinstance(error, RejectsError):
-        return EXIT_REJECTS, str(error)
-    if isinstance(error, TransformError):
-        return EXIT_TRANSFORM, f"batch transform failed: {error}"
-    if isinstance(error, BundleError):
-        return EXIT_BUNDLE, f"no model to score with: {error}"
-    if isinstance(error, storage.StorageError):
-        return EXIT_OUTPUT, f"cannot write the outputs: {error}"
-    if os.environ.get("CHURN_DEBUG"):
-        traceback.print_exception(error)
-    return EXIT_INTERNAL, f"internal error: {type(error).__name__}: {error}"
-
-
-def _fail(code: int, message: str) -> int:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
-    return code

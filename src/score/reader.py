@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.csv as pcsv
 
 from churn import contract, storage
+from churn.errors import RefusedError
 
 GZIP_MAGIC: Final = b"\x1f\x8b"
 # About 60,000 rows of the data set's width per chunk: large enough for vectorized work to
@@ -31,7 +32,7 @@ BLOCK_BYTES: Final = 8 << 20
 COLUMNS: Final = (contract.ID_COLUMN, *contract.FIELD_NAMES)
 
 
-class InputError(Exception):
+class InputError(RefusedError):
     """The file as a whole cannot be scored; the message is one readable line."""
 
 

@@ -43,6 +43,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from churn import artifacts, contract, storage
 from churn.bundles import ServingBundle
+from churn.errors import DependencyError
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
@@ -60,7 +61,7 @@ DONE_STATES: Final = frozenset({"Completed", "Failed", "Stopped"})
 _CONFIG: Final = Config(retries={"max_attempts": 5, "mode": "standard"})
 
 
-class TransformError(Exception):
+class TransformError(DependencyError):
     """The transform job could not run or its output is not what was sent; one line."""
 
 

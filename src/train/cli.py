@@ -3,38 +3,27 @@
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 import time
-import traceback
 from collections.abc import Sequence
 from typing import Final
 
-from churn import storage
+from churn import cli, storage
 from churn.arguments import bounded
+from churn.errors import context
 from churn.train.bundle import new_version, write_bundle
-from churn.train.dataset import DataError, load_dataset
+from churn.train.dataset import load_dataset
 from churn.train.modelling import Hyperparameters
-from churn.train.training import QualityGateError, TrainingConfig, check_quality_gate, train
+from churn.train.training import TrainingConfig, check_quality_gate, train
 
 PROG: Final = "churn-train"
-EXIT_BAD_INPUT: Final = 2
-EXIT_QUALITY_GATE: Final = 3
-EXIT_OUTPUT: Final = 4
-EXIT_INTERNAL: Final = 70
 
 EPILOG = f"""\
 The bundle lands in <output>/<version>/ (model.tar.gz, preprocessing.json, metrics.json,
-MODEL_CARD.md, bundle.json), written atomically; the last line on stdout is its location.
-Progress goes to stderr.
+MODEL_CARD.md, reference.json, bundle.json), written atomically: when training fails or
+the model fails the quality gate, nothing is written. The last line on stdout is the
+bundle's location; progress goes to stderr.
 
-exit codes:
-  0   bundle written
-  {EXIT_BAD_INPUT}   bad arguments, or the data cannot be read or breaks the contract
-  {EXIT_QUALITY_GATE}   the model failed the quality gate; nothing was written
-  {EXIT_OUTPUT}   the bundle could not be written; nothing was left behind
-  {EXIT_INTERNAL}  an unexpected error (set CHURN_DEBUG=1 to see the traceback)
-"""
+{cli.EXIT_CODES}"""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -125,16 +114,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _progress(message: str) -> None:
-    print(f"{PROG}: {message}", file=sys.stderr, flush=True)
-
-
 def run(arguments: argparse.Namespace) -> str:
+    say = cli.progress(PROG)
     started = time.perf_counter()
-    storage.check_writable(arguments.output)
-    _progress(f"loading {arguments.data}")
-    dataset = load_dataset(arguments.data)
-    _progress(f"{len(dataset.labels)} rows pass the contract")
+    with context("cannot write the bundle"):
+        storage.check_writable(arguments.output)
+    say(f"loading {arguments.data}")
+    with context("invalid data"):
+        dataset = load_dataset(arguments.data)
+    say(f"{len(dataset.labels)} rows pass the contract")
     params = Hyperparameters(
         n_estimators=int(arguments.n_estimators),
         max_depth=int(arguments.max_depth),
@@ -150,44 +138,25 @@ def run(arguments: argparse.Namespace) -> str:
         cv_repeats=int(arguments.cv_repeats),
         hyperparameters=params,
     )
-    result = train(dataset, config, _progress)
+    result = train(dataset, config, say)
     check_quality_gate(result.metrics, arguments.min_roc_auc)
     cv = result.metrics["cross_validation"]
-    _progress(
+    say(
         f"quality gate passed: CV ROC-AUC {cv['model']['roc_auc']['mean']:.4f} "
         f"(baseline {cv['baseline']['roc_auc']['mean']:.4f})"
     )
-    location = write_bundle(
-        result,
-        dataset,
-        arguments.output,
-        version=new_version(),
-        min_roc_auc=arguments.min_roc_auc,
-    )
-    _progress(f"done in {time.perf_counter() - started:.1f} s")
+    with context("cannot write the bundle"):
+        location = write_bundle(
+            result,
+            dataset,
+            arguments.output,
+            version=new_version(),
+            min_roc_auc=arguments.min_roc_auc,
+        )
+    say(f"done in {time.perf_counter() - started:.1f} s")
     return location
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
-    try:
-        location = run(arguments)
-    except DataError as error:
-        return _fail(EXIT_BAD_INPUT, f"invalid data: {error}")
-    except QualityGateError as error:
-        return _fail(EXIT_QUALITY_GATE, f"{error}; nothing was written")
-    except storage.StorageError as error:
-        return _fail(EXIT_OUTPUT, f"cannot write the bundle: {error}")
-    except KeyboardInterrupt:
-        return _fail(130, "interrupted; nothing was written")
-    except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback to users
-        if os.environ.get("CHURN_DEBUG"):
-            traceback.print_exc()
-        return _fail(EXIT_INTERNAL, f"internal error: {type(error).__name__}: {error}")
-    print(location)
-    return 0
-
-
-def _fail(code: int, message: str) -> int:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
-    return code
+    return cli.run(PROG, lambda: run(arguments))

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from churn import contract, storage
+from churn.errors import RefusedError
 
 
-class DataError(Exception):
+class DataError(RefusedError):
     """The data cannot be trained on; the message is one line naming source, row, column."""
 
 
@@ -34,12 +35,9 @@ class Dataset:
 
 
 def load_dataset(source: str) -> Dataset:
-    """Read ``source`` (path, ``s3://`` or ``https://``) and validate every row."""
-    try:
-        raw = storage.read_bytes(source)
-    except storage.StorageError as error:
-        raise DataError(str(error)) from None
-    return parse_dataset(raw, source)
+    """Read ``source`` (path, ``s3://`` or ``https://``) and validate every row.
+    ``StorageError`` when it cannot be read, ``DataError`` when it is not trainable."""
+    return parse_dataset(storage.read_bytes(source), source)
 
 
 def parse_dataset(raw: bytes, source: str) -> Dataset:

@@ -11,6 +11,7 @@ import numpy as np
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
 
+from churn.errors import RefusedError
 from churn.features import PreprocessingSpec
 from churn.train import evaluation
 from churn.train.dataset import Dataset
@@ -51,7 +52,7 @@ class TrainingResult:
     fit_seconds: float
 
 
-class QualityGateError(Exception):
+class QualityGateError(RefusedError):
     """The model is not good enough to publish."""
 
 
@@ -163,10 +164,11 @@ def check_quality_gate(metrics: dict[str, Any], min_roc_auc: float) -> None:
     baseline_auc = cv["baseline"]["roc_auc"]["mean"]
     if model_auc < min_roc_auc:
         raise QualityGateError(
-            f"quality gate: CV ROC-AUC {model_auc:.4f} is below --min-roc-auc {min_roc_auc:.4f}"
+            f"quality gate: CV ROC-AUC {model_auc:.4f} is below --min-roc-auc {min_roc_auc:.4f}; "
+            "nothing was written"
         )
     if model_auc <= baseline_auc:
         raise QualityGateError(
             f"quality gate: CV ROC-AUC {model_auc:.4f} does not beat the logistic-regression "
-            f"baseline's {baseline_auc:.4f}"
+            f"baseline's {baseline_auc:.4f}; nothing was written"
         )

@@ -9,8 +9,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
-from churn.ui.settings import MAX_FILE_MB
+from pydantic import ValidationError
 
+from churn import cli
+from churn.errors import UsageError
+from churn.ui.settings import MAX_FILE_MB, UiSettings
+
+PROG: Final = "churn-ui"
 APP: Final = Path(__file__).with_name("app.py")
 # Production settings, the same on a laptop and in the container.
 STREAMLIT_OPTIONS: Final = {
@@ -30,8 +35,13 @@ def streamlit_argv(port: int, address: str) -> list[str]:
     return ["streamlit", "run", str(APP), *(f"--{name}={value}" for name, value in options.items())]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="churn-ui", description=__doc__)
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description=__doc__,
+        epilog=cli.EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument(
         "--api",
         default=os.environ.get("API_ENDPOINT", "http://127.0.0.1:8000"),
@@ -39,17 +49,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--port", type=int, default=8501, help="port (%(default)s)")
     parser.add_argument("--address", default="127.0.0.1", help="address to bind (%(default)s)")
-    arguments = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = build_parser().parse_args(argv)
+    return cli.run(PROG, lambda: _serve(arguments))
+
+
+def _serve(arguments: argparse.Namespace) -> None:
+    try:  # what the page will read, checked before Streamlit starts
+        UiSettings.model_validate({"API_ENDPOINT": arguments.api})
+    except ValidationError as error:
+        first = error.errors()[0]
+        raise UsageError(f"{first['loc'][0]} {first['input']!r}: {first['msg']}") from None
     os.environ["API_ENDPOINT"] = arguments.api
-    print(
-        f"churn-ui: http://{arguments.address}:{arguments.port} -> {arguments.api}", file=sys.stderr
-    )
+    cli.progress(PROG)(f"http://{arguments.address}:{arguments.port} -> {arguments.api}")
     # In this process (not a new interpreter), so the UI runs exactly where churn-ui runs.
     from streamlit.web import cli as streamlit_cli  # noqa: PLC0415 - heavy; only when serving
 
     sys.argv = streamlit_argv(arguments.port, arguments.address)
-    result: int = streamlit_cli.main()
-    return result
+    streamlit_cli.main()  # exits with Streamlit's own code when the server stops
 
 
 if __name__ == "__main__":

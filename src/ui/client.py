@@ -16,12 +16,13 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 from botocore.session import Session
 
+from churn.errors import DependencyError
 from churn.ui.settings import UiSettings
 
 SIGNING_SERVICE = "execute-api"
 
 
-class ApiError(Exception):
+class ApiError(DependencyError):
     """Something went wrong talking to the API; ``str(error)`` is the message to show."""
 
     def __init__(

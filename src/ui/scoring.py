@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from churn import contract
+from churn.errors import RefusedError
 from churn.ui.client import ApiClient
 from churn.ui.settings import MAX_FILE_MB, MAX_FILE_ROWS
 
@@ -23,7 +24,7 @@ FILE_DRIVERS: Final = 3
 DRIVER_COLUMNS: Final = tuple(f"driver_{rank}" for rank in range(1, FILE_DRIVERS + 1))
 
 
-class FileError(Exception):
+class FileError(RefusedError):
     """The file as a whole cannot be scored; the message says why."""
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from churn.train.cli import EXIT_BAD_INPUT, main
+from churn.errors import ExitCode
+from churn.train.cli import main
 from tests.support.customers import read_rows, write_rows
 from tests.support.servers import TlsFileServer, make_bucket, serve_directory_over_tls
 
@@ -147,7 +148,7 @@ def test_bad_data_fails_cleanly_and_writes_nothing(
 
     stderr = capsys.readouterr().err
     errors = [line for line in stderr.splitlines() if "error" in line.lower()]
-    assert code == EXIT_BAD_INPUT, stderr
+    assert code == ExitCode.REFUSED, stderr
     assert errors == [f"churn-train: error: invalid data: {errors[0].split('invalid data: ')[1]}"]
     assert expected.format(ids=[row["customerID"] for row in rows]) in errors[0]
     assert "Traceback" not in stderr
@@ -157,12 +158,12 @@ def test_bad_data_fails_cleanly_and_writes_nothing(
 def test_a_missing_output_directory_is_not_created(tmp_path: Path) -> None:
     bad = tmp_path / "empty.csv"
     bad.write_bytes(b"")
-    assert main(["--data", str(bad), "--output", str(tmp_path / "out")]) == EXIT_BAD_INPUT
+    assert main(["--data", str(bad), "--output", str(tmp_path / "out")]) == ExitCode.REFUSED
     assert not (tmp_path / "out").exists()
 
 
 def test_bad_arguments_exit_2_with_usage(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:
         main(["--data", "x.csv", "--min-roc-auc", "1.5"])
-    assert exited.value.code == EXIT_BAD_INPUT
+    assert exited.value.code == ExitCode.USAGE
     assert "--min-roc-auc: 1.5 is outside 0.5..1" in capsys.readouterr().err

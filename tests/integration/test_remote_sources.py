@@ -8,7 +8,7 @@ from pathlib import Path
 import boto3
 import pytest
 
-from churn.train.cli import EXIT_BAD_INPUT, EXIT_OUTPUT
+from churn.errors import ExitCode
 from tests.integration.test_train_cli import QUICK, check_bundle_files, run_train
 from tests.support.servers import (
     TlsFileServer,
@@ -38,11 +38,11 @@ def test_s3_in_s3_out(aws_env: dict[str, str], data_path: Path) -> None:
     check_bundle_files(files, data_path.read_bytes())
 
 
-def test_s3_output_to_a_missing_bucket_exits_4(aws_env: dict[str, str], data_path: Path) -> None:
+def test_s3_output_to_a_missing_bucket_is_refused(aws_env: dict[str, str], data_path: Path) -> None:
     finished = run_train(
         "--data", str(data_path), "--output", "s3://no-bucket-for-models/m", *QUICK, env=aws_env
     )
-    assert finished.returncode == EXIT_OUTPUT
+    assert finished.returncode == ExitCode.REFUSED
     assert "bucket 'no-bucket-for-models' does not exist" in finished.stderr.splitlines()[-1]
 
 
@@ -74,6 +74,6 @@ def test_https_with_an_untrusted_certificate_is_refused(
     finished = run_train(
         "--data", f"{data_over_tls.base_url}/telco.csv", "--output", str(tmp_path), *QUICK
     )
-    assert finished.returncode == EXIT_BAD_INPUT
+    assert finished.returncode == ExitCode.DEPENDENCY  # the server's TLS failed
     assert "CERTIFICATE_VERIFY_FAILED" in finished.stderr.splitlines()[-1]
     assert list(tmp_path.iterdir()) == []

@@ -17,6 +17,8 @@ from botocore.exceptions import ClientError, EndpointConnectionError
 from botocore.stub import Stubber
 
 from churn import artifacts, storage
+from churn.errors import ExitCode
+from churn.storage import multipart, reads, s3
 from tests.support.servers import (
     TlsFileServer,
     intercept_puts,
@@ -139,7 +141,7 @@ def stubbed_client(monkeypatch: pytest.MonkeyPatch) -> Stubber:
                           aws_secret_access_key="s")  # fmt: skip
     stubber = Stubber(client)
     stubber.activate()
-    monkeypatch.setattr(storage, "s3_client", lambda: client)
+    monkeypatch.setattr(s3, "s3_client", lambda: client)
     return stubber
 
 
@@ -166,16 +168,32 @@ def test_every_s3_refusal_is_explained(
     assert str(raised.value) == f"s3://b/k.csv: {said}"
 
 
+@pytest.mark.parametrize(
+    ("code", "status", "exit_code"),
+    [("AccessDenied", 403, ExitCode.DEPENDENCY), ("NoSuchKey", 404, ExitCode.REFUSED),
+     ("NoSuchBucket", 404, ExitCode.REFUSED), ("SlowDown", 503, ExitCode.DEPENDENCY)],
+)  # fmt: skip
+def test_a_failure_of_what_is_named_is_refused_and_one_of_s3_is_a_dependencys(
+    monkeypatch: pytest.MonkeyPatch, code: str, status: int, exit_code: ExitCode
+) -> None:
+    stubbed_client(monkeypatch).add_client_error(
+        "get_object", service_error_code=code, http_status_code=status
+    )
+    with pytest.raises(storage.StorageError) as raised:
+        storage.read_bytes("s3://b/k.csv")
+    assert raised.value.exit_code == exit_code
+
+
 def test_an_s3_refusal_without_a_message_is_said_by_its_code() -> None:
     """botocore leaves Message out when the error document has none (an S3-compatible store
     may send only the code)."""
     refusal = ClientError({"Error": {"Code": "SlowDown"}}, "GetObject")
-    assert storage._explain_s3_error(refusal, storage.S3Location("b", "k")) == "S3 said SlowDown"
+    assert s3.refusal(refusal, storage.S3Location("b", "k"))[1] == "S3 said SlowDown"
 
 
 def test_an_s3_message_is_said_to_its_last_letter() -> None:
     refusal = ClientError({"Error": {"Code": "SlowDown", "Message": "Slow down: XX"}}, "GetObject")
-    said = storage._explain_s3_error(refusal, storage.S3Location("b", "k"))
+    said = s3.refusal(refusal, storage.S3Location("b", "k"))[1]
     assert said == "S3 said SlowDown: Slow down: XX"
 
 
@@ -188,10 +206,11 @@ def test_unreachable_s3_is_one_line(
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "k")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "s")
     # One attempt: the refused connection is the answer, not worth the retries' back-off.
-    monkeypatch.setattr(storage, "_S3_CONFIG", Config(retries={"max_attempts": 1}))
+    monkeypatch.setattr(s3, "_S3_CONFIG", Config(retries={"max_attempts": 1}))
     with pytest.raises(storage.StorageError) as raised:
         check("s3://b/k.csv")
     said = str(raised.value)
+    assert raised.value.exit_code == ExitCode.DEPENDENCY
     assert said.startswith(
         's3://b/k.csv: cannot reach S3 (Could not connect to the endpoint URL: "'
     )
@@ -256,7 +275,7 @@ def test_an_untrusted_certificate_is_refused(
 def test_an_https_server_that_does_not_answer_in_time_is_one_line(
     https: TlsFileServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(storage, "HTTP_TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setattr(reads, "HTTP_TIMEOUT_SECONDS", 0.5)
     with pytest.raises(storage.StorageError) as raised:
         storage.read_bytes(f"{https.base_url}/slow")
     assert str(raised.value) == f"{https.base_url}/slow: no answer within 0.5 s"
@@ -358,7 +377,7 @@ def test_a_failed_upload_whose_cleanup_is_refused_still_says_why_it_failed(
             raise EndpointConnectionError(endpoint_url="http://s3.test")
 
     uploads = intercept_puts(monkeypatch, fail_on_the_second)
-    client = storage.s3_client()
+    client = s3.s3_client()  # the one storage now uses
 
     def refuse(**_: Any) -> None:
         raise ClientError({"Error": {"Code": "AccessDenied", "Message": "no"}}, "DeleteObject")
@@ -451,7 +470,7 @@ STREAMED = bytes(range(256)) * ((12 << 20) // 256)  # 12 MiB: three parts of 5 M
 
 @pytest.fixture
 def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(storage, "PART_BYTES", FIVE_MIB)
+    monkeypatch.setattr(multipart, "PART_BYTES", FIVE_MIB)
 
 
 def open_uploads(bucket: str) -> list[str]:
@@ -517,9 +536,9 @@ def test_a_failed_part_upload_is_one_line_naming_the_object() -> None:
         storage.publication("s3://churn-nowhere/run", last="summary.json", prefix="t-") as run,
     ):
         run.stream("scores.csv").write(STREAMED)
-    message = str(raised.value)
-    assert message.startswith("s3://churn-nowhere/run/scores.csv: upload failed (")
-    assert "NoSuchBucket" in message and "\n" not in message
+    assert str(raised.value) == (
+        "s3://churn-nowhere/run/scores.csv: bucket 'churn-nowhere' does not exist"
+    )
 
 
 def test_a_local_publication_appears_whole_or_not_at_all(tmp_path: Path) -> None:
@@ -543,7 +562,7 @@ def test_a_local_publication_appears_whole_or_not_at_all(tmp_path: Path) -> None
 def test_a_stream_past_s3s_part_limit_fails_in_one_line_and_leaves_nothing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(storage, "MAX_PARTS", 2)  # 10,000 in S3
+    monkeypatch.setattr(multipart, "MAX_PARTS", 2)  # 10,000 in S3
     make_bucket("churn-too-long")
     with (
         pytest.raises(storage.StorageError) as raised,

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from churn import artifacts
+from churn.errors import ExitCode
 from churn.train import bundle as bundle_module
-from churn.train.cli import EXIT_INTERNAL, EXIT_OUTPUT, EXIT_QUALITY_GATE, main
+from churn.train.cli import main
 
 CHURN_TRAIN = str(Path(sys.executable).with_name("churn-train"))
 QUICK = ["--cv-folds", "2", "--cv-repeats", "1", "--min-roc-auc", "0.8"]
@@ -92,7 +93,7 @@ def test_the_quality_gate_refuses_and_writes_nothing(
     output = tmp_path / "bundles"
     quick = ["--cv-folds", "2", "--cv-repeats", "1"]
     finished = run_train("--data", str(data_path), "--output", str(output), *quick, *arguments)
-    assert finished.returncode == EXIT_QUALITY_GATE
+    assert finished.returncode == ExitCode.REFUSED
     assert message in finished.stderr.splitlines()[-1]
     assert "nothing was written" in finished.stderr
     assert not output.exists()
@@ -112,19 +113,19 @@ def test_a_crash_while_writing_leaves_nothing_behind(
     existing.mkdir()
     fresh = tmp_path / "fresh"
 
-    assert main(["--data", str(data_path), "--output", str(existing), *QUICK]) == EXIT_INTERNAL
-    assert main(["--data", str(data_path), "--output", str(fresh), *QUICK]) == EXIT_INTERNAL
+    assert main(["--data", str(data_path), "--output", str(existing), *QUICK]) == ExitCode.INTERNAL
+    assert main(["--data", str(data_path), "--output", str(fresh), *QUICK]) == ExitCode.INTERNAL
 
     assert list(existing.iterdir()) == []
     assert not fresh.exists()
     assert "internal error: OSError: disk full" in capsys.readouterr().err
 
 
-def test_an_unwritable_output_exits_4(data_path: Path, tmp_path: Path) -> None:
+def test_an_unwritable_output_is_refused(data_path: Path, tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a directory")
     finished = run_train("--data", str(data_path), "--output", str(blocker / "bundles"), *QUICK)
-    assert finished.returncode == EXIT_OUTPUT
+    assert finished.returncode == ExitCode.REFUSED  # the path given is under a file
     assert finished.stderr.splitlines()[-1].startswith(
         "churn-train: error: cannot write the bundle"
     )

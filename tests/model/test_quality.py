@@ -102,20 +102,25 @@ def gate_metrics(model_auc: float, baseline_auc: float) -> dict[str, Any]:
     [
         (0.85, 0.84, 0.80, None),
         (0.80, 0.70, 0.80, None),  # at the floor is enough
-        (0.79, 0.70, 0.80, "quality gate: CV ROC-AUC 0.7900 is below --min-roc-auc 0.8000"),
+        (
+            0.79,
+            0.70,
+            0.80,
+            "quality gate: CV ROC-AUC 0.7900 is below --min-roc-auc 0.8000; nothing was written",
+        ),
         (
             0.84,
             0.84,
             0.50,
             "quality gate: CV ROC-AUC 0.8400 does not beat the logistic-regression "
-            "baseline's 0.8400",
+            "baseline's 0.8400; nothing was written",
         ),
         (
             0.83,
             0.84,
             0.50,
             "quality gate: CV ROC-AUC 0.8300 does not beat the logistic-regression "
-            "baseline's 0.8400",
+            "baseline's 0.8400; nothing was written",
         ),
     ],
 )

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from churn import storage
+from churn.errors import ExitCode
 from churn.ops import bump_model
 from churn.ops.terraform import terraform_env
 from tests.support.cli import help_text
@@ -133,7 +134,7 @@ def test_a_bad_version_is_refused_and_nothing_changes(
     code = bump_model.main(
         [str(bundle), "--models", str(tmp_path), "--repo", str(repo_copy), "--body", str(body)]
     )
-    assert code == 2
+    assert code == ExitCode.REFUSED
     assert message in capsys.readouterr().err
     assert (repo_copy / bump_model.MODEL_FILE).read_text() == before
     assert not body.exists()
@@ -154,7 +155,7 @@ def test_bumping_to_the_serving_version_is_refused(
             str(tmp_path / "b.md"),
         ]
     )
-    assert code == 2
+    assert code == ExitCode.REFUSED
     assert "is already the model main serves" in capsys.readouterr().err
 
 
@@ -378,7 +379,7 @@ def test_bundles_in_the_model_bucket_are_compared_and_a_missing_champion_is_said
         f"Serve model `{challenger.name}`, trained from `{new}`, instead of `{champion.name}`."
     )
     assert "| Test ROC-AUC | 0.8000 |" in text  # the champion's metrics were read
-    assert capsys.readouterr().out == (
+    assert capsys.readouterr().err == (
         f"churn-bump-model: {champion.name} -> {challenger.name}; body written to {body}\n"
     )
 
@@ -386,7 +387,7 @@ def test_bundles_in_the_model_bucket_are_compared_and_a_missing_champion_is_said
         model_file.read_text().replace(challenger.name, "20250101T000000Z-cccccc")
     )
     assert bump_model.main([new, *arguments]) == 0
-    said = capsys.readouterr().out.splitlines()
+    said = capsys.readouterr().err.splitlines()
     assert said[0] == (
         "churn-bump-model: no serving bundle to compare with "
         "(s3://churn-bump/models/20250101T000000Z-cccccc/metrics.json: no object "

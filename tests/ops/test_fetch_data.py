@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from churn.errors import ExitCode
 from churn.ops import fetch_data
 from tests.support.environments import REPO_ROOT
 from tests.support.servers import TlsFileServer, free_port, serve_directory_over_tls
@@ -38,16 +39,16 @@ def test_the_pinned_file_is_written_once(
     pinned = hashlib.sha256(CONTENT).hexdigest()
     assert run(f"{server.base_url}/data.csv", pinned, output) == 0
     assert output.read_bytes() == CONTENT
-    assert "sha256 verified" in capsys.readouterr().out
+    assert "sha256 verified" in capsys.readouterr().err
     assert run(f"{server.base_url}/data.csv", pinned, output) == 0
-    assert "already the pinned file" in capsys.readouterr().out
+    assert "already the pinned file" in capsys.readouterr().err
 
 
 def test_a_file_with_another_checksum_is_refused_and_nothing_is_written(
     server: TlsFileServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     output = tmp_path / "cache" / "data.csv"
-    assert run(f"{server.base_url}/data.csv", "0" * 64, output) == 2
+    assert run(f"{server.base_url}/data.csv", "0" * 64, output) == ExitCode.REFUSED
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "expected 0000" in error and "nothing was written" in error
     assert not output.exists() and not list((tmp_path).glob("cache/*"))
@@ -57,7 +58,9 @@ def test_an_unreachable_source_fails_with_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     output = tmp_path / "data.csv"
-    assert run(f"https://127.0.0.1:{free_port()}/data.csv", "0" * 64, output) == 2
+    assert run(f"https://127.0.0.1:{free_port()}/data.csv", "0" * 64, output) == (
+        ExitCode.DEPENDENCY
+    )
     assert capsys.readouterr().err.startswith("churn-fetch-data: ")
     assert not output.exists()
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from churn.errors import ExitCode
 from churn.ops import github
 from tests.rehearsal.github_api import (
     ADMINISTRATOR,
@@ -201,10 +202,10 @@ def test_several_files_are_proposed_in_one_pull_request(
 def test_github_token_cannot_open_the_pull_request(
     world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert propose(world, ACTIONS_TOKEN, monkeypatch) == 1
+    assert propose(world, ACTIONS_TOKEN, monkeypatch) == ExitCode.DEPENDENCY
     error = capsys.readouterr().err
     assert error == (
-        "churn-github: POST pulls: 403 GitHub Actions is not permitted to create or approve "
+        "churn-github: error: POST pulls: 403 GitHub Actions is not permitted to create or approve "
         "pull requests.\n"
     )
 

@@ -14,7 +14,8 @@ from typing import Any
 import boto3
 import pytest
 
-from churn.ops.launch_training import EXIT_USAGE, Launcher, main, outcome
+from churn.errors import ExitCode
+from churn.ops.launch_training import Launcher, main, outcome
 from tests.support.servers import MotoServer
 
 PREFIX = "teleco-customer-churn-"
@@ -158,9 +159,9 @@ def test_the_cli_fails_with_one_line_when_the_network_is_missing(
     code = main(
         ["--data", "s3://b/data/x.csv", "--output", "s3://b/models", "--name-prefix", "nobody-"]
     )
-    assert code == EXIT_USAGE
+    assert code == ExitCode.DEPENDENCY  # the platform's VPC is missing
     assert capsys.readouterr().err.strip() == (
-        "churn-launch-training: no VPC named nobody-vpc: apply the platform stack first"
+        "churn-launch-training: error: no VPC named nobody-vpc: apply the platform stack first"
     )
 
 

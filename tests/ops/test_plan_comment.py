@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from churn.errors import ExitCode
 from churn.ops import plan_comment
 from churn.ops.terraform import Terraform, as_flags, terraform_env
 from tests.rehearsal.moto_terraform import provider_override
@@ -91,9 +92,9 @@ def test_the_cli_refuses_a_file_that_is_not_a_plan(
     code = plan_comment.main(
         [f"platform={not_a_plan}", "--artifact-url", ARTIFACT, "--output", str(output)]
     )
-    assert code == 2
+    assert code == ExitCode.REFUSED
     assert capsys.readouterr().err.strip() == (
-        "churn-plan-comment: platform: not the JSON of `terraform show -json <planfile>`"
+        "churn-plan-comment: error: platform: not the JSON of `terraform show -json <planfile>`"
     )
     assert not output.exists()
 
@@ -441,7 +442,7 @@ def test_the_cli_writes_the_comment_of_a_digest_and_a_plan(
     assert code == 0
     comment = output.read_text()
     assert "| pipeline | 1 | 0 | 0 | 0 |\n| platform | 0 | 0 | 0 | 0 |" in comment
-    assert capsys.readouterr().out == (
+    assert capsys.readouterr().err == (
         f"churn-plan-comment: {len(comment)} characters written to {output}\n"
     )
 
@@ -475,8 +476,8 @@ def test_the_cli_names_what_it_cannot_read(
     code = plan_comment.main(
         [argument.format(**files), "--artifact-url", ARTIFACT, "--output", str(output)]
     )
-    assert code == 2
-    assert capsys.readouterr().err == f"churn-plan-comment: {message.format(**files)}\n"
+    assert code == ExitCode.REFUSED
+    assert capsys.readouterr().err == f"churn-plan-comment: error: {message.format(**files)}\n"
     assert not output.exists()
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import boto3
 import pytest
 
+from churn.errors import ExitCode
 from churn.ops import launch_training, push_images
 from tests.support.environments import REPO_ROOT
 from tests.support.servers import MotoServer
@@ -61,11 +62,11 @@ def test_a_rerun_of_the_same_commit_pushes_nothing(
         f"{PREFIX}training:{TAG}",
         f"{PREFIX}ui:{TAG}",
     ]
-    assert capsys.readouterr().out.strip().endswith("3 pushed, 0 already there")
+    assert capsys.readouterr().err.strip().endswith("3 pushed, 0 already there")
 
     assert push_images.main(arguments) == 0
     assert pushed(docker_stand_in) == first  # nothing pushed again
-    assert capsys.readouterr().out.strip().endswith("0 pushed, 3 already there")
+    assert capsys.readouterr().err.strip().endswith("0 pushed, 3 already there")
 
 
 def test_a_build_that_fails_fails_the_run_with_one_line(
@@ -76,9 +77,9 @@ def test_a_build_that_fails_fails_the_run_with_one_line(
     for dockerfile in push_images.IMAGES.values():
         (context / dockerfile).parent.mkdir(parents=True, exist_ok=True)
         (context / dockerfile).write_text((REPO_ROOT / dockerfile).read_text())
-    assert push_images.main(["--tag", "f" * 40, "--context", str(context)]) == 1
+    assert push_images.main(["--tag", "f" * 40, "--context", str(context)]) == (ExitCode.DEPENDENCY)
     assert capsys.readouterr().err.strip().splitlines()[-1] == (
-        "churn-push-images: docker build failed with exit code 1"
+        "churn-push-images: error: docker build failed with exit code 1"
     )
     assert pushed(docker_stand_in) == []
 
@@ -106,12 +107,12 @@ def test_a_deploy_marks_its_images_and_a_rerun_keeps_the_marks(
             repositoryName=f"{PREFIX}{image}", imageIds=[{"imageTag": tag}]
         )["imageDetails"]
         assert set(described[0]["imageTags"]) == {tag, f"deployed-{tag}"}
-    out = capsys.readouterr().out
-    assert "3 marked deployed" in out and "0 marked deployed" in out
+    said = capsys.readouterr().err
+    assert "3 marked deployed" in said and "0 marked deployed" in said
 
 
 def test_marking_an_image_that_was_never_pushed_fails_in_one_line(
     docker_stand_in: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert push_images.main(["--tag", "ab" * 20, "--mark-deployed"]) == 1
+    assert push_images.main(["--tag", "ab" * 20, "--mark-deployed"]) == ExitCode.REFUSED
     assert capsys.readouterr().err.count("\n") == 1

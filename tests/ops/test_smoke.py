@@ -23,6 +23,7 @@ from botocore.credentials import Credentials
 from churn import artifacts, storage
 from churn.api.service import build_service
 from churn.api.settings import Settings
+from churn.errors import ExitCode
 from churn.ops import smoke
 from churn.ui.client import ApiClient, ApiError, SigV4Signer
 from churn.ui.settings import UiSettings
@@ -49,8 +50,7 @@ def test_the_deployed_api_answers_every_example_correctly(
     monkeypatch.setenv("CHURN_SAGEMAKER_ENDPOINT", "teleco-customer-churn-endpoint")
     code = smoke.main(["--api-endpoint", api_url, "--bundle", str(bundle_dir), "--auth", "none"])
     assert code == 0
-    # The live API runs in this process and logs to stdout too: the smoke test's line is last.
-    last = capsys.readouterr().out.strip().splitlines()[-1]
+    last = capsys.readouterr().err.strip().splitlines()[-1]
     assert last == f"churn-smoke: 3 customers answered correctly by {api_url}"
 
 
@@ -59,9 +59,9 @@ def test_an_api_that_is_down_fails_the_run_with_one_line(
 ) -> None:
     url = f"http://127.0.0.1:{free_port()}"
     code = smoke.main(["--api-endpoint", url, "--bundle", str(bundle_dir), "--auth", "none"])
-    assert code == 1
+    assert code == ExitCode.DEPENDENCY
     error = capsys.readouterr().err
-    assert error.startswith("churn-smoke: FAILED: 7590-VHVEG: ") and error.count("\n") == 1
+    assert error.startswith("churn-smoke: error: 7590-VHVEG: ") and error.count("\n") == 1
 
 
 @pytest.mark.parametrize(
@@ -104,7 +104,7 @@ def test_the_bundle_main_names_is_read_from_the_model_bucket(
     assert smoke.main(["--api-endpoint", api_url, "--bundle", prefix, "--auth", "none"]) == 0
     missing = "s3://teleco-customer-churn-smoke/models/20200101T000000Z-000000"
     assert smoke.main(["--api-endpoint", api_url, "--bundle", missing, "--auth", "none"]) == 1
-    assert capsys.readouterr().err.startswith("churn-smoke: FAILED: ")
+    assert capsys.readouterr().err.splitlines()[-1].startswith(f"churn-smoke: error: {missing}")
 
 
 @contextmanager
@@ -159,7 +159,7 @@ def test_a_deployment_that_never_starts_fails_once_the_wait_is_over(
         code = smoke.main([*arguments, "--wait-seconds", "2"])
     assert code == 1
     error = capsys.readouterr().err
-    assert error.startswith("churn-smoke: FAILED: 7590-VHVEG: still 503 after waiting 2 s")
+    assert error.startswith("churn-smoke: error: 7590-VHVEG: still 503 after waiting 2 s")
     assert error.count("\n") == 1
 
 
@@ -325,9 +325,9 @@ def test_a_role_that_cannot_be_assumed_fails_with_one_line(
     monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://{LOOPBACK}:{free_port()}")  # STS unreachable
     role = "arn:aws:iam::123456789012:role/teleco-customer-churn-smoke-test-role"
     arguments = ["--api-endpoint", "http://127.0.0.1:9", "--bundle", str(bundle_dir)]
-    assert smoke.main([*arguments, "--invoke-role-arn", role]) == 1
+    assert smoke.main([*arguments, "--invoke-role-arn", role]) == ExitCode.DEPENDENCY
     error = capsys.readouterr().err
-    assert error.startswith(f"churn-smoke: FAILED: cannot assume {role}: ")
+    assert error.startswith(f"churn-smoke: error: cannot assume {role}: ")
     assert error.count("\n") == 1
 
 
@@ -488,14 +488,14 @@ def test_the_wait_ends_before_a_pause_would_pass_the_deadline() -> None:
     with pytest.raises(smoke.SmokeError) as failed:
         patience(19, clock, said).predict(Starting(4), {"customerID": "c1"})  # type: ignore[arg-type]
     assert clock.slept == [5.0] * 3
-    assert str(failed.value) == "c1: still 503 after waiting 19 s: failed"
+    assert str(failed.value) == "still 503 after waiting 19 s: failed"
 
 
 def test_the_deadline_is_shared_by_every_customer() -> None:
     clock, said = Clock(), list[str]()
     waiting = patience(10, clock, said)
     waiting.predict(Starting(1, retry_after=6), {"customerID": "c1"})  # type: ignore[arg-type]
-    with pytest.raises(smoke.SmokeError, match=r"^c2: still 503 after waiting 10 s"):
+    with pytest.raises(smoke.SmokeError, match=r"^still 503 after waiting 10 s"):
         waiting.predict(Starting(1, retry_after=6), {"customerID": "c2"})  # type: ignore[arg-type]
     assert clock.slept == [6]
     assert said == ["churn-smoke: 503 (starting?); retrying in 6 s"]

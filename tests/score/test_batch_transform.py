@@ -19,6 +19,7 @@ import pytest
 from churn import artifacts
 from churn.artifacts import SCORES, SUMMARY, TOP
 from churn.bundles import load_bundle
+from churn.errors import ExitCode
 from churn.score import cli
 from churn.score.transform import (
     TransformError,
@@ -119,7 +120,7 @@ def test_the_batch_transform_engine_says_what_it_lacks(
         "--bundle",
         str(bundle_dir),
     ]
-    assert cli.main([*common, "--engine", "batch-transform", *arguments]) == cli.EXIT_BAD_INPUT
+    assert cli.main([*common, "--engine", "batch-transform", *arguments]) == ExitCode.USAGE
     assert message in capsys.readouterr().err
 
 

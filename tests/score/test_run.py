@@ -15,12 +15,14 @@ import boto3
 import pandas as pd
 import pytest
 
-from churn import artifacts, contract, storage
+from churn import artifacts, contract
 from churn.api.predictors import LocalPredictor
 from churn.api.service import PredictionService
 from churn.artifacts import DRIFT_JSON, DRIFT_MD, REJECTS, SCORES, SUMMARY, TOP
 from churn.bundles import load_bundle
+from churn.errors import ExitCode
 from churn.score import cli
+from churn.storage import multipart
 from tests.support.servers import make_bucket, read_prefix
 from tests.support.synthetic import real_table, write_base
 
@@ -132,7 +134,7 @@ def test_from_s3_to_s3_through_the_moto_server(
     assert set(published) == OUTPUTS
     assert published[SCORES] == (scored / SCORES).read_bytes()
     # A run is never published over another.
-    assert run(*arguments, "--bundle", str(bundle_dir)) == cli.EXIT_OUTPUT
+    assert run(*arguments, "--bundle", str(bundle_dir)) == ExitCode.REFUSED
 
 
 def test_a_run_of_many_parts_streams_to_s3_and_a_failed_one_leaves_nothing(
@@ -142,7 +144,7 @@ def test_a_run_of_many_parts_streams_to_s3_and_a_failed_one_leaves_nothing(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(storage, "PART_BYTES", 5 << 20)  # S3's smallest; 16 MiB by default
+    monkeypatch.setattr(multipart, "PART_BYTES", 5 << 20)  # S3's smallest; 16 MiB by default
     base = write_base(real_table(data_path), tmp_path / "base.csv", 120_000, seed=3)
     local = tmp_path / "local"
     assert run("--input", str(base), "--output", str(local), "--bundle", str(bundle_dir)) == 0
@@ -158,7 +160,7 @@ def test_a_run_of_many_parts_streams_to_s3_and_a_failed_one_leaves_nothing(
     with base.open("a", encoding="utf-8") as extra:  # one refused row, and none allowed
         extra.write(data_path.read_text().splitlines()[1].replace("Month-to-month", "Monthly"))
     failed = ("--output", "s3://streamed-runs/scores/failed", "--max-reject-share", "0")
-    assert run(*arguments, *failed) == cli.EXIT_REJECTS
+    assert run(*arguments, *failed) == ExitCode.REFUSED
     assert read_prefix("streamed-runs", "scores/failed/") == {}
     uploads = boto3.client("s3").list_multipart_uploads(Bucket="streamed-runs")
     assert uploads.get("Uploads", []) == []
@@ -175,7 +177,7 @@ def test_too_many_rejects_fail_the_run_and_publish_nothing(
     output = tmp_path / "run"
     code = run("--input", str(base), "--output", str(output), "--bundle", str(bundle_dir))
     message = capsys.readouterr().err.strip().splitlines()[-1]
-    assert code == cli.EXIT_REJECTS
+    assert code == ExitCode.REFUSED
     assert message.startswith("churn-score: error: 2 of 100 rows refused (2.0%), above ")
     assert "first: line 6: Contract: 'Monthly' is not one of" in message
     assert not output.exists()
@@ -192,11 +194,11 @@ def test_too_many_rejects_fail_the_run_and_publish_nothing(
 @pytest.mark.parametrize(
     ("change", "code", "message"),
     [
-        ("no input", cli.EXIT_BAD_INPUT, "invalid input: {input}: no such file"),
-        ("not a table", cli.EXIT_BAD_INPUT, "invalid input: {input}: missing column(s)"),
-        ("header only", cli.EXIT_BAD_INPUT, "the file has a header but no customers"),
-        ("no bundle", cli.EXIT_BUNDLE, "no model to score with: "),
-        ("output exists", cli.EXIT_OUTPUT, "cannot write the outputs: {output}: already exists"),
+        ("no input", ExitCode.REFUSED, "invalid input: {input}: no such file"),
+        ("not a table", ExitCode.REFUSED, "invalid input: {input}: missing column(s)"),
+        ("header only", ExitCode.REFUSED, "the file has a header but no customers"),
+        ("no bundle", ExitCode.REFUSED, "no model to score with: "),
+        ("output exists", ExitCode.REFUSED, "cannot write the outputs: {output}: already exists"),
     ],
 )
 def test_each_failure_is_one_line_and_an_exit_code(
@@ -272,5 +274,5 @@ def test_a_report_folder_gets_the_published_runs_summary_and_drift(
     assert f"| high | {summary['bands']['high']:,} |" in words
     # A failed run reports nothing: no report of what was never published.
     failed = tmp_path / "failed-report"
-    assert run(*arguments, "--report", str(failed)) == cli.EXIT_OUTPUT  # the output exists
+    assert run(*arguments, "--report", str(failed)) == ExitCode.REFUSED  # the output exists
     assert not failed.exists()

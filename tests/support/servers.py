@@ -17,6 +17,7 @@ import pytest
 import trustme
 
 from churn import storage
+from churn.storage import s3
 from tests.support.moto import (
     LOOPBACK,
     REGION,
@@ -77,7 +78,7 @@ def intercept_puts(monkeypatch: pytest.MonkeyPatch, before: Callable[[str], None
         return real_put(Bucket=Bucket, Key=Key, **rest)
 
     monkeypatch.setattr(client, "put_object", put)
-    monkeypatch.setattr(storage, "s3_client", lambda: client)
+    monkeypatch.setattr(s3, "s3_client", lambda: client)
     return keys
 
 
