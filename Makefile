@@ -41,10 +41,10 @@ OPS_STAMP := $(OPS)/.setup-done
 # One folder per deployable, each with its Dockerfile.
 DOCKERFILES := $(wildcard src/*/Dockerfile)
 
-.PHONY: help setup ops-tools scanners data run serve train score test browser terraform lint tf-check scan init plan apply images rehearse format constraints base-images mutation mutation-show bench clean
+.PHONY: help setup ops-tools scanners data run serve train score check test test-check test-model test-browser test-terraform test-rehearsal browser terraform lint tf-check scan init plan apply images rehearse format constraints base-images mutation mutation-show bench clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
 
 setup: $(STAMP) ## create .venv with every pinned dependency (idempotent)
 
@@ -65,7 +65,7 @@ $(SCANNERS_STAMP): requirements/scanners/requirements.txt requirements/scanners/
 	@touch $@
 
 data: setup ## the data set: ../shared's copy, or the pinned public file fetched into .cache/data
-ifeq ($(LOCAL_DATA),$(FETCHED_DATA))
+ifeq ($(DATA),$(FETCHED_DATA))
 	$(BIN)/churn-fetch-data --url $(DATA_URL) --sha256 $(DATA_SHA256) --output $(FETCHED_DATA)
 endif
 
@@ -81,8 +81,31 @@ run: train ## set up, train on the real data, score it as a customer base, serve
 serve: setup ## serve the newest bundle under $(ARTIFACTS)/ without retraining
 	scripts/serve.sh $(ARTIFACTS)
 
-test: setup scanners data lint browser terraform ## lint, type-check and run every test
-	$(BIN)/pytest
+# Tests run on every core (pytest-xdist; WORKERS=1 runs them in one process). worksteal: an
+# idle worker takes tests queued for a busy one, so one long test does not hold others back.
+# A test's tier comes from the fixtures it uses (tests/support/tiers.py).
+WORKERS ?= auto
+PYTEST := $(BIN)/pytest -n $(WORKERS) --dist worksteal
+
+test: setup scanners data lint browser terraform ## lint, type-check and run every test (all tiers, in parallel)
+	$(PYTEST)
+
+check: setup scanners data lint ## the fast loop: lint, type-check and the tests that need no model, AWS, terraform, browser or act
+	$(PYTEST) --tier=check
+
+test-check: check ## the check tier (the pull request's tier jobs call test-<tier>)
+
+test-model: setup data ## the tests of the model, AWS (moto) and image dependency sets
+	$(PYTEST) --tier=model
+
+test-browser: setup data browser ## the tests in headless Chromium
+	$(PYTEST) --tier=browser
+
+test-terraform: setup data terraform ## the tests that run terraform (validate, terraform test, plans against moto)
+	$(PYTEST) --tier=terraform
+
+test-rehearsal: setup scanners data terraform ## the workflows run by act (the rehearsal's tests)
+	$(PYTEST) --tier=rehearsal
 
 terraform: ## write the Terraform CLI config that uses this machine's provider mirror
 	scripts/terraform-config.sh

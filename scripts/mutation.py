@@ -54,7 +54,11 @@ LATEST: Final = STAGE / "latest.json"
 
 # The core: what decides an answer, a bundle, a plan comment or a model bump.
 CORE: Final = (
-    "contract.py",
+    "contract/fields.py",
+    "contract/rules.py",
+    "contract/header.py",
+    "contract/levers.py",
+    "contract/published.py",
     "features.py",
     "storage/locations.py",
     "storage/s3.py",
@@ -89,9 +93,10 @@ POLICIES: Final = (
 # Groups that a scheduled run spreads over parallel jobs (the mutation workflow's matrix):
 # the modules training reaches are the slow ones (their mutants train again).
 GROUPS: Final = {
-    "training": ("contract.py", "features.py", "storage/locations.py", "storage/s3.py",
-                 "storage/reads.py", "storage/publication.py", "storage/multipart.py",
-                 "train/training.py"),
+    "training": ("contract/fields.py", "contract/rules.py", "contract/header.py",
+                 "contract/levers.py", "contract/published.py", "features.py",
+                 "storage/locations.py", "storage/s3.py", "storage/reads.py",
+                 "storage/publication.py", "storage/multipart.py", "train/training.py"),
     "serving": ("artifacts.py", "api/service.py", "bundles.py", "api/predictors.py",
                 "api/schemas.py", "api/bounds.py"),
     "tools": ("train/bundle.py", "ops/plan_comment.py", "ops/bump_model.py", "ops/smoke.py",
@@ -281,7 +286,6 @@ def stage(family: Family, modules: Sequence[str], retraining_cpu_seconds: float 
         # A mutant that makes a test wait forever (a retry loop that sleeps) uses no CPU:
         # pytest-timeout ends it.
         "timeout = 120\n"
-        'markers = ["slow: installs packages or trains on the full data set"]\n'
         "\n[tool.mutmut]\n"
         f"source_paths = {json.dumps([family.package])}\n"
         f"only_mutate = {json.dumps([family.staged(m) for m in modules])}\n"

@@ -53,6 +53,8 @@ def run(prog: str, work: Callable[[], str | None]) -> int:
         return _fail(prog, ExitCode.INTERRUPTED, "interrupted; nothing more was done")
     except ChurnError as error:
         _trace_if_asked(error)
+        if error.details.strip():
+            print(error.details.rstrip(), file=sys.stderr)
         return _fail(prog, error.exit_code, one_line(str(error)) or type(error).__name__)
     except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback to users
         _trace_if_asked(error)

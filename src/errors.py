@@ -40,9 +40,14 @@ class ExitCode(IntEnum):
 
 class ChurnError(Exception):
     """An error reported to a person in one line (its message), ending a command with
-    ``exit_code``."""
+    ``exit_code``. ``details``: what a tool said that explains it (Terraform's diagnostics,
+    say), shown before that line."""
 
     exit_code: ClassVar[ExitCode] = ExitCode.REFUSED
+
+    def __init__(self, message: str, *, details: str = "") -> None:
+        super().__init__(message)
+        self.details = details
 
 
 class RefusedError(ChurnError):

@@ -4,6 +4,7 @@ the API serving it, a moto server."""
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,13 +14,17 @@ import pytest
 from churn import contract
 from churn.api.app import create_app
 from churn.api.settings import Settings
+from churn.ops.terraform import terraform_env
 from churn.train.bundle import new_version, write_bundle
 from churn.train.dataset import Dataset, load_dataset
 from churn.train.training import TrainingConfig, TrainingResult, train
 from tests.support import hooks
 from tests.support.customers import read_rows
+from tests.support.environments import Installer
 from tests.support.live import serve
 from tests.support.servers import MotoServer, start_moto_server
+
+pytest_plugins = ["tests.support.tiers"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data" / "telco-customer-churn.csv"
@@ -73,6 +78,21 @@ def customers(data_path: Path) -> list[dict[str, Any]]:
 def api_url(bundle_dir: Path) -> Iterator[str]:
     with serve(create_app(Settings(bundle=str(bundle_dir)))) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def installed() -> Installer:
+    """Clean installs of an image's dependency set (pip --target, as its Dockerfile does)."""
+    return Installer()
+
+
+@pytest.fixture(scope="session")
+def terraform() -> dict[str, str]:
+    """The environment terraform runs in: the binary on PATH, the AWS provider from the
+    machine's mirror through the project's CLI config (make terraform writes it)."""
+    if shutil.which("terraform") is None:
+        pytest.fail("terraform is not on PATH (README: the two commands)")
+    return terraform_env(REPO_ROOT)
 
 
 @pytest.fixture(scope="session")

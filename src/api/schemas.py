@@ -274,67 +274,8 @@ class BatchResponse(BaseModel):
     results: list[BatchRow]
 
 
-class Health(BaseModel):
-    status: Literal["ok", "degraded"]
-    ready: bool = Field(description="Whether the model (or its endpoint) can answer now.")
-    predictor: Literal["local", "sagemaker"]
-    model_version: str | None
-    detail: str | None = None
-
-
-class ModelInfo(BaseModel):
-    model_version: str
-    threshold: float
-    risk_bands: dict[str, str]
-    metrics: dict[str, Any] = Field(description="CV and test metrics, model beside baseline.")
-    curves: dict[str, Any] = Field(description="ROC, precision-recall and calibration curves.")
-    feature_importance: list[dict[str, Any]]
-    data: dict[str, Any]
-    contract: list[dict[str, Any]] = Field(description="Every field with its allowed values.")
-    examples: list[dict[str, Any]] = Field(description="Real customers, e.g. for form defaults.")
-    model_card: str
-
-
 class ErrorBody(BaseModel):
     """Every error the API returns: one readable line, plus the fields when it was input."""
 
     message: str
     detail: list[dict[str, Any]] | None = None
-
-
-class ScoredDriver(BaseModel):
-    field: str = Field(description="The contract field.")
-    label: str = Field(description="The field in plain words.")
-    contribution: float = Field(description="Its effect on the log-odds, positive towards churn.")
-
-
-class ScoredCustomer(BaseModel):
-    line: int = Field(ge=2, description="The customer's line in the scored file.")
-    customerID: str = Field(max_length=contract.ID_MAX_LENGTH)
-    churn_probability: float = Field(ge=0, le=1)
-    churn: bool
-    risk_band: RiskBand
-    drivers: list[ScoredDriver] = Field(description="Top drivers (customers at risk only).")
-
-
-class ScoringRunSummary(BaseModel):
-    run: str = Field(description="The run's folder under the scores location.")
-    created_at: str
-    model_version: str
-    engine: str
-    threshold: float
-    risk_bands: dict[str, str]
-    rows: dict[str, int] = Field(description="scored, rejected, blank, churners, explained")
-    bands: dict[str, int] = Field(description="Customers per risk band.")
-    drift: dict[str, Any] = Field(
-        description="The drift report: status, advice, each field's PSI (largest first), "
-        "the scores' shift and the bands against training."
-    )
-
-
-class ScoredCustomers(BaseModel):
-    run: str
-    total: int = Field(ge=0, description="Customers matching the filter, in the riskiest kept.")
-    offset: int = Field(ge=0)
-    limit: int = Field(ge=1)
-    customers: list[ScoredCustomer]

@@ -17,97 +17,17 @@ from __future__ import annotations
 
 import argparse
 import base64
-import json
-import os
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
 from churn import cli
-from churn.errors import DependencyError, RefusedError, UsageError
+from churn.errors import RefusedError
+from churn.ops.github_api import ACTIONS_BOT, OIDC_SUBJECT_CLAIMS, PAGE_SIZE, GitHub, GitHubError
 
 PROG: Final = "churn-github"
-
-API_VERSION: Final = "2022-11-28"
-PUBLIC_API: Final = "https://api.github.com"
-# The claims of every OIDC subject of the repository: "repo:O/R:<context>:ref:<ref>". The
-# default subject of a job in an environment leaves the ref out; the AWS roles' trust
-# policies (terraform/modules/ci-identity) expect this form.
-OIDC_SUBJECT_CLAIMS: Final = ("repo", "context", "ref")
-# GITHUB_TOKEN acts as this bot; the retrain's App token as "<app slug>[bot]".
-ACTIONS_BOT: Final = "github-actions[bot]"
-TIMEOUT_SECONDS: Final = 30
-PAGE_SIZE: Final = 100
-
-
-class GitHubError(DependencyError):
-    """A call was refused or failed; one line for the user."""
-
-
-@dataclass(frozen=True)
-class GitHub:
-    api_url: str
-    token: str
-    repository: str  # owner/name
-
-    @classmethod
-    def from_environment(cls, repository: str | None = None) -> GitHub:
-        """A workflow sets all three; on a laptop the API is github.com's and the
-        repository comes from the command line."""
-        api_url = os.environ.get("GITHUB_API_URL") or PUBLIC_API
-        repository = repository or os.environ.get("GITHUB_REPOSITORY")
-        missing = [
-            name
-            for name, value in (
-                ("GH_TOKEN", os.environ.get("GH_TOKEN")),
-                ("GITHUB_REPOSITORY", repository),
-            )
-            if not value
-        ]
-        if missing:
-            raise UsageError(f"{', '.join(missing)} not set (the workflow sets them)")
-        assert repository is not None
-        return cls(api_url.rstrip("/"), os.environ["GH_TOKEN"], repository)
-
-    def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        """``path`` is relative to the repository, or to the API when it starts with /."""
-        relative = f"/repos/{self.repository}/{path}"
-        url = f"{self.api_url}{path if path.startswith('/') else relative}"
-        if not url.startswith(("https://", "http://")):
-            raise UsageError(f"GITHUB_API_URL must be an http(s) URL, not {self.api_url!r}")
-        request = urllib.request.Request(  # noqa: S310 (scheme checked above)
-            url,
-            method=method,
-            data=None if body is None else json.dumps(body).encode(),
-            headers={
-                "Accept": "application/vnd.github+json",
-                "Authorization": f"Bearer {self.token}",
-                "X-GitHub-Api-Version": API_VERSION,
-                "Content-Type": "application/json",
-            },
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
-                content = response.read()
-        except urllib.error.HTTPError as error:
-            raise GitHubError(f"{method} {path}: {error.code} {explain(error)}") from None
-        except OSError as error:
-            raise GitHubError(f"{method} {path}: GitHub cannot be reached ({error})") from None
-        return json.loads(content) if content else None
-
-
-def explain(error: urllib.error.HTTPError) -> str:
-    try:
-        return str(json.loads(error.read()).get("message", error.reason))
-    except (ValueError, AttributeError):
-        return str(error.reason)
-
-
 # ---------------------------------------------------------------------------------------
 # The plan comment
 # ---------------------------------------------------------------------------------------
@@ -129,7 +49,7 @@ def upsert_comment(github: GitHub, number: int, body: str, author: str = ACTIONS
     marker), or create one. Anyone else's comment is never touched, whatever it says."""
     marker = body.splitlines()[0] if body else ""
     if not marker:
-        raise GitHubError("the comment is empty: its first line is the marker")
+        raise RefusedError("the comment is empty: its first line is the marker")
     ours = [
         c
         for c in comments(github, number)

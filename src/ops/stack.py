@@ -94,7 +94,7 @@ class Stack:
         print(finished.stdout, end="")
         if finished.returncode not in (0, 2):
             raise TerraformError(
-                f"terraform plan of {self.root} failed:\n{finished.stderr[-3000:]}"
+                f"terraform plan of {self.root} failed", details=finished.stderr[-3000:]
             )
         shown = json.loads(self.terraform.run("show", "-json", str(plan_file)).stdout)
         changes = plan_comment.read_plan(self.root, shown)

@@ -22,7 +22,7 @@ AUTOMATION: Final = {"TF_IN_AUTOMATION": "1", "TF_INPUT": "0", "CHECKPOINT_DISAB
 
 
 class TerraformError(DependencyError):
-    """A terraform command failed; the message holds the tail of its output."""
+    """A terraform command failed; its details hold the tail of its output."""
 
 
 def cli_config(repo: Path) -> Path:
@@ -60,8 +60,8 @@ class Terraform:
         )
         if check and finished.returncode != 0:
             raise TerraformError(
-                f"terraform {arguments[0]} in {self.name} failed ({finished.returncode}):\n"
-                f"{finished.stdout[-3000:]}\n{finished.stderr[-3000:]}"
+                f"terraform {arguments[0]} in {self.name} failed ({finished.returncode})",
+                details=f"{finished.stdout[-3000:]}\n{finished.stderr[-3000:]}",
             )
         return finished
 

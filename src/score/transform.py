@@ -24,13 +24,11 @@ and why the next step is running churn-score inside AWS rather than Processing j
 
 from __future__ import annotations
 
-import functools
 import io
 import math
-import re
 import secrets
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
@@ -44,6 +42,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from churn import artifacts, contract, storage
 from churn.bundles import ServingBundle
 from churn.errors import DependencyError
+from churn.score.limits import request_problems
 
 if TYPE_CHECKING:
     from mypy_boto3_sagemaker import SageMakerClient
@@ -162,66 +161,10 @@ def job_request(
     }
 
 
-# Documented in CreateTransformJob's reference but not in botocore's model (moto checks
-# neither): a payload is at most 100 MB, and so is MaxPayloadInMB x MaxConcurrentTransforms;
-# a job has at most 100 instances (TransformResources.InstanceCount).
-MAX_PAYLOAD_LIMIT_MB: Final = 100
-MAX_INSTANCES_LIMIT: Final = 100
-
-
 def check_request(request: dict[str, Any]) -> None:
-    """Refuse, before AWS does, a request that breaks CreateTransformJob's constraints:
-    botocore's API model (patterns, lengths, ranges, enums, required members: botocore
-    itself checks only types and minimums) and the documented payload limits."""
-    shape = _service_model().operation_model("CreateTransformJob").input_shape
-    problems = list(_shape_problems(shape, request, "CreateTransformJob"))
-    payload = request.get("MaxPayloadInMB", MAX_PAYLOAD_MB)
-    if payload * max(1, request.get("MaxConcurrentTransforms", 1)) > MAX_PAYLOAD_LIMIT_MB:
-        problems.append(f"MaxPayloadInMB x MaxConcurrentTransforms over {MAX_PAYLOAD_LIMIT_MB}")
-    if request["TransformResources"]["InstanceCount"] > MAX_INSTANCES_LIMIT:
-        problems.append(f"InstanceCount over {MAX_INSTANCES_LIMIT}")
-    if problems:
+    """Refuse, before AWS does, a request that breaks CreateTransformJob's constraints."""
+    if problems := request_problems(request, MAX_PAYLOAD_MB):
         raise TransformError(f"the job request breaks SageMaker's limits: {problems[0]}")
-
-
-def _service_model() -> Any:
-    return boto3.session.Session()._session.get_service_model("sagemaker")
-
-
-@functools.cache
-def _python_pattern(pattern: str | None) -> re.Pattern[str] | None:
-    """The model's pattern, if Python's re reads it (a few use Java's \\p{...} classes)."""
-    try:
-        return re.compile(pattern) if pattern else None
-    except re.error:
-        return None
-
-
-def _shape_problems(shape: Any, value: Any, where: str) -> Iterator[str]:
-    meta = shape.metadata
-    if shape.type_name == "structure":
-        for name in meta.get("required", []):
-            if name not in value:
-                yield f"{where}.{name} is required"
-        for name, member in value.items():
-            yield from _shape_problems(shape.members[name], member, f"{where}.{name}")
-        return
-    if shape.type_name == "list":
-        for index, item in enumerate(value):
-            yield from _shape_problems(shape.member, item, f"{where}[{index}]")
-    if shape.type_name == "map":
-        for key, item in value.items():
-            yield from _shape_problems(shape.value, item, f"{where}.{key}")
-    size = len(value) if isinstance(value, str | list | dict) else value
-    if "max" in meta and size > meta["max"]:
-        yield f"{where} is over {meta['max']}"
-    if "min" in meta and size < meta["min"]:
-        yield f"{where} is under {meta['min']}"
-    pattern = _python_pattern(meta.get("pattern"))
-    if pattern and not pattern.fullmatch(value):
-        yield f"{where} {value!r} does not match {meta['pattern']}"
-    if "enum" in meta and value not in meta["enum"]:
-        yield f"{where} {value!r} is not one of {', '.join(meta['enum'])}"
 
 
 def model_name(bundle: ServingBundle, settings: TransformSettings) -> str:

@@ -8,7 +8,6 @@ import subprocess
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from churn import artifacts, contract
 from churn.features import PreprocessingSpec, Vectorizer
@@ -16,17 +15,16 @@ from churn.train.bundle import new_version, write_bundle
 from churn.train.dataset import Dataset
 from churn.train.modelling import predict_proba
 from churn.train.training import TrainingResult
-from tests.support.environments import virtualenv
+from tests.support.environments import Installer
 
 HERE = Path(__file__).parent
 TOLERANCE = 1e-6
 
 
-@pytest.mark.slow
 def test_container_probabilities_match_training(
-    trained: TrainingResult, dataset: Dataset, tmp_path: Path
+    trained: TrainingResult, dataset: Dataset, tmp_path: Path, installed: Installer
 ) -> None:
-    python = virtualenv("sagemaker-xgboost-1.7-1", HERE / "sagemaker-xgboost-1.7-1.txt")
+    python = installed.virtualenv("sagemaker-xgboost-1.7-1", HERE / "sagemaker-xgboost-1.7-1.txt")
     bundle = Path(
         write_bundle(trained, dataset, str(tmp_path), version=new_version(), min_roc_auc=0.5)
     )

@@ -22,9 +22,9 @@ from tests.api.test_handler import http_api_event
 from tests.api.test_sagemaker import ENDPOINT, create_moto_endpoint, queue_moto_results
 from tests.support.environments import (
     REPO_ROOT,
+    Installer,
     dockerfile_copies,
     replay_copies,
-    target_directory,
 )
 from tests.support.servers import MotoServer, make_bucket
 
@@ -38,13 +38,13 @@ def directory_mb(path: Path) -> float:
 
 
 @pytest.fixture(scope="module")
-def task_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def task_root(tmp_path_factory: pytest.TempPathFactory, installed: Installer) -> Path:
     """/var/task as the Dockerfile builds it."""
-    installed = target_directory(
+    target = installed.target_directory(
         "lambda-image", REPO_ROOT / "src/api/requirements.txt", REPO_ROOT / "constraints.txt"
     )
     root = tmp_path_factory.mktemp("lambda") / "task"
-    shutil.copytree(installed, root)
+    shutil.copytree(target, root)
     subprocess.run(
         [sys.executable, str(REPO_ROOT / "scripts/prune_botocore.py"), str(root)], check=True
     )
@@ -91,7 +91,6 @@ def lambda_env(
     }
 
 
-@pytest.mark.slow
 def test_the_handler_answers_from_the_images_files_alone(
     task_root: Path,
     lambda_env: dict[str, str],
@@ -118,7 +117,6 @@ def test_the_handler_answers_from_the_images_files_alone(
     assert result["heavy"] == []
 
 
-@pytest.mark.slow
 def test_the_image_holds_no_heavy_libraries_and_fits_the_size_target(task_root: Path) -> None:
     top_level = {entry.name.split("-")[0].lower() for entry in task_root.iterdir()}
     assert not top_level & {"pandas", "sklearn", "scikit_learn", "xgboost", "numpy", "scipy"}

@@ -10,14 +10,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from churn import artifacts
 from tests.support.environments import (
     REPO_ROOT,
+    Installer,
     dockerfile_copies,
     replay_copies,
-    target_directory,
 )
 
 DOCKERFILE = REPO_ROOT / "src" / "train" / "Dockerfile"
@@ -37,9 +35,10 @@ def image_python(
     )  # fmt: skip
 
 
-@pytest.mark.slow
-def test_training_runs_from_the_images_dependency_set(data_path: Path, tmp_path: Path) -> None:
-    target = target_directory(
+def test_training_runs_from_the_images_dependency_set(
+    data_path: Path, tmp_path: Path, installed: Installer
+) -> None:
+    target = installed.target_directory(
         "train-image", REPO_ROOT / "src/train/requirements.txt", REPO_ROOT / "constraints.txt"
     )
     lib = tmp_path / "lib"
@@ -74,14 +73,15 @@ def test_training_runs_from_the_images_dependency_set(data_path: Path, tmp_path:
     assert (summary["rows"]["scored"], summary["model_version"]) == (7043, bundle.name)
 
 
-@pytest.mark.slow
-def test_the_image_holds_no_development_tools_and_the_cpu_only_xgboost() -> None:
-    target = target_directory(
+def test_the_image_holds_no_development_tools_and_the_cpu_only_xgboost(
+    installed: Installer,
+) -> None:
+    target = installed.target_directory(
         "train-image", REPO_ROOT / "src/train/requirements.txt", REPO_ROOT / "constraints.txt"
     )
-    installed = {p.name.split("-")[0].lower() for p in target.glob("*.dist-info")}
-    assert {"xgboost_cpu", "scikit_learn", "pandas", "boto3"} <= installed
-    assert not installed & {"pytest", "moto", "mypy", "ruff", "xgboost"}
+    packages = {p.name.split("-")[0].lower() for p in target.glob("*.dist-info")}
+    assert {"xgboost_cpu", "scikit_learn", "pandas", "boto3"} <= packages
+    assert not packages & {"pytest", "moto", "mypy", "ruff", "xgboost"}
     assert not list(target.glob("nvidia*"))
 
 

@@ -12,14 +12,13 @@ import sys
 from pathlib import Path
 
 import httpx
-import pytest
 
 from churn.contract import FIELD_NAMES
 from tests.support.environments import (
     REPO_ROOT,
+    Installer,
     dockerfile_copies,
     replay_copies,
-    target_directory,
 )
 from tests.support.servers import LOOPBACK, free_port, wait_for_http
 
@@ -28,15 +27,16 @@ PAGE_CHECK = Path(__file__).with_name("ui_page.py")
 IMAGE_LIB = "/opt/churn/lib"
 
 
-@pytest.mark.slow
-def test_streamlit_serves_from_the_images_files_alone(tmp_path: Path, api_url: str) -> None:
-    target = target_directory(
+def test_streamlit_serves_from_the_images_files_alone(
+    tmp_path: Path, api_url: str, installed: Installer
+) -> None:
+    target = installed.target_directory(
         "ui-image", REPO_ROOT / "src/ui/requirements.txt", REPO_ROOT / "constraints.txt"
     )
     lib = tmp_path / "lib"
     replay_copies(DOCKERFILE, lib, under=IMAGE_LIB)
-    installed = {entry.name.split("-")[0].lower() for entry in target.iterdir()}
-    assert not installed & {"xgboost", "sklearn", "scikit_learn", "fastapi", "mangum"}
+    packages = {entry.name.split("-")[0].lower() for entry in target.iterdir()}
+    assert not packages & {"xgboost", "sklearn", "scikit_learn", "fastapi", "mangum"}
 
     port = free_port()
     python = getattr(sys, "_base_executable", sys.executable)

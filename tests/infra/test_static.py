@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from churn.names import DEFAULT_PREFIX
-from churn.ops.terraform import Terraform, prepare_roots, terraform_env
+from churn.ops.terraform import Terraform, prepare_roots
 from tests.support.environments import REPO_ROOT
 
 ROOTS = sorted(
@@ -22,9 +22,10 @@ ROOTS = sorted(
 )
 
 
-def test_terraform_fmt_is_clean() -> None:
+def test_terraform_fmt_is_clean(terraform: dict[str, str]) -> None:
     finished = subprocess.run(
         ["terraform", "fmt", "-check", "-recursive", "-diff", str(REPO_ROOT / "terraform")],
+        env=terraform,
         capture_output=True,
         text=True,
         check=False,
@@ -37,10 +38,10 @@ def test_there_are_roots() -> None:
 
 
 @pytest.mark.parametrize("root", ROOTS)
-def test_root_validates(root: str, tmp_path: Path) -> None:
-    terraform = prepare_roots(REPO_ROOT, tmp_path)[root]
-    terraform.run("init", "-backend=false", "-input=false")
-    assert "The configuration is valid" in terraform.run("validate", "-no-color").stdout
+def test_root_validates(root: str, tmp_path: Path, terraform: dict[str, str]) -> None:
+    stack = prepare_roots(REPO_ROOT, tmp_path)[root]
+    stack.run("init", "-backend=false", "-input=false")
+    assert "The configuration is valid" in stack.run("validate", "-no-color").stdout
 
 
 @pytest.mark.parametrize("root", ROOTS)
@@ -90,7 +91,9 @@ def test_there_are_module_tests() -> None:
 
 
 @pytest.mark.parametrize("folder", TESTED)
-def test_folder_passes_its_terraform_tests(folder: str, tmp_path: Path) -> None:
+def test_folder_passes_its_terraform_tests(
+    folder: str, tmp_path: Path, terraform: dict[str, str]
+) -> None:
     """`terraform test` with a mocked AWS provider: optional paths and refusals planned. The
     whole tree is copied (a root's modules are ../modules)."""
     shutil.copytree(
@@ -98,9 +101,9 @@ def test_folder_passes_its_terraform_tests(folder: str, tmp_path: Path) -> None:
         tmp_path / "terraform",
         ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*", "moto_override.tf"),
     )
-    terraform = Terraform(tmp_path / "terraform" / folder, terraform_env(REPO_ROOT))
-    terraform.run("init", "-backend=false", "-input=false")
-    tested = terraform.run("test", "-no-color")
+    stack = Terraform(tmp_path / "terraform" / folder, terraform)
+    stack.run("init", "-backend=false", "-input=false")
+    tested = stack.run("test", "-no-color")
     assert re.search(r"Success! \d+ passed, 0 failed\.", tested.stdout), tested.stdout
 
 

@@ -14,7 +14,6 @@ import pytest
 from churn import storage
 from churn.errors import ExitCode
 from churn.ops import bump_model
-from churn.ops.terraform import terraform_env
 from tests.support.cli import help_text
 from tests.support.environments import REPO_ROOT
 from tests.support.servers import make_bucket
@@ -88,7 +87,7 @@ def test_only_the_version_line_changes_and_the_table_compares_both(
 
 
 def test_terraform_still_reads_the_bumped_file(
-    repo_copy: Path, models: tuple[Path, Path], tmp_path: Path
+    repo_copy: Path, models: tuple[Path, Path], tmp_path: Path, terraform: dict[str, str]
 ) -> None:
     _, challenger = models
     bump_model.set_version(repo_copy, challenger.name)
@@ -107,7 +106,7 @@ def test_terraform_still_reads_the_bumped_file(
         capture_output=True,
         text=True,
         check=False,
-        env=terraform_env(REPO_ROOT),
+        env=terraform,
     )
     assert console.stdout.strip() == f'"{challenger.name}"', console.stderr
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from churn.errors import ExitCode
-from churn.ops import github
+from churn.ops import github, github_api
 from tests.rehearsal.github_api import (
     ADMINISTRATOR,
     APP_CLIENT_ID,
@@ -47,8 +47,8 @@ class World:
     checkout: Path
     app_private_key: str
 
-    def client(self, token: str) -> github.GitHub:
-        return github.GitHub(self.api.api_url, token, REPOSITORY)
+    def client(self, token: str) -> github_api.GitHub:
+        return github_api.GitHub(self.api.api_url, token, REPOSITORY)
 
     def app_token(self) -> str:
         return request_installation_token(
@@ -256,7 +256,7 @@ def test_secure_repository_puts_the_ref_in_every_subject_and_deploys_main_only(
 
 
 def test_only_an_administrator_may_secure_the_repository(world: World) -> None:
-    with pytest.raises(github.GitHubError, match="403 Resource not accessible by integration"):
+    with pytest.raises(github_api.GitHubError, match="403 Resource not accessible by integration"):
         github.secure_repository(
             world.client(ACTIONS_TOKEN), environment="production", branch="main", reviewers=[]
         )

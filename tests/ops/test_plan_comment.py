@@ -12,10 +12,9 @@ import pytest
 
 from churn.errors import ExitCode
 from churn.ops import plan_comment
-from churn.ops.terraform import Terraform, as_flags, terraform_env
+from churn.ops.terraform import Terraform, as_flags
 from tests.rehearsal.moto_terraform import provider_override
 from tests.support.cli import help_text
-from tests.support.environments import REPO_ROOT
 from tests.support.servers import MotoServer
 
 FIXTURE = Path(__file__).parent / "plan_fixture"
@@ -23,13 +22,13 @@ ARTIFACT = "https://github.com/o/r/actions/runs/1#artifacts"
 
 
 @pytest.fixture
-def fixture_root(moto_server: MotoServer, tmp_path: Path) -> Terraform:
+def fixture_root(moto_server: MotoServer, tmp_path: Path, terraform: dict[str, str]) -> Terraform:
     directory = tmp_path / "plan_fixture"
     shutil.copytree(FIXTURE, directory)
     (directory / "moto_override.tf").write_text(provider_override(moto_server.endpoint))
-    terraform = Terraform(directory, terraform_env(REPO_ROOT))
-    terraform.init()
-    return terraform
+    root = Terraform(directory, terraform)
+    root.init()
+    return root
 
 
 def plan(terraform: Terraform, **variables: str) -> plan_comment.StackPlan:
@@ -38,7 +37,6 @@ def plan(terraform: Terraform, **variables: str) -> plan_comment.StackPlan:
     return plan_comment.read_plan("platform", document)
 
 
-@pytest.mark.slow
 def test_create_no_op_and_replacement_plans(fixture_root: Terraform) -> None:
     created = plan(fixture_root)
     assert (created.adds, created.count("update"), created.destroys) == (3, 0, 0)
@@ -70,7 +68,6 @@ def test_create_no_op_and_replacement_plans(fixture_root: Terraform) -> None:
     assert plan_comment.render([again], ARTIFACT) == comment
 
 
-@pytest.mark.slow
 def test_a_plan_too_big_for_one_comment_is_cut_with_a_pointer(fixture_root: Terraform) -> None:
     huge = plan(fixture_root, policies="3000")
     assert huge.adds == 3001

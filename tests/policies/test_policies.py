@@ -76,7 +76,6 @@ def test_each_check_in_process_with_checkov_next_to_it() -> None:
     assert re.search(r"\b\d{3,} passed\b", finished.stdout), finished.stdout[-500:]
 
 
-@pytest.mark.slow
 def test_the_configuration_passes_every_check_and_explains_every_skip() -> None:
     report = checkov(REPO_ROOT / "terraform")
     summary = report["summary"]

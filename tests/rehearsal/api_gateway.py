@@ -28,6 +28,7 @@ from __future__ import annotations
 import fnmatch
 import http.server
 import json
+import os
 import re
 import select
 import socket
@@ -280,14 +281,22 @@ def sts_recorder(gateway: Gateway) -> type[http.server.BaseHTTPRequestHandler]:
     return Sts
 
 
+def trusted_roots() -> Path:
+    """The certificates this machine trusts (its store, which may hold a proxy's authority
+    that public bundles lack), else certifi's: a job's HTTPS to anything but the API (PyPI,
+    for its setup) must verify as it does outside the rehearsal."""
+    for candidate in (os.environ.get("SSL_CERT_FILE"), ssl.get_default_verify_paths().cafile):
+        if candidate and Path(candidate).is_file():
+            return Path(candidate)
+    return Path(certifi.where())
+
+
 @contextmanager
 def serve_gateway(gateway: Gateway, scratch: Path) -> Iterator[dict[str, str]]:
     """The proxy and the STS recorder running; yields the environment that routes a job's
     HTTPS through the one and its STS calls to the other."""
     bundle = scratch / "ca-bundle.pem"
-    bundle.write_text(
-        Path(certifi.where()).read_text() + gateway.authority.cert_pem.bytes().decode()
-    )
+    bundle.write_text(trusted_roots().read_text() + gateway.authority.cert_pem.bytes().decode())
     with serve_http(proxy_handler(gateway)) as proxy, serve_http(sts_recorder(gateway)) as sts:
         yield {
             "HTTPS_PROXY": f"http://{LOOPBACK}:{proxy.server_port}",

@@ -8,8 +8,8 @@ a stand-in of the HTTP API's public endpoint, in the order a fork lives them:
 2. **retrain** (workflow_dispatch): train on the data in the bucket, publish the bundle,
    open the model-version pull request with the retrain App's token;
 3. **pull request** on that branch: the Terraform checks, plans of both stacks, one plan
-   comment created; a second push updates it in place. (The `tests` job is `make test`,
-   which is what runs this rehearsal: it is left out, not recursed into.)
+   comment created; a second push updates it in place; the tier jobs (`make test-<tier>`)
+   set up and select their tests without running them (they are what runs this rehearsal).
 4. merge, then **deploy** (push to main): checks, images, plans, the one apply job,
    the smoke test through the API;
 5. **score** (workflow_dispatch) over a customer base that has drifted: SageMaker Batch
@@ -365,9 +365,11 @@ class Rehearsal:
         payload: dict[str, Any],
         inputs: dict[str, str] | None = None,
         secrets_withheld: Sequence[str] = (),
+        extra_env: dict[str, str] | None = None,
     ) -> str:
         """Run one job of a workflow (and the jobs it needs) with act; its log.
-        ``secrets_withheld``: secrets this run does not get (Dependabot gets none)."""
+        ``secrets_withheld``: secrets this run does not get (Dependabot gets none);
+        ``extra_env``: more of the jobs' environment."""
         self.runs += 1
         run = self.workdir / "runs" / f"{self.runs:02d}-{workflow.removesuffix('.yml')}-{job}"
         (run / "artifacts").mkdir(parents=True)
@@ -385,6 +387,7 @@ class Rehearsal:
                 "REHEARSAL_DIR": str(self.records),
                 "REHEARSAL_ARTIFACTS": str(run / "artifacts"),
             }
+            | (extra_env or {})
         )
         command = [
             str(ACT), event, "-W", f".github/workflows/{workflow}", "-j", job,
@@ -442,17 +445,10 @@ class Rehearsal:
             raise RehearsalError(f"retrain opened {len(opened)} pull requests, not one")
         return opened[0]
 
-    def review(
-        self, pull: dict[str, Any], *, checks: bool = True, secrets_withheld: Sequence[str] = ()
-    ) -> str:
-        """The pull request workflow on the branch's head, as GitHub would start it."""
-        if not pull["starts_workflows"]:
-            raise RehearsalError(
-                f"#{pull['number']} was opened with GITHUB_TOKEN: no workflow starts"
-            )
+    def pull_event(self, pull: dict[str, Any]) -> dict[str, Any]:
+        """The event GitHub sends when the pull request's branch is pushed."""
         branch = pull["head"]["ref"]
-        checkout = self.checkout(f"origin/{branch}", f"pull-{pull['number']}")
-        payload = {
+        return {
             "action": "synchronize",
             "number": pull["number"],
             "pull_request": {
@@ -469,6 +465,17 @@ class Rehearsal:
                 },
             },
         }
+
+    def review(
+        self, pull: dict[str, Any], *, checks: bool = True, secrets_withheld: Sequence[str] = ()
+    ) -> str:
+        """The pull request workflow on the branch's head, as GitHub would start it."""
+        if not pull["starts_workflows"]:
+            raise RehearsalError(
+                f"#{pull['number']} was opened with GITHUB_TOKEN: no workflow starts"
+            )
+        checkout = self.checkout(f"origin/{pull['head']['ref']}", f"pull-{pull['number']}")
+        payload = self.pull_event(pull)
         log = ""
         if checks:
             log += self.act("pull_request", "pull-request.yml", "checks", checkout, payload)
@@ -477,9 +484,52 @@ class Rehearsal:
             secrets_withheld=secrets_withheld,
         )  # fmt: skip
 
-    def push_to_branch(self, branch: str, path: str, text: str, message: str) -> str:
-        """A second push to the pull request's branch (a person's commit)."""
-        work = self.checkout(f"origin/{branch}", "second-push")
+    def test_tiers(self, pull: dict[str, Any]) -> str:
+        """The pull request's tier jobs (make test-<tier>, one job per tier). Stand-in: on
+        GitHub each runs its tier's tests; here each sets up as a runner would and selects
+        its tier's tests without running them (PYTEST_ADDOPTS=--collect-only), since this
+        rehearsal is itself one of those tests; and the data set comes from this machine
+        (DATA, CHURN_DATA) where a runner downloads the pinned file (make data)."""
+        checkout = self.checkout(f"origin/{pull['head']['ref']}", f"tiers-{pull['number']}")
+        data = {"DATA": str(self.data), "CHURN_DATA": str(self.data)}
+        return self.act(
+            "pull_request", "pull-request.yml", "tests", checkout, self.pull_event(pull),
+            extra_env={"PYTEST_ADDOPTS": "--collect-only -q -p no:randomly"} | data,
+        )  # fmt: skip
+
+    def admin_retrain(self, admin: Path, data_uri: str, bucket: str) -> str:
+        """What the retrain workflow does, done on an administrator's laptop with the same
+        tools: train on the bucket's data, publish the bundle, and point main at it with a
+        commit of its own. The new version."""
+        env = self.admin_env()
+        trained = subprocess.run(
+            [sys.executable, "-m", "churn.train", "--data", data_uri,
+             "--output", f"s3://{bucket}/models"],
+            env=env, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        if trained.returncode != 0:
+            raise RehearsalError(f"churn-train: {trained.stderr[-2000:]}")
+        bundle = trained.stdout.strip().splitlines()[-1]
+        work = self.checkout("main", "admin-retrain")
+        bumped = subprocess.run(
+            [sys.executable, "-m", "churn.ops.bump_model", bundle,
+             "--models", f"s3://{bucket}/models", "--repo", str(work),
+             "--body", str(self.workdir / "bump.md")],
+            env=env, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        if bumped.returncode != 0:
+            raise RehearsalError(f"churn-bump-model: {bumped.stderr[-2000:]}")
+        self.git(work, "-c", "user.name=admin", "-c", "user.email=admin@localhost",
+                 "commit", "-qam", f"Serve model {bundle.rsplit('/', 1)[1]}")  # fmt: skip
+        self.git(work, "push", "-q", str(self.github.state.origin), "HEAD:refs/heads/main")
+        return bundle.rstrip("/").rsplit("/", 1)[1]
+
+    def push_to_branch(
+        self, branch: str, path: str, text: str, message: str, *, base: str | None = None
+    ) -> str:
+        """A person's commit pushed to ``branch`` (made from ``base`` when given: a new
+        branch); the branch's new head."""
+        work = self.checkout(f"origin/{base or branch}", f"push-{branch}")
         self.git(work, "switch", "-q", "-c", branch)
         (work / path).write_text(text)
         self.git(work, "add", path)
@@ -577,9 +627,14 @@ class Rehearsal:
         for entry in [*listed.get("Versions", []), *listed.get("DeleteMarkers", [])]:
             s3.delete_object(Bucket=bucket, Key=entry["Key"], VersionId=entry["VersionId"])
 
-    def destroy_all(self, admin: Path, buckets: dict[str, str]) -> None:
-        """Platform, pipeline and bootstrap destroyed; ``buckets``: root -> its bucket."""
-        for root in ("platform", "pipeline", "bootstrap"):
+    def destroy_all(
+        self,
+        admin: Path,
+        buckets: dict[str, str],
+        roots: Sequence[str] = ("platform", "pipeline", "bootstrap"),
+    ) -> None:
+        """``roots`` destroyed, in this order; ``buckets``: root -> its bucket, emptied first."""
+        for root in roots:
             if root in buckets:
                 self.empty_bucket(buckets[root])
             terraform = Terraform(admin / "terraform" / root, self.admin_env())
@@ -645,6 +700,7 @@ def run_all(rehearsal: Rehearsal) -> None:
     rehearsal.configure_github(pipeline)
     pull = rehearsal.retrain(data_uri)
     rehearsal.review(pull)
+    rehearsal.test_tiers(pull)
     rehearsal.merge(pull)
     rehearsal.deploy()
     rehearsal.score(str(pipeline["bucket_name"]))

@@ -1,14 +1,22 @@
 """The GitOps loop through the real workflow files (act), against moto, the GitHub
-stand-in and the API Gateway stand-in, with checks between the steps: what each stack
-made, the retrain's pull request, the plan comment (created, then updated in place), the
-identities each job got, the deploy's images, apply and smoke test, empty second plans, a
-second environment's plan, and everything destroyed. ``make rehearse`` runs the same
-steps without the checks."""
+stand-in and the API Gateway stand-in, as three stories that run side by side (each with
+its own stand-ins):
+
+- a retrained model proposed, reviewed, merged and its customer base scored: what each
+  stack made, the retrain's pull request, the plan comment (created, then updated in place),
+  the identities each job got, Batch Transform and the drift issue, a second environment's
+  plan, the administrator's stacks destroyed;
+- a new model on main deployed: the images, the one apply job, the smoke test through the
+  API, the IAM analysis, empty second plans, the platform destroyed;
+- the pull request's tier jobs: each selects its tier's tests, together every test once.
+
+``make rehearse`` runs the same steps as one story, without the checks."""
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -421,96 +429,165 @@ def check_iam(rehearsal: Rehearsal) -> dict[str, Any]:
     return analysis
 
 
-@pytest.mark.slow
-@pytest.mark.timeout(2400)  # about 11 minutes here: act runs every job, setups included
-def test_retrain_pull_request_and_deploy_run_through_the_real_workflow_files(
-    data_path: Path, tmp_path: Path
+@pytest.fixture
+def rehearsal(data_path: Path, tmp_path: Path) -> Iterator[Rehearsal]:
+    """Every stand-in the workflows reach, started for one test and stopped after it."""
+    steps = tmp_path / "steps.log"  # each step's time, kept for a slow run's post-mortem
+
+    def say(line: str) -> None:
+        print(line)
+        with steps.open("a") as log:
+            log.write(line + "\n")
+
+    with rehearsal_world(REPO_ROOT, tmp_path / "rehearsal", data_path, say) as world:
+        world.publish_source()
+        yield world
+
+
+def set_up_by_the_administrator(rehearsal: Rehearsal) -> tuple[Path, dict[str, Any]]:
+    """README, "Fork and deploy": bootstrap and the pipeline applied by hand, the
+    repository secured and configured. The administrator's checkout and the pipeline's
+    outputs."""
+    admin = rehearsal.admin_checkout()
+    bootstrap = rehearsal.admin_apply(admin, "bootstrap")
+    assert bootstrap["state_bucket"] == STATE_BUCKET
+    pipeline = rehearsal.admin_apply(admin, "pipeline")
+    said = rehearsal.secure_github()
+    assert "OIDC subjects now carry repo, context, ref" in said
+    rehearsal.configure_github(pipeline)
+    return admin, pipeline
+
+
+# Each test below is a story of its own, with its own moto, GitHub and gateway stand-ins, so
+# the three run side by side on parallel workers; `make rehearse` runs them as one story.
+
+
+@pytest.mark.timeout(1800)  # about 7 minutes here, beside the others
+def test_a_retrained_model_is_proposed_reviewed_merged_and_its_base_scored(
+    rehearsal: Rehearsal,
 ) -> None:
-    with rehearsal_world(REPO_ROOT, tmp_path / "rehearsal", data_path) as rehearsal:
-        rehearsal.publish_source()
-        admin = rehearsal.admin_checkout()
-        bootstrap = rehearsal.admin_apply(admin, "bootstrap")
-        assert bootstrap["state_bucket"] == STATE_BUCKET
-        pipeline = rehearsal.admin_apply(admin, "pipeline")
-        check_pipeline(rehearsal, pipeline, admin)
-        bucket = str(pipeline["bucket_name"])
+    admin, pipeline = set_up_by_the_administrator(rehearsal)
+    check_pipeline(rehearsal, pipeline, admin)
+    production = rehearsal.github.state.environments["production"]
+    assert [p["name"] for p in production["policies"].values()] == ["main"]
+    assert len(production["reviewers"]) == 1
+    bucket = str(pipeline["bucket_name"])
+    # Before any bundle exists, the platform refuses at plan time, applying nothing.
+    with pytest.raises(RehearsalError, match=r"has no complete bundle in\s+s3://"):
+        rehearsal.stack(admin, "plan", "platform", "--image-tag", rehearsal.head("main"))
 
-        # Before any bundle exists, the platform refuses at plan time, applying nothing.
-        with pytest.raises(RehearsalError, match=r"has no complete bundle in\s+s3://"):
-            rehearsal.stack(admin, "plan", "platform", "--image-tag", rehearsal.head("main"))
+    pull = rehearsal.retrain(rehearsal.upload_data(bucket))
+    version = check_retrain(rehearsal, pull, bucket)
 
-        said = rehearsal.secure_github()
-        assert "OIDC subjects now carry repo, context, ref" in said
-        production = rehearsal.github.state.environments["production"]
-        assert [p["name"] for p in production["policies"].values()] == ["main"]
-        assert len(production["reviewers"]) == 1
-        rehearsal.configure_github(pipeline)
-        pull = rehearsal.retrain(rehearsal.upload_data(bucket))
-        version = check_retrain(rehearsal, pull, bucket)
+    # Dependabot's pull requests get no secrets: the plans are skipped with a notice.
+    log = rehearsal.review(pull, checks=False, secrets_withheld=("AWS_PLAN_ROLE_ARN",))
+    assert log.count("::notice title=plan skipped::") == 2
+    assert "Success - Main plan" not in log
+    assert plan_comments(rehearsal) == []
 
-        # Dependabot's pull requests get no secrets: the plans are skipped with a notice.
-        log = rehearsal.review(pull, checks=False, secrets_withheld=("AWS_PLAN_ROLE_ARN",))
-        assert log.count("::notice title=plan skipped::") == 2
-        assert "Success - Main plan" not in log
-        assert plan_comments(rehearsal) == []
+    rehearsal.review(pull)
+    (comment,) = plan_comments(rehearsal)
+    assert comment["user"]["login"] == "github-actions[bot]"
+    assert "| pipeline | 0 | 0 | 0 | 0 |" in comment["body"]  # the deployed tag is kept
+    assert "| platform | 62 | 0 | 0 | 0 |" in comment["body"]
+    assert {a["retention_days"] for a in rehearsal.recorded("artifacts")} == {1}
+    assert {s["category"] for s in rehearsal.recorded("sarif")} == {"checkov"}
 
-        rehearsal.review(pull)
-        (comment,) = plan_comments(rehearsal)
-        assert comment["user"]["login"] == "github-actions[bot]"
-        assert "| pipeline | 0 | 0 | 0 | 0 |" in comment["body"]  # the deployed tag is kept
-        assert "| platform | 62 | 0 | 0 | 0 |" in comment["body"]
-        assert {a["retention_days"] for a in rehearsal.recorded("artifacts")} == {1}
-        assert {s["category"] for s in rehearsal.recorded("sarif")} == {"checkov"}
-
-        rehearsal.push_to_branch(
-            pull["head"]["ref"], "README.md", (REPO_ROOT / "README.md").read_text() + "\n", "Docs"
+    rehearsal.push_to_branch(
+        pull["head"]["ref"], "README.md", (REPO_ROOT / "README.md").read_text() + "\n", "Docs"
+    )
+    rehearsal.review(pull, checks=False)
+    assert [c["id"] for c in plan_comments(rehearsal)] == [comment["id"]]  # updated in place
+    patches = [c for c in rehearsal.github.state.calls if c[0] == "PATCH"]
+    assert patches == [
+        (
+            "PATCH",
+            f"/repos/{rehearsal.repository}/issues/comments/{comment['id']}",
+            "github-actions[bot]",
         )
-        rehearsal.review(pull, checks=False)
-        assert [c["id"] for c in plan_comments(rehearsal)] == [comment["id"]]  # updated in place
-        patches = [c for c in rehearsal.github.state.calls if c[0] == "PATCH"]
-        assert patches == [
-            (
-                "PATCH",
-                f"/repos/{rehearsal.repository}/issues/comments/{comment['id']}",
-                "github-actions[bot]",
-            )
-        ]
+    ]
 
-        rehearsal.merge(pull)
-        rehearsal.deploy()
-        check_platform(rehearsal, bucket, version)
-        check_score(rehearsal, rehearsal.score(bucket), version)
-        deployed = rehearsal.head("main")
-        for image in ("training", "api", "ui"):  # the apply job marked what it deployed
-            details = boto3.client("ecr").describe_images(
-                repositoryName=f"{PREFIX}{image}", imageIds=[{"imageTag": deployed}]
-            )["imageDetails"]
-            assert f"deployed-{deployed}" in details[0]["imageTags"]
-        assert len(rehearsal.recorded("pushes")) == 3
-        main = "ref:refs/heads/main:ref:refs/heads/main"
-        assert identities(rehearsal) >= {
-            ("train", "ml-engineer", main),
-            ("plan", "terraform-plan", f"pull_request:ref:refs/pull/{pull['number']}/merge"),
-            ("plan", "terraform-plan", main),
-            ("build-push", "ml-engineer", main),
-            ("apply", "terraform-deploy", "environment:production:ref:refs/heads/main"),
-            ("smoke", "ml-engineer", main),
-            ("score", "ml-engineer", main),
-        }
-        assert {job for job, _, subject in identities(rehearsal) if "environment" in subject} == {
-            "apply"
-        }
+    # Merged, main serves the new version: the weekly scoring run uses it (score.yml needs
+    # the pipeline's bucket and scoring role, not the platform).
+    rehearsal.merge(pull)
+    check_score(rehearsal, rehearsal.score(bucket), version)
+    main = "ref:refs/heads/main:ref:refs/heads/main"
+    assert identities(rehearsal) >= {
+        ("train", "ml-engineer", main),
+        ("plan", "terraform-plan", f"pull_request:ref:refs/pull/{pull['number']}/merge"),
+        ("score", "ml-engineer", main),
+    }
+    assert not [i for i in identities(rehearsal) if "environment" in i[2]]  # no deploy here
 
-        check_iam(rehearsal)
+    # A second prefix has its own state: it would create everything and touch nothing.
+    admin = rehearsal.admin_checkout()
+    pipeline_resources = len(rehearsal.state_list(admin, "pipeline"))
+    second = rehearsal.plan_second_environment(admin, "teleco-churn-second-")
+    assert second == f"Plan: {pipeline_resources} to add, 0 to change, 0 to destroy."
+    # The stacks the administrator made come down (the platform's teardown is the deploy
+    # test's).
+    rehearsal.destroy_all(
+        admin, {"pipeline": bucket, "bootstrap": STATE_BUCKET}, roots=("pipeline", "bootstrap")
+    )
+    buckets = {b["Name"] for b in boto3.client("s3").list_buckets()["Buckets"]}
+    assert not {bucket, STATE_BUCKET} & buckets
 
-        admin = rehearsal.admin_checkout()
-        assert rehearsal.unconverged(admin) == []
-        # A second prefix has its own state: it would create everything and touch nothing.
-        pipeline_resources = len(rehearsal.state_list(admin, "pipeline"))
-        second = rehearsal.plan_second_environment(admin, "teleco-churn-second-")
-        assert second == f"Plan: {pipeline_resources} to add, 0 to change, 0 to destroy."
 
-        rehearsal.destroy_all(admin, {"pipeline": bucket, "bootstrap": STATE_BUCKET})
-        buckets = {b["Name"] for b in boto3.client("s3").list_buckets()["Buckets"]}
-        assert not {bucket, STATE_BUCKET} & buckets
-        assert not boto3.client("sagemaker").list_endpoints()["Endpoints"]
+@pytest.mark.timeout(1800)  # about 8 minutes here, beside the others
+def test_a_new_model_on_main_is_deployed_converges_and_is_destroyed(
+    rehearsal: Rehearsal,
+) -> None:
+    admin, pipeline = set_up_by_the_administrator(rehearsal)
+    bucket = str(pipeline["bucket_name"])
+    version = rehearsal.admin_retrain(admin, rehearsal.upload_data(bucket), bucket)
+
+    rehearsal.deploy()
+    check_platform(rehearsal, bucket, version)
+    deployed = rehearsal.head("main")
+    for image in ("training", "api", "ui"):  # the apply job marked what it deployed
+        details = boto3.client("ecr").describe_images(
+            repositoryName=f"{PREFIX}{image}", imageIds=[{"imageTag": deployed}]
+        )["imageDetails"]
+        assert f"deployed-{deployed}" in details[0]["imageTags"]
+    assert len(rehearsal.recorded("pushes")) == 3
+    main = "ref:refs/heads/main:ref:refs/heads/main"
+    assert identities(rehearsal) >= {
+        ("plan", "terraform-plan", main),
+        ("build-push", "ml-engineer", main),
+        ("apply", "terraform-deploy", "environment:production:ref:refs/heads/main"),
+        ("smoke", "ml-engineer", main),
+    }
+    assert {job for job, _, subject in identities(rehearsal) if "environment" in subject} == {
+        "apply"
+    }
+    check_iam(rehearsal)
+
+    admin = rehearsal.admin_checkout()
+    assert rehearsal.unconverged(admin) == []
+    rehearsal.destroy_all(admin, {}, roots=("platform",))
+    assert not boto3.client("sagemaker").list_endpoints()["Endpoints"]
+    assert not boto3.client("elbv2").describe_load_balancers()["LoadBalancers"]
+
+
+TIER_COLLECTED = re.compile(
+    r"\[pull request/make test-(?P<tier>\w+)[^]]*\].*\| (?P<selected>\d+)/(?P<total>\d+) tests "
+    r"collected \((?P<deselected>\d+) deselected\)"
+)
+
+
+@pytest.mark.timeout(900)  # about 2 minutes here
+def test_the_pull_requests_tier_jobs_together_select_every_test_once(
+    rehearsal: Rehearsal,
+) -> None:
+    """Each tier job of pull-request.yml set up as a runner would and selected its tier's
+    tests (tests/support/tiers.py); together they are the whole suite, each test once."""
+    branch = "docs"
+    rehearsal.push_to_branch(branch, "README.md", "# telco-churn\n", "Docs", base="main")
+    log = rehearsal.test_tiers({"number": 7, "head": {"ref": branch}})
+    collected = {m["tier"]: m for m in TIER_COLLECTED.finditer(log)}
+    assert set(collected) == {"check", "model", "browser", "terraform", "rehearsal"}
+    totals = {int(m["total"]) for m in collected.values()}
+    assert len(totals) == 1, totals  # every job collected the same suite
+    assert all(int(m["selected"]) > 0 for m in collected.values())
+    assert sum(int(m["selected"]) for m in collected.values()) == totals.pop()
+    assert "lint" in log and "Success - Main the tier's tests" in log

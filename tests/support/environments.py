@@ -1,16 +1,20 @@
 """Clean Python environments for proving dependency sets, cached between runs.
 
 Each environment lives under ``.cache/environments/<name>-<hash of its inputs>`` and is
-reused while its inputs are unchanged; a marker written last means it is complete.
+reused while its inputs are unchanged; a marker written last means it is complete. Test
+workers running in parallel build each one once: the first takes its lock, the others wait.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import shlex
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,13 +37,34 @@ def _pip(*arguments: str, python: str = sys.executable) -> None:
         raise RuntimeError(f"{shlex.join(command)} failed:\n{finished.stderr[-3000:]}")
 
 
+@contextlib.contextmanager
+def _building(directory: Path) -> Iterator[bool]:
+    """Whether ``directory`` must be built, under its lock (held until the block ends)."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with (CACHE / f"{directory.name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        missing = not (directory / COMPLETE).exists()
+        if missing:
+            shutil.rmtree(directory, ignore_errors=True)
+        yield missing
+        if missing:
+            (directory / COMPLETE).touch()
+
+
 def target_directory(name: str, requirements: Path, constraints: Path) -> Path:
     """``pip install --target`` of a requirement file, as a Dockerfile does it."""
     directory = CACHE / f"{name}-{_digest(requirements, constraints)}"
-    if not (directory / COMPLETE).exists():
-        shutil.rmtree(directory, ignore_errors=True)
-        _pip("install", "--target", str(directory), "-r", str(requirements), "-c", str(constraints))
-        (directory / COMPLETE).touch()
+    with _building(directory) as missing:
+        if missing:
+            _pip(
+                "install",
+                "--target",
+                str(directory),
+                "-r",
+                str(requirements),
+                "-c",
+                str(constraints),
+            )
     return directory
 
 
@@ -47,12 +72,18 @@ def virtualenv(name: str, requirements: Path) -> Path:
     """A venv with exactly ``requirements`` installed; returns its python."""
     directory = CACHE / f"{name}-{_digest(requirements)}"
     python = directory / "bin" / "python"
-    if not (directory / COMPLETE).exists():
-        shutil.rmtree(directory, ignore_errors=True)
-        subprocess.run([sys.executable, "-m", "venv", str(directory)], check=True)
-        _pip("install", "-r", str(requirements), python=str(python))
-        (directory / COMPLETE).touch()
+    with _building(directory) as missing:
+        if missing:
+            subprocess.run([sys.executable, "-m", "venv", str(directory)], check=True)
+            _pip("install", "-r", str(requirements), python=str(python))
     return python
+
+
+class Installer:
+    """What the ``installed`` fixture hands a test: the clean environments above."""
+
+    target_directory = staticmethod(target_directory)
+    virtualenv = staticmethod(virtualenv)
 
 
 @dataclass(frozen=True)

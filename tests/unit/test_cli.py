@@ -94,3 +94,11 @@ def test_context_says_what_was_being_done_and_keeps_the_class() -> None:
 def test_the_exit_code_table_lists_every_code() -> None:
     for code in ExitCode:
         assert f"  {code.value:<3}  " in cli.EXIT_CODES
+
+
+def test_a_tools_diagnostics_come_before_the_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    error = DependencyError("terraform plan of platform failed", details="Error: x\n  on a.tf\n")
+    assert cli.run("churn-x", failing(error)) == ExitCode.DEPENDENCY  # type: ignore[arg-type]
+    assert capsys.readouterr().err == (
+        "Error: x\n  on a.tf\nchurn-x: error: terraform plan of platform failed\n"
+    )

@@ -8,6 +8,7 @@ import jsonschema
 import pytest
 
 from churn import contract
+from churn.contract import fields
 
 CUSTOMER: dict[str, contract.RawValue] = {
     "gender": "Female",
@@ -173,7 +174,7 @@ def test_description_says_each_fields_group_description_and_bounds() -> None:
 
 
 def test_an_addon_is_a_yes_no_service_that_needs_internet() -> None:
-    assert contract._addon("StreamingTV", "streaming TV") == contract.CategoricalField(
+    assert fields._addon("StreamingTV", "streaming TV") == contract.CategoricalField(
         "StreamingTV",
         "Streaming TV",
         ("No", "Yes", "No internet service"),

@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from tests.support.environments import REPO_ROOT
+from tests.support.tiers import TIERS
 
 WORKFLOWS = REPO_ROOT / ".github" / "workflows"
 SCANNERS = REPO_ROOT / ".venv-scanners" / "bin"
@@ -270,6 +271,18 @@ def test_pull_requests_plan_with_the_deployed_image_tag_and_comment() -> None:
     assert any("churn-github upsert-comment" in step.get("run", "") for step in comment["steps"])
     tests = pull_request["tests"]
     assert tests["env"]["CHROMIUM"] == "/usr/bin/chromium"
+
+
+def test_every_tier_of_the_tests_is_a_job_of_the_pull_request() -> None:
+    """The tier jobs run make test-<tier> for every tier tests/support/tiers.py knows, and
+    nothing else: the tiers together are `make test`."""
+    tests = jobs(WORKFLOWS / "pull-request.yml")["tests"]
+    assert sorted(tests["strategy"]["matrix"]["tier"]) == sorted(TIERS)
+    assert tests["strategy"]["fail-fast"] is False
+    (run,) = [step["run"] for step in tests["steps"] if "run" in step]
+    assert run == 'make "test-$TIER"' and tests["env"]["TIER"] == "${{ matrix.tier }}"
+    makefile = (REPO_ROOT / "Makefile").read_text()
+    assert all(re.search(rf"^test-{tier}:", makefile, re.M) for tier in TIERS)
 
 
 @pytest.mark.parametrize(

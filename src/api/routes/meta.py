@@ -2,15 +2,39 @@
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from fastapi import APIRouter, Response
+from pydantic import BaseModel, Field
 
 from churn import contract
 from churn.api.deps import HolderDep, ServiceDep
 from churn.api.responses import ERROR_RESPONSES
-from churn.api.schemas import EXAMPLES, Health, ModelInfo
+from churn.api.schemas import EXAMPLES
 from churn.bundles import BundleError
 
 router = APIRouter(tags=["model"])
+
+
+class Health(BaseModel):
+    status: Literal["ok", "degraded"]
+    ready: bool = Field(description="Whether the model (or its endpoint) can answer now.")
+    predictor: Literal["local", "sagemaker"]
+    model_version: str | None
+    detail: str | None = None
+
+
+class ModelInfo(BaseModel):
+    model_version: str
+    threshold: float
+    risk_bands: dict[str, str]
+    metrics: dict[str, Any] = Field(description="CV and test metrics, model beside baseline.")
+    curves: dict[str, Any] = Field(description="ROC, precision-recall and calibration curves.")
+    feature_importance: list[dict[str, Any]]
+    data: dict[str, Any]
+    contract: list[dict[str, Any]] = Field(description="Every field with its allowed values.")
+    examples: list[dict[str, Any]] = Field(description="Real customers, e.g. for form defaults.")
+    model_card: str
 
 
 @router.get("/health", response_model=Health)

@@ -5,18 +5,55 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
 
+from churn import contract
 from churn.api.deps import RunsDep
 from churn.api.responses import ERROR_RESPONSES
-from churn.api.schemas import (
-    ErrorBody,
-    ScoredCustomer,
-    ScoredCustomers,
-    ScoringRunSummary,
-)
+from churn.api.schemas import ErrorBody
 from churn.bands import RiskBand
 
 router = APIRouter(prefix="/scores", tags=["scores"])
+
+
+class ScoredDriver(BaseModel):
+    field: str = Field(description="The contract field.")
+    label: str = Field(description="The field in plain words.")
+    contribution: float = Field(description="Its effect on the log-odds, positive towards churn.")
+
+
+class ScoredCustomer(BaseModel):
+    line: int = Field(ge=2, description="The customer's line in the scored file.")
+    customerID: str = Field(max_length=contract.ID_MAX_LENGTH)
+    churn_probability: float = Field(ge=0, le=1)
+    churn: bool
+    risk_band: RiskBand
+    drivers: list[ScoredDriver] = Field(description="Top drivers (customers at risk only).")
+
+
+class ScoringRunSummary(BaseModel):
+    run: str = Field(description="The run's folder under the scores location.")
+    created_at: str
+    model_version: str
+    engine: str
+    threshold: float
+    risk_bands: dict[str, str]
+    rows: dict[str, int] = Field(description="scored, rejected, blank, churners, explained")
+    bands: dict[str, int] = Field(description="Customers per risk band.")
+    drift: dict[str, Any] = Field(
+        description="The drift report: status, advice, each field's PSI (largest first), "
+        "the scores' shift and the bands against training."
+    )
+
+
+class ScoredCustomers(BaseModel):
+    run: str
+    total: int = Field(ge=0, description="Customers matching the filter, in the riskiest kept.")
+    offset: int = Field(ge=0)
+    limit: int = Field(ge=1)
+    customers: list[ScoredCustomer]
+
+
 PAGE_LIMIT = 200
 RESPONSES: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "No scoring run published (or configured) yet."},

@@ -1,0 +1,95 @@
+"""Test tiers: what a test needs decides when it runs. A pytest plug-in (tests/conftest.py
+loads it).
+
+Each test is marked after the expensive fixtures it uses, directly or through others (its
+whole fixture closure), never by hand:
+
+=========  ===============  =====================================================
+marker     fixture          what it costs
+=========  ===============  =====================================================
+model      ``trained``      the model trained on the real data (once per worker)
+aws        ``moto_server``  a moto server, and what runs against it
+install    ``installed``    an image's dependency set installed into a clean folder
+terraform  ``terraform``    the terraform binary and the provider mirror
+browser    ``browser``      headless Chromium, with the API and Streamlit serving
+rehearsal  ``rehearsal``    the workflows run by act against every stand-in
+=========  ===============  =====================================================
+
+A test's tier is the first of rehearsal, terraform, browser, model (model, aws or install)
+whose marker it has, else check. ``pytest --tier check`` runs one tier (the pull request's
+parallel jobs do; ``make check`` runs the check tier); without it every test runs.
+Under pytest-xdist, the most expensive tiers are handed out first, so the longest tests do
+not begin last; their order within a tier stays pytest-randomly's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Final
+
+import pytest
+
+MARKED_BY: Final = {
+    "trained": "model",
+    "moto_server": "aws",
+    "installed": "install",
+    "terraform": "terraform",
+    "browser": "browser",
+    "rehearsal": "rehearsal",
+}
+MARKERS: Final = {
+    "model": "uses the model trained on the real data",
+    "aws": "uses a moto server",
+    "install": "installs an image's dependency set into a clean folder",
+    "terraform": "runs the terraform binary",
+    "browser": "drives headless Chromium",
+    "rehearsal": "runs the workflows with act",
+}
+# The tiers, most expensive first, and the markers that put a test in each.
+TIERS: Final = {
+    "rehearsal": ("rehearsal",),
+    "terraform": ("terraform",),
+    "browser": ("browser",),
+    "model": ("model", "aws", "install"),
+    "check": (),
+}
+
+
+def markers_of(fixtures: Iterable[str]) -> set[str]:
+    return {MARKED_BY[name] for name in fixtures if name in MARKED_BY}
+
+
+def tier_of(markers: Iterable[str]) -> str:
+    found = set(markers)
+    return next(tier for tier, marks in TIERS.items() if found & set(marks) or not marks)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--tier",
+        choices=tuple(TIERS),
+        help="run only the tests of this tier (tests/support/tiers.py says which is which)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for name, meaning in MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: {meaning} (set from its fixtures)")
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-randomly has shuffled them
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    tiers: dict[pytest.Item, str] = {}
+    for item in items:
+        found = markers_of(getattr(item, "fixturenames", ()))
+        for marker in sorted(found):
+            item.add_marker(marker)
+        tiers[item] = tier_of(found)
+    wanted = config.getoption("--tier")
+    if wanted:
+        kept = [item for item in items if tiers[item] == wanted]
+        config.hook.pytest_deselected(items=[item for item in items if tiers[item] != wanted])
+        items[:] = kept
+    if hasattr(config, "workerinput"):  # a pytest-xdist worker: the scheduler takes this order
+        order = list(TIERS)
+        items.sort(key=lambda item: order.index(tiers[item]))  # stable: random within a tier
