@@ -45,6 +45,7 @@ from churn.score.local import ChunkModel
 from churn.score.reader import CustomerBase
 from churn.score.transform import TransformSettings, instance_count
 from churn.score.validation import check_chunk, feature_matrix
+from scripts import docs_tables
 from tests.support.batch_transform import serve_sagemaker
 from tests.support.moto import REGION, moto_admin, start_moto_server
 from tests.support.synthetic import real_table, write_base
@@ -52,6 +53,7 @@ from tests.support.synthetic import real_table, write_base
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared/data/telco-customer-churn.csv"
 CACHE = ROOT / ".cache/bench/score"
+DATA = ROOT / "docs/data"
 FLOOR_REPEATS = 5
 ENGINE_REPEATS = 3  # each local-engine figure is the run of median CPU time among these
 
@@ -200,12 +202,14 @@ def main() -> None:
         f"{'rows/CPU-s':>11} {'floor ÷':>8} {'peak MB':>8}  stages (s)"
     )
     local: dict[tuple[int, str], Measured] = {}
+    kept: list[dict[str, object]] = []
     for rows, base in bases.items():
         for explain in ("none", "churners") if rows == min(bases) else ("none",):
             runs = sorted(
                 (run_engine(base, bundle, explain) for _ in range(ENGINE_REPEATS)), key=cpu
             )
-            local[rows, explain] = report(runs[len(runs) // 2], explain, floor_rate)
+            median = runs[len(runs) // 2]
+            local[rows, explain] = report(median, explain, floor_rate, kept, "local")
     print(
         "\nfloor ÷ : how many times the floor's CPU per row the engine spends (target <= 2),"
         "\nparsing, contract checks, features, band and writing every output included."
@@ -215,7 +219,13 @@ def main() -> None:
         "\nstand-in while churn-score waits, so CPU s is churn-score preparing and assembling):"
     )
     transformed = {
-        explain: report(run_batch_transform(smallest, bundle, explain), explain, floor_rate)
+        explain: report(
+            run_batch_transform(smallest, bundle, explain),
+            explain,
+            floor_rate,
+            kept,
+            "batch-transform (churn-score's own work)",
+        )
         for explain in ("none", "churners")
     }
     container = container_seconds_per_row(bundle, smallest)
@@ -230,6 +240,7 @@ def main() -> None:
             3,
         ),
     )
+    planned = []
     for title, explain, engine, drivers in plans_of:
         figures = Figures(
             container_seconds=container,
@@ -238,8 +249,31 @@ def main() -> None:
             api=api_batch(bundle, data, drivers),
             bytes_per_row=sizes[explain],
         )
-        print_cost_plan(title, figures)
+        planned.append(cost_plan(title, figures))
     print_prices()
+    write_results(
+        {
+            "measured": time.strftime("%Y-%m-%d"),
+            "command": "make bench",
+            "cores": os.cpu_count(),
+            "floor_rows_per_second": round(floor_rate),
+            "runs": kept,
+            "bytes_per_customer": sizes,
+            "plans": planned,
+            "prices_as_of": PRICES_AS_OF,
+            "prices": [
+                {"unit": p.unit, "usd": p.usd, "page": p.page.removeprefix("https://")}
+                for p in PRICES.values()
+            ],
+        }
+    )
+
+
+def write_results(results: dict[str, object]) -> None:
+    """The figures, for docs/ (scripts/docs_tables.py makes its tables from them)."""
+    (DATA / "bench-score.json").write_text(json.dumps(results, indent=2) + "\n")
+    for table in docs_tables.write():
+        print(f"wrote {table}")
 
 
 def s3_bytes_per_row(measured: Measured) -> dict[str, float]:
@@ -256,7 +290,20 @@ def s3_bytes_per_row(measured: Measured) -> dict[str, float]:
     }
 
 
-def report(measured: Measured, explain: str, floor_rate: float) -> Measured:
+def report(
+    measured: Measured, explain: str, floor_rate: float, runs: list[dict[str, object]], engine: str
+) -> Measured:
+    """Print one run's figures and keep them for the results file."""
+    runs.append(
+        {
+            "engine": engine,
+            "rows": measured.rows,
+            "explain": explain,
+            "wall_seconds": round(measured.wall, 2),
+            "cpu_seconds": round(measured.cpu, 2),
+            "peak_mb": round(measured.peak_mb),
+        }
+    )
     stages = ", ".join(
         f"{k.removesuffix('_seconds')} {v:.1f}"
         for k, v in measured.stages.items()
@@ -483,7 +530,8 @@ class Figures:
     """On S3 per customer: input, features, customers, predictions (the job's parts), outputs."""
 
 
-def print_cost_plan(title: str, figures: Figures) -> None:
+def cost_plan(title: str, figures: Figures) -> dict[str, object]:
+    """Print the plan, and return it for the results file."""
     print(
         f"\ncost plan, {title}; prices us-east-1 as of {PRICES_AS_OF}:"
         f"\n  container: {1 / figures.container_seconds:,.0f} rows/s per vCPU; Lambda: "
@@ -494,12 +542,18 @@ def print_cost_plan(title: str, figures: Figures) -> None:
     print(
         "\n| way | customers | time | cost | $ per million | how |\n|---|---:|---:|---:|---:|---|"
     )
+    ways = []
     for rows in (10_000_000, 100_000_000):
         for plan in plans(rows, figures):
             print(
                 f"| {plan.way} | {rows / 1e6:,.0f}M | {plan.seconds / 60:,.1f} min | "
                 f"${plan.usd:,.2f} | ${plan.usd / rows * 1e6:,.4f} | {plan.note} |"
             )
+            ways.append(
+                {"way": plan.way, "customers": rows, "minutes": round(plan.seconds / 60, 2),
+                 "usd": round(plan.usd, 4), "how": plan.note}
+            )  # fmt: skip
+    return {"title": title, "ways": ways}
 
 
 def print_prices() -> None:

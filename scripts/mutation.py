@@ -40,11 +40,14 @@ from typing import Final
 
 from churn.train.dataset import load_dataset
 from churn.train.training import TrainingConfig, train
+from scripts import docs_tables
 
 REPO: Final = Path(__file__).resolve().parent.parent
 STAGE: Final = REPO / ".cache" / "mutation"
 EQUIVALENT: Final = REPO / "tests" / "mutation" / "equivalent.txt"
 RECORDED: Final = REPO / "tests" / "mutation" / "scores.json"
+# Each module's latest score, for docs/mutation-testing.md (scripts/docs_tables.py).
+DOCS_RESULTS: Final = REPO / "docs" / "data" / "mutation.json"
 # The functions training calls, as mutmut's mutant-name prefixes: a mutant of one of them
 # makes its session train again (scripts/mutation_plugin.py); any other reuses the model.
 TRAINING_REACHES: Final = STAGE / "training-reaches.json"
@@ -425,6 +428,36 @@ def unrecorded(table: Sequence[Score], recorded: dict[str, float]) -> list[str]:
     return [s.module for s in table if s.module not in recorded]
 
 
+def print_mutants(table: Sequence[Score], equivalent: dict[str, str], modules: list[str]) -> None:
+    """The surviving mutants, and those listed as equivalent, with how to see each."""
+    for score in table:
+        for name in score.survivors:
+            print(f"survived: {name}  (make mutation-show MUTANT={name})")
+    listed = [n for n in equivalent if any(n.startswith(module_name(m) + ".x") for m in modules)]
+    for name in listed:
+        print(f"equivalent: {name}  {equivalent[name]}")
+
+
+def publish(table: Sequence[Score], store: Path = DOCS_RESULTS) -> None:
+    """This run's scores into docs/data/mutation.json (the other modules keep theirs, with
+    the day they were measured), and the docs' table made again from it."""
+    results = json.loads(store.read_text()) if store.exists() else {"modules": {}}
+    today = time.strftime("%Y-%m-%d")
+    for score in table:
+        results["modules"][score.module] = {
+            "mutants": score.mutants,
+            "killed": score.killed,
+            "equivalent": score.equivalent,
+            "score": round(score.percent, 1),
+            "measured": today,
+        }
+    results["modules"] = {
+        m: results["modules"][m] for m in (*CORE, *POLICIES) if m in results["modules"]
+    }
+    store.write_text(json.dumps(results, indent=2) + "\n")
+    docs_tables.write()
+
+
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="make mutation", description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -479,12 +512,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"mutation: no run yet of {', '.join(never)}")
     table = scores(results, modules, equivalent)
     print(render(table))
-    for score in table:
-        for name in score.survivors:
-            print(f"survived: {name}  (make mutation-show MUTANT={name})")
-    listed = [n for n in equivalent if any(n.startswith(module_name(m) + ".x") for m in modules)]
-    for name in listed:
-        print(f"equivalent: {name}  {equivalent[name]}")
+    if not arguments.report_only:
+        publish(table)
+    print_mutants(table, equivalent, modules)
     if arguments.markdown:
         arguments.markdown.write_text(render(table) + "\n")
     recorded = json.loads(RECORDED.read_text()) if RECORDED.exists() else {}

@@ -24,10 +24,12 @@ not begin last; their order within a tier stays pytest-randomly's.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Final
+from collections.abc import Iterable, Sequence
+from typing import Final, TypeVar
 
 import pytest
+
+T = TypeVar("T")
 
 MARKED_BY: Final = {
     "trained": "model",
@@ -64,6 +66,35 @@ def tier_of(markers: Iterable[str]) -> str:
     return next(tier for tier, marks in TIERS.items() if found & set(marks) or not marks)
 
 
+def shares(total: int, workers: int) -> list[int]:
+    """How many tests each worker is first handed: pytest-xdist's worksteal scheduler gives
+    each idle worker an even, contiguous share of what is pending, in turn."""
+    sizes = []
+    for index in range(workers):
+        sizes.append(total // (workers - index))
+        total -= sizes[-1]
+    return sizes
+
+
+def spread(items: Sequence[T], workers: int, tiers: Sequence[str]) -> list[T]:
+    """``items`` (most expensive tier first) reordered so that each worker's first share
+    holds as few of the rehearsal's long tests as can be, at its head, and the others dealt
+    in turn: worksteal steals only from the tails of queues, so two long tests in one share
+    would run one after the other while another worker idles."""
+    sizes = shares(len(items), workers)
+    dealt: list[list[T]] = [[] for _ in sizes]
+
+    def room() -> list[int]:
+        return [s for s in range(workers) if len(dealt[s]) < sizes[s]]
+
+    longest = [item for item, tier in zip(items, tiers, strict=True) if tier == "rehearsal"]
+    for item in longest:
+        dealt[min(room(), key=lambda s: (len(dealt[s]), s))].append(item)
+    for item in (item for item, tier in zip(items, tiers, strict=True) if tier != "rehearsal"):
+        dealt[min(room(), key=lambda s: len(dealt[s]) / sizes[s])].append(item)
+    return [item for share in dealt for item in share]
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--tier",
@@ -93,3 +124,4 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if hasattr(config, "workerinput"):  # a pytest-xdist worker: the scheduler takes this order
         order = list(TIERS)
         items.sort(key=lambda item: order.index(tiers[item]))  # stable: random within a tier
+        items[:] = spread(items, config.workerinput["workercount"], [tiers[i] for i in items])

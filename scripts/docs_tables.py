@@ -1,0 +1,158 @@
+"""The tables in docs/ that a tool measured, written from that tool's own results
+(``docs/data/<name>.json``), never by hand.
+
+A generated table sits between two comments naming it and where it comes from::
+
+    <!-- generated: mutation-scores from docs/data/mutation.json (make mutation); do not edit -->
+    | module | ... |
+    <!-- end: mutation-scores -->
+
+``make mutation`` and ``make bench`` write their results and call ``write``;
+``python -m scripts.docs_tables --check`` (a test runs it) fails when a table is not what
+its results say.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Final
+
+REPO: Final = Path(__file__).resolve().parent.parent
+DOCS: Final = REPO / "docs"
+DATA: Final = DOCS / "data"
+BLOCK: Final = re.compile(
+    r"(?P<open><!-- generated: (?P<name>[\w-]+) [^\n]*-->\n)"
+    r"(?P<body>.*?)(?P<close><!-- end: (?P=name) -->)",
+    re.S,
+)
+
+
+def _row(cells: Sequence[object]) -> str:
+    return "| " + " | ".join(str(cell) for cell in cells) + " |"
+
+
+def mutation_scores(results: dict[str, Any]) -> str:
+    lines = [
+        "| module | mutants | killed | equivalent | score | measured |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for module, entry in results["modules"].items():
+        score = f"{entry['score']:.1f} %" if entry["mutants"] else "—"
+        lines.append(
+            _row([module, entry["mutants"], entry["killed"], entry["equivalent"], score,
+                  entry["measured"]])
+        )  # fmt: skip
+    return "\n".join(lines)
+
+
+def score_scale(results: dict[str, Any]) -> str:
+    lines = [
+        "| engine | rows | explain | wall | rows/s | CPU | rows per CPU-second "
+        "| floor ÷ engine | peak memory |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    floor = results["floor_rows_per_second"]
+    for run in results["runs"]:
+        per_core = run["rows"] / run["cpu_seconds"]
+        lines.append(
+            _row([
+                run["engine"], f"{run['rows']:,}", run["explain"], f"{run['wall_seconds']:.1f} s",
+                f"{run['rows'] / run['wall_seconds']:,.0f}", f"{run['cpu_seconds']:.1f} s",
+                f"{per_core:,.0f}", f"{floor / per_core:.2f}x", f"{run['peak_mb']:,.0f} MB",
+            ])
+        )  # fmt: skip
+    return "\n".join(lines)
+
+
+def score_plans(results: dict[str, Any]) -> str:
+    blocks = []
+    for plan in results["plans"]:
+        lines = [
+            f"{plan['title']}:",
+            "",
+            "| way | customers | time | cost | per million | how |",
+            "|---|---:|---:|---:|---:|---|",
+        ]
+        for way in plan["ways"]:
+            lines.append(
+                _row([
+                    way["way"], f"{way['customers'] / 1e6:,.0f}M", f"{way['minutes']:,.1f} min",
+                    f"${way['usd']:,.2f}", f"${way['usd'] / way['customers'] * 1e6:,.4f}",
+                    way["how"],
+                ])
+            )  # fmt: skip
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def score_prices(results: dict[str, Any]) -> str:
+    lines = [
+        f"| price (us-east-1, on demand, as of {results['prices_as_of']}) | USD | page |",
+        "|---|---:|---|",
+    ]
+    lines += [_row([p["unit"], f"{p['usd']:g}", p["page"]]) for p in results["prices"]]
+    return "\n".join(lines)
+
+
+# Each table: the results file it is made from, and how.
+TABLES: Final[dict[str, tuple[str, Callable[[dict[str, Any]], str]]]] = {
+    "mutation-scores": ("mutation.json", mutation_scores),
+    "score-scale": ("bench-score.json", score_scale),
+    "score-plans": ("bench-score.json", score_plans),
+    "score-prices": ("bench-score.json", score_prices),
+}
+
+
+def rendered(name: str) -> str:
+    source, render = TABLES[name]
+    return render(json.loads((DATA / source).read_text()))
+
+
+def pages() -> list[Path]:
+    return sorted(DOCS.glob("*.md"))
+
+
+def write() -> list[str]:
+    """Every generated table made again from its results; the tables that changed."""
+    changed = []
+    for page in pages():
+        text = page.read_text()
+        fresh = BLOCK.sub(lambda m: m["open"] + rendered(m["name"]) + "\n" + m["close"], text)
+        if fresh != text:
+            page.write_text(fresh)
+            changed += [f"{page.name}: {m['name']}" for m in BLOCK.finditer(text)]
+    return changed
+
+
+def stale() -> list[str]:
+    """Tables that are not what their results say (or that name no known table)."""
+    found = []
+    for page in pages():
+        for match in BLOCK.finditer(page.read_text()):
+            name = match["name"]
+            if name not in TABLES or match["body"] != rendered(name) + "\n":
+                found.append(f"{page.relative_to(REPO)}: {name}")
+    return found
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m scripts.docs_tables", description=__doc__)
+    parser.add_argument("--check", action="store_true", help="fail when a table is stale")
+    arguments = parser.parse_args(argv)
+    if arguments.check:
+        if found := stale():
+            print(f"stale generated tables (make them again): {', '.join(found)}", file=sys.stderr)
+            return 1
+        return 0
+    for table in write():
+        print(f"docs_tables: wrote {table}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
