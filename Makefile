@@ -81,10 +81,12 @@ run: train ## set up, train on the real data, score it as a customer base, serve
 serve: setup ## serve the newest bundle under $(ARTIFACTS)/ without retraining
 	scripts/serve.sh $(ARTIFACTS)
 
-# Tests run on every core (pytest-xdist; WORKERS=1 runs them in one process). worksteal: an
-# idle worker takes tests queued for a busy one, so one long test does not hold others back.
-# A test's tier comes from the fixtures it uses (tests/support/tiers.py).
-WORKERS ?= auto
+# Tests run on every core (pytest-xdist; WORKERS=1 runs them in one process): four workers,
+# more than two cores' worth, as the rehearsal's three stories spend much of their time
+# waiting on Terraform. worksteal: an idle worker takes tests queued for a busy one, so one
+# long test does not hold others back. A test's tier comes from the fixtures it uses
+# (tests/support/tiers.py).
+WORKERS ?= 4
 PYTEST := $(BIN)/pytest -n $(WORKERS) --dist worksteal
 
 test: setup scanners data lint browser terraform ## lint, type-check and run every test (all tiers, in parallel)

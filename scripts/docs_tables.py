@@ -38,6 +38,8 @@ def _row(cells: Sequence[object]) -> str:
 
 def mutation_scores(results: dict[str, Any]) -> str:
     lines = [
+        "Measured by `make mutation` (scripts/mutation.py) on the day each row gives.",
+        "",
         "| module | mutants | killed | equivalent | score | measured |",
         "|---|---:|---:|---:|---:|---|",
     ]
@@ -50,8 +52,17 @@ def mutation_scores(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _measured(results: dict[str, Any]) -> str:
+    return (
+        f"Measured {results['measured']} on {results['cores']} cores by `{results['command']}` "
+        "(bench/score.py)."
+    )
+
+
 def score_scale(results: dict[str, Any]) -> str:
     lines = [
+        _measured(results) + f" The floor: {results['floor_rows_per_second']:,} rows/s.",
+        "",
         "| engine | rows | explain | wall | rows/s | CPU | rows per CPU-second "
         "| floor ÷ engine | peak memory |",
         "|---|---:|---|---:|---:|---:|---:|---:|---:|",
@@ -70,7 +81,7 @@ def score_scale(results: dict[str, Any]) -> str:
 
 
 def score_plans(results: dict[str, Any]) -> str:
-    blocks = []
+    blocks = [_measured(results)]
     for plan in results["plans"]:
         lines = [
             f"{plan['title']}:",

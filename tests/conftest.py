@@ -3,7 +3,9 @@ the API serving it, a moto server."""
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pickle
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -49,11 +51,29 @@ def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
 
 
 @pytest.fixture(scope="session")
-def trained(dataset: Dataset, pytestconfig: pytest.Config) -> TrainingResult:
-    """The default training configuration, fitted once per session on the real data (or
-    handed over by a plug-in that trained it before: tests/support/hooks.py)."""
+def trained(
+    dataset: Dataset, pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory
+) -> TrainingResult:
+    """The default training configuration, fitted once per session on the real data: by
+    the first pytest-xdist worker that asks, the others loading what it pickled (or handed
+    over by a plug-in that trained it before: tests/support/hooks.py)."""
     earlier: TrainingResult | None = pytestconfig.hook.churn_trained_model()
-    return earlier or train(dataset, TrainingConfig(), progress=lambda _: None)
+    if earlier is not None:
+        return earlier
+
+    def fit() -> TrainingResult:
+        return train(dataset, TrainingConfig(), progress=lambda _: None)
+
+    if not hasattr(pytestconfig, "workerinput"):
+        return fit()
+    shared = tmp_path_factory.getbasetemp().parent  # this run's, common to its workers
+    with (shared / "trained.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        pickled = shared / "trained.pickle"
+        if not pickled.exists():
+            pickled.write_bytes(pickle.dumps(fit()))
+        result: TrainingResult = pickle.loads(pickled.read_bytes())
+    return result
 
 
 @pytest.fixture(scope="session")

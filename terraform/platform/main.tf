@@ -191,6 +191,7 @@ module "alb" {
   security_group_ids  = [module.alb_security_group.id]
   target_port         = var.ui_port
   certificate_arn     = var.certificate_arn
+  idle_timeout        = var.alb_idle_timeout
   deletion_protection = !var.rehearsal
 }
 

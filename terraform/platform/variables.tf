@@ -119,6 +119,18 @@ variable "plain_http_demo" {
   nullable    = false
 }
 
+variable "alb_idle_timeout" {
+  type        = number
+  description = "Seconds the load balancer keeps an idle connection open: 300 spares Streamlit's websocket reconnects; the original design's 60 also works."
+  default     = 300
+  nullable    = false
+
+  validation {
+    condition     = var.alb_idle_timeout >= 60 && var.alb_idle_timeout <= 4000
+    error_message = "alb_idle_timeout must be from 60 to 4000 seconds (below 60 drops Streamlit's websocket)."
+  }
+}
+
 variable "sagemaker_memory_size_in_mb" {
   type        = number
   description = "Memory of each serverless endpoint worker: 1024 to 6144 MB in 1024 MB steps."
