@@ -37,9 +37,21 @@ if [ -z "$mirror" ] || [ ! -d "$mirror/$provider" ]; then
   echo "terraform-config: no provider mirror holding $provider was found; set TF_PROVIDER_MIRROR" >&2
   exit 1
 fi
-mkdir -p .cache/terraform
+# The plugin cache holds links to the mirror's unpacked providers, made here once: every
+# `terraform init` then links the provider (700 MB) instead of copying it, and parallel test
+# workers only ever read the cache (Terraform does not lock it for concurrent writes).
+cache=".cache/terraform/plugin-cache"
+mkdir -p "$cache"
+for platform_dir in "$mirror/$provider"/*/*; do
+  [ -d "$platform_dir" ] || continue
+  link="$cache/$provider/${platform_dir#"$mirror/$provider/"}"
+  mkdir -p "$(dirname "$link")"
+  [ -e "$link" ] || ln -s "$platform_dir" "$link"
+done
 cat > .cache/terraform/cli.tfrc <<EOF
-# Written by scripts/terraform-config.sh: providers come from the filesystem mirror only.
+# Written by scripts/terraform-config.sh: providers come from the filesystem mirror only,
+# linked from the plugin cache rather than copied into each root.
+plugin_cache_dir = "$PWD/$cache"
 provider_installation {
   filesystem_mirror {
     path    = "$mirror"

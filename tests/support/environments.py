@@ -74,8 +74,16 @@ def virtualenv(name: str, requirements: Path) -> Path:
     python = directory / "bin" / "python"
     with _building(directory) as missing:
         if missing:
-            subprocess.run([sys.executable, "-m", "venv", str(directory)], check=True)
-            _pip("install", "-r", str(requirements), python=str(python))
+            # The project's installer (scripts/setup.sh): a test's own environment, not an
+            # image's, so it need not be built as a Dockerfile builds one.
+            uv = str(Path(sys.executable).with_name("uv"))
+            for command in (
+                [uv, "venv", "--quiet", "--python", sys.executable, str(directory)],
+                [uv, "pip", "install", "--quiet", "--python", str(python), "-r", str(requirements)],
+            ):
+                finished = subprocess.run(command, capture_output=True, text=True, check=False)
+                if finished.returncode != 0:
+                    raise RuntimeError(f"{shlex.join(command)} failed:\n{finished.stderr[-3000:]}")
     return python
 
 

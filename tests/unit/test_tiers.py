@@ -1,0 +1,56 @@
+"""The test tiers (tests/support/tiers.py): a test's markers and tier follow from its
+fixtures, and under pytest-xdist the long tests start first, one per worker."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.tiers import TIERS, markers_of, shares, spread, tier_of
+
+
+@pytest.mark.parametrize(
+    ("fixtures", "markers", "tier"),
+    [
+        ((), set(), "check"),
+        (("tmp_path", "data_path"), set(), "check"),
+        (("trained", "bundle_dir"), {"model"}, "model"),
+        (("moto_server", "aws_env"), {"aws"}, "model"),
+        (("installed",), {"install"}, "model"),
+        (("trained", "browser"), {"model", "browser"}, "browser"),
+        (("moto_server", "terraform", "trained"), {"aws", "terraform", "model"}, "terraform"),
+        (("rehearsal", "terraform"), {"rehearsal", "terraform"}, "rehearsal"),
+    ],
+)
+def test_the_most_expensive_fixture_decides_the_tier(
+    fixtures: tuple[str, ...], markers: set[str], tier: str
+) -> None:
+    assert markers_of(fixtures) == markers
+    assert tier_of(markers) == tier
+
+
+def test_every_tier_has_a_make_target_and_check_is_the_rest() -> None:
+    assert list(TIERS) == ["rehearsal", "terraform", "browser", "model", "check"]
+    assert TIERS["check"] == ()
+
+
+@pytest.mark.parametrize(("total", "workers"), [(1243, 4), (1243, 2), (3, 2), (10, 3), (2, 4)])
+def test_the_shares_are_worksteals_first_hand_out(total: int, workers: int) -> None:
+    sizes = shares(total, workers)
+    assert sum(sizes) == total and len(sizes) == workers
+    assert max(sizes) - min(sizes) <= 1
+
+
+def test_each_worker_starts_with_one_long_test_and_gets_a_mix_of_the_rest() -> None:
+    tiers = ["rehearsal"] * 3 + ["terraform"] * 3 + ["model"] * 6 + ["check"] * 12
+    items = [f"{tier}-{index}" for index, tier in enumerate(tiers)]
+    order = spread(items, 4, tiers)
+    assert sorted(order) == sorted(items)
+    heads = [order[start] for start in (0, 6, 12, 18)]  # shares of 6
+    assert [head.split("-")[0] for head in heads] == ["rehearsal"] * 3 + ["terraform"]
+    fourth = order[18:]
+    assert {item.split("-")[0] for item in fourth} == {"terraform", "model", "check"}
+
+
+def test_with_fewer_workers_than_long_tests_the_long_tests_still_lead() -> None:
+    tiers = ["rehearsal"] * 3
+    assert spread(["A", "B", "C"], 2, tiers) == ["A", "B", "C"]  # shares of 1 and 2
