@@ -98,8 +98,7 @@ def score(
         if transform is None:
             _score_locally(run, base, progress)
         else:
-            with context("batch transform failed"):
-                _score_with_batch_transform(run, base, transform, progress)
+            _score_with_batch_transform(run, base, transform, progress)
         recorder.close()
         engine = "local" if transform is None else "batch-transform"
         staging = publication.staging
@@ -165,7 +164,8 @@ def _score_with_batch_transform(
     _check_rejects(tally, run.options.max_reject_share)  # before paying for instances
     progress(f"{tally.accepted:,} customers prepared in {len(parts)} part(s)")
     clock = stage(tally.seconds, "prepare", clock)
-    run_job(run.bundle, settings, tally.accepted, progress)
+    with context("batch transform failed"):
+        run_job(run.bundle, settings, tally.accepted, progress)
     clock = stage(tally.seconds, "transform", clock)
     _assemble(run, work, parts)
     stage(tally.seconds, "assemble", clock)
