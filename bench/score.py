@@ -273,7 +273,7 @@ def write_results(results: dict[str, object]) -> None:
     """The figures, for docs/ (scripts/docs_tables.py makes its tables from them)."""
     DATA.mkdir(parents=True, exist_ok=True)
     (DATA / "bench-score.json").write_text(json.dumps(results, indent=2) + "\n")
-    for table in docs_tables.write():
+    for table in docs_tables.write("bench-score.json"):
         print(f"wrote {table}")
 
 

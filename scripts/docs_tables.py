@@ -128,16 +128,27 @@ def pages() -> list[Path]:
     return sorted(DOCS.glob("*.md"))
 
 
-def write() -> list[str]:
-    """Every generated table made again from its results; the tables that changed."""
-    changed = []
+def write(source: str | None = None) -> list[str]:
+    """The generated tables made again from their results (only those of ``source``, a
+    results file's name, when given; a table whose results do not exist yet is left as it
+    is); the tables written."""
+
+    def fresh(match: re.Match[str]) -> str:
+        name = match["name"]
+        if name not in TABLES or (source or TABLES[name][0]) != TABLES[name][0]:
+            return match[0]
+        if not (DATA / TABLES[name][0]).exists():
+            return match[0]
+        written.append(f"{page.name}: {name}")
+        return match["open"] + rendered(name) + "\n" + match["close"]
+
+    written: list[str] = []
     for page in pages():
         text = page.read_text()
-        fresh = BLOCK.sub(lambda m: m["open"] + rendered(m["name"]) + "\n" + m["close"], text)
-        if fresh != text:
-            page.write_text(fresh)
-            changed += [f"{page.name}: {m['name']}" for m in BLOCK.finditer(text)]
-    return changed
+        made = BLOCK.sub(fresh, text)
+        if made != text:
+            page.write_text(made)
+    return written
 
 
 def stale() -> list[str]:

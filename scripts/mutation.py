@@ -455,7 +455,7 @@ def publish(table: Sequence[Score], store: Path = DOCS_RESULTS) -> None:
         m: results["modules"][m] for m in (*CORE, *POLICIES) if m in results["modules"]
     }
     store.write_text(json.dumps(results, indent=2) + "\n")
-    docs_tables.write()
+    docs_tables.write("mutation.json")
 
 
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
