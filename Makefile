@@ -162,7 +162,7 @@ format: setup ## apply ruff's fixes and formatting
 	$(BIN)/ruff format .
 
 mutation: setup scanners data ## mutation testing of the core modules (mutmut): score per module, survivors; MUTATION_ARGS=--help
-	$(BIN)/python scripts/mutation.py $(MUTATION_ARGS)
+	$(BIN)/python -m scripts.mutation $(MUTATION_ARGS)
 
 mutation-show: ## the change one mutant makes: make mutation-show MUTANT=<name make mutation printed>
 	cd .cache/mutation/$(firstword $(subst ., ,$(MUTANT))) && $(CURDIR)/$(BIN)/mutmut show $(MUTANT)

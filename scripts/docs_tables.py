@@ -157,8 +157,13 @@ def stale() -> list[str]:
     for page in pages():
         for match in BLOCK.finditer(page.read_text()):
             name = match["name"]
-            if name not in TABLES or match["body"] != rendered(name) + "\n":
-                found.append(f"{page.relative_to(REPO)}: {name}")
+            where = f"{page.relative_to(REPO)}: {name}"
+            if name not in TABLES:
+                found.append(f"{where} (no such table)")
+            elif not (DATA / TABLES[name][0]).exists():
+                found.append(f"{where} (no {TABLES[name][0]} yet)")
+            elif match["body"] != rendered(name) + "\n":
+                found.append(where)
     return found
 
 
