@@ -18,7 +18,7 @@ model.tar.gz (the archive the serverless endpoint serves).
 
 Here prepare and assemble stream part by part in the churn-score process, on every core, a
 few parts in memory at a time: memory stays flat and no disk is used whatever the base's
-size; time grows with the base on one machine (the README's cost plan gives the figures,
+size; time grows with the base on one machine (docs/scoring-cost.md gives the figures,
 and why the next step is running churn-score inside AWS rather than Processing jobs).
 """
 
