@@ -16,7 +16,7 @@ import pytest
 from churn import contract
 from churn.api.app import create_app
 from churn.api.settings import Settings
-from churn.ops.terraform import terraform_env
+from churn.ops.terraform import Terraform, terraform_env
 from churn.train.bundle import new_version, write_bundle
 from churn.train.dataset import Dataset, load_dataset
 from churn.train.training import TrainingConfig, TrainingResult, train
@@ -107,12 +107,28 @@ def installed() -> Installer:
 
 
 @pytest.fixture(scope="session")
-def terraform() -> dict[str, str]:
+def terraform(
+    pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, str]:
     """The environment terraform runs in: the binary on PATH, the AWS provider from the
-    machine's mirror through the project's CLI config (make terraform writes it)."""
+    machine's mirror (or, on a CI runner, the registry) through the project's CLI config,
+    whose plugin cache holds it once it is warm. Terraform does not lock that cache for
+    concurrent writes, so the first worker warms it while the others wait."""
     if shutil.which("terraform") is None:
         pytest.fail("terraform is not on PATH (README: the two commands)")
-    return terraform_env(REPO_ROOT)
+    env = terraform_env(REPO_ROOT)
+    xdist = hasattr(pytestconfig, "workerinput")
+    shared = tmp_path_factory.getbasetemp().parent if xdist else tmp_path_factory.mktemp("tf")
+    with (shared / "terraform.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (shared / "terraform.warm").exists():
+            root = shared / "terraform-warm"
+            root.mkdir(exist_ok=True)
+            for name in ("versions.tf", ".terraform.lock.hcl"):
+                shutil.copy(REPO_ROOT / "terraform" / "bootstrap" / name, root)
+            Terraform(root, env).run("init", "-backend=false", "-input=false", "-no-color")
+            (shared / "terraform.warm").touch()
+    return env
 
 
 @pytest.fixture(scope="session")

@@ -430,8 +430,9 @@ def check_iam(rehearsal: Rehearsal) -> dict[str, Any]:
 
 
 @pytest.fixture
-def rehearsal(data_path: Path, tmp_path: Path) -> Iterator[Rehearsal]:
-    """Every stand-in the workflows reach, started for one test and stopped after it."""
+def rehearsal(data_path: Path, tmp_path: Path, terraform: dict[str, str]) -> Iterator[Rehearsal]:
+    """Every stand-in the workflows reach, started for one test and stopped after it (once
+    ``terraform`` has warmed the provider cache its jobs and the other workers share)."""
     steps = tmp_path / "steps.log"  # each step's time, kept for a slow run's post-mortem
 
     def say(line: str) -> None:
