@@ -225,19 +225,32 @@ def scores(
     for source in modules:
         prefix = module_name(source) + ".x"
         mine = {n: s for n, s in results.items() if n.startswith(prefix)}
-        statuses = Counter(s for n, s in mine.items() if n not in equivalent)
+        # Only a mutant the tests let live can be equivalent: one they kill is counted killed.
+        excused = {n for n, s in mine.items() if s not in KILLED and n in equivalent}
+        statuses = Counter(s for n, s in mine.items() if n not in excused)
         table.append(
             Score(
                 module=source,
                 mutants=len(mine),
                 killed=sum(statuses[s] for s in KILLED),
-                equivalent=sum(1 for n in mine if n in equivalent),
+                equivalent=len(excused),
                 survivors=tuple(
-                    sorted(n for n, s in mine.items() if s not in KILLED and n not in equivalent)
+                    sorted(n for n, s in mine.items() if s not in KILLED and n not in excused)
                 ),
             )
         )
     return table
+
+
+def stale_equivalents(
+    results: dict[str, str], modules: Iterable[str], equivalent: dict[str, str]
+) -> list[str]:
+    """Listed equivalent mutants of these modules that the run killed or no longer made: mutmut
+    numbers a function's mutants in order, so an edit to the function renumbers them and the
+    line now names another mutant (or none). Each must be looked at again."""
+    prefixes = tuple(module_name(m) + ".x" for m in modules)
+    mine = (n for n in equivalent if n.startswith(prefixes))
+    return sorted(n for n in mine if n not in results or results[n] in KILLED)
 
 
 def render(table: Sequence[Score]) -> str:
@@ -515,6 +528,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not arguments.report_only:
         publish(table)
     print_mutants(table, equivalent, modules)
+    if stale := stale_equivalents(results, modules, equivalent):
+        print(f"mutation: listed as equivalent but killed or gone, look again: {' '.join(stale)}")
     if arguments.markdown:
         arguments.markdown.write_text(render(table) + "\n")
     recorded = json.loads(RECORDED.read_text()) if RECORDED.exists() else {}
@@ -525,6 +540,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"mutation: no recorded score to hold {', '.join(missing)} to (--record sets one)")
     if arguments.fail_on_drop and (falls := dropped(table, recorded)):
         print("mutation: the score dropped: " + "; ".join(falls), file=sys.stderr)
+        return 1
+    if arguments.fail_on_drop and stale:
+        print(f"mutation: {EQUIVALENT.relative_to(REPO)} is out of date", file=sys.stderr)
         return 1
     return 0
 

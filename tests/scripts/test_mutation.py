@@ -26,6 +26,7 @@ from scripts.mutation import (
     render,
     retrains,
     scores,
+    stale_equivalents,
     unrecorded,
 )
 
@@ -199,3 +200,20 @@ def test_a_mutants_tests_run_cheapest_first_and_others_keep_their_order(
     assert ordered("stats") == ["slow", "trains", "unmeasured", "quick"]
     monkeypatch.delenv("MUTANT_UNDER_TEST")
     assert ordered("") == ["slow", "trains", "unmeasured", "quick"]
+
+
+def test_a_listed_mutant_the_tests_kill_counts_as_killed_and_is_reported() -> None:
+    listed = {
+        "churn.contract.x_check_consistency__mutmut_1": "renumbered: now names a killed one",
+        "churn.contract.x_check_consistency__mutmut_9": "the function lost mutants",
+        "churn.contract.x_label_to_int__mutmut_2": "a message's wording only",
+        "churn.api.service.x_other__mutmut_1": "a module not run",
+    }
+    results = parse_results(RESULTS)
+    (contract,) = scores(results, ["contract.py"], listed)
+    # _1 stays killed (2 with the timeout), only the survivor _2 of label_to_int is excused
+    assert (contract.mutants, contract.killed, contract.equivalent) == (5, 2, 1)
+    assert stale_equivalents(results, ["contract.py"], listed) == [
+        "churn.contract.x_check_consistency__mutmut_1",
+        "churn.contract.x_check_consistency__mutmut_9",
+    ]
