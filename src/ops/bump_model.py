@@ -13,7 +13,7 @@ import json
 import re
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Final
 
 from churn import artifacts, cli, storage
@@ -79,7 +79,7 @@ def set_version(repo: Path, version: str) -> None:
 
 
 def metrics_of(bundle: str) -> dict[str, Any]:
-    uri = f"{bundle.rstrip('/')}/{artifacts.METRICS}"
+    uri = storage.child(bundle, artifacts.METRICS)
     try:
         document = json.loads(storage.read_bytes(uri))
     except storage.StorageError as error:
@@ -166,13 +166,13 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def run(arguments: argparse.Namespace, say: Callable[[str], None]) -> None:
-    new_version = arguments.bundle.rstrip("/").rsplit("/", 1)[-1]
+    new_version = PurePosixPath(arguments.bundle).name  # s3://b/models/<version>/ too
     serving = current_version(arguments.repo)
     if new_version == serving:
         raise BumpError(f"{new_version} is already the model main serves")
     challenger = metrics_of(arguments.bundle)
     try:
-        champion = metrics_of(f"{arguments.models.rstrip('/')}/{serving}")
+        champion = metrics_of(storage.child(arguments.models, serving))
     except BumpError as error:
         # A fork's first model: git names a version its bucket never had.
         say(f"no serving bundle to compare with ({error})")

@@ -18,7 +18,7 @@ from churn import artifacts, storage
 from churn.api.predictors import SageMakerPredictor
 from churn.api.service import build_service
 from churn.api.settings import Settings
-from churn.bundles import BundleError, load_bundle, resolve
+from churn.bundles import BundleError, load_bundle, read_optional, resolve
 from tests.support.servers import make_bucket
 
 MODES = ("local", "sagemaker")
@@ -270,3 +270,41 @@ def test_a_model_the_drivers_cannot_explain_is_no_model_to_serve(
         f"{bundle}: a gbtree reg:squarederror model: only gbtree binary:logistic"
     )
     assert not refused.value.remote
+
+
+def test_an_optional_file_is_read_verified_or_none_when_the_manifest_predates_it(
+    bundle_dir: Path, tmp_path: Path
+) -> None:
+    bundle = load_bundle(str(bundle_dir))
+    assert (
+        read_optional(bundle, artifacts.REFERENCE)
+        == (bundle_dir / artifacts.REFERENCE).read_bytes()
+    )
+    assert read_optional(bundle, "added-in-a-later-version.json") is None
+    shutil.copytree(bundle_dir, tmp_path / "bundle")
+    tampered = load_bundle(str(tmp_path / "bundle"))
+    (tmp_path / "bundle" / artifacts.REFERENCE).write_bytes(b"{}")  # changed after loading
+    with pytest.raises(BundleError) as refused:
+        read_optional(tampered, artifacts.REFERENCE)
+    assert str(refused.value) == (
+        f"{tmp_path / 'bundle'}: {artifacts.REFERENCE} does not match the manifest's checksum"
+    )
+    assert refused.value.remote is False
+
+
+@pytest.mark.usefixtures("aws_env")
+def test_an_optional_file_changed_in_s3_keeps_its_reason_in_the_log(bundle_dir: Path) -> None:
+    make_bucket("churn-optional")
+    location = "s3://churn-optional/models/v1"
+    storage.publish_directory(bundle_dir, location, last=artifacts.MANIFEST)
+    bundle = load_bundle(location)
+    boto3.client("s3").put_object(
+        Bucket="churn-optional", Key=f"models/v1/{artifacts.REFERENCE}", Body=b"{}"
+    )
+    with pytest.raises(BundleError) as refused:
+        read_optional(bundle, artifacts.REFERENCE)
+    assert (
+        str(refused.value)
+        == f"{location}: {artifacts.REFERENCE} does not match the manifest's checksum"
+    )
+    assert refused.value.remote is True

@@ -14,7 +14,13 @@ import httpx
 import pytest
 
 from churn import contract
-from churn.api.schemas import DEFAULT_DRIVERS, MAX_BATCH_ROWS, ORIGINAL_NAMES, OriginalCustomer
+from churn.api.schemas import (
+    DEFAULT_DRIVERS,
+    MAX_BATCH_ROWS,
+    ORIGINAL_NAMES,
+    Customer,
+    OriginalCustomer,
+)
 from churn.api.service import build_service
 from churn.api.settings import Settings
 
@@ -188,6 +194,38 @@ def test_a_customer_with_every_offer_already_has_no_lever(
         and all(c[name] == "Yes" for name in ("OnlineBackup", "DeviceProtection"))
     )
     assert api.post("/v1/predictions/levers", json=settled).json()["levers"] == []
+
+
+class FixedAnswers:
+    """A predictor that answers the probabilities it was given, in order (no model)."""
+
+    name = "fixed"
+    blocking = False
+
+    def __init__(self, probabilities: list[float]) -> None:
+        self.probabilities = probabilities
+
+    def predict(self, vectors: object) -> list[float]:
+        return self.probabilities
+
+    def ready(self) -> tuple[bool, str | None]:
+        return True, None
+
+
+def test_an_offer_that_leaves_the_probability_as_it_is_is_no_lever(
+    bundle_dir: Path, customers: list[dict[str, Any]]
+) -> None:
+    service = build_service(Settings(bundle=str(bundle_dir)))
+    customer = Customer.model_validate(customers[0])
+    variants = contract.lever_variants(customer.record())
+    assert len(variants) >= 3
+    # Today 0.5; the first offer leaves it there, the second lowers it, the others raise it.
+    service.predictor = FixedAnswers([0.5, 0.5, 0.4] + [0.6] * (len(variants) - 2))
+    answer = asyncio.run(service.levers(customer, top=len(contract.LEVERS)))
+    assert [(lever.field, lever.offer) for lever in answer.levers] == [
+        (variants[1][0].field, variants[1][0].offer)
+    ]
+    assert answer.levers[0].change == pytest.approx(-0.1)
 
 
 def test_levers_refuse_a_bad_customer_naming_the_field(

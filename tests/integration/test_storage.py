@@ -221,8 +221,8 @@ def test_unreachable_s3_is_one_line(
 
 
 class Recording(http.server.BaseHTTPRequestHandler):
-    """Answers /data.csv, 404 for anything else, and remembers each request's User-Agent;
-    /slow never answers."""
+    """Answers /data.csv, /status/<code> with that code, 404 for anything else, and remembers
+    each request's User-Agent; /slow never answers."""
 
     agents: ClassVar[list[str]] = []
 
@@ -230,6 +230,9 @@ class Recording(http.server.BaseHTTPRequestHandler):
         self.agents.append(self.headers.get("User-Agent", ""))
         if self.path == "/slow":
             time.sleep(1.5)  # and then nothing: the client is gone, there is no one to answer
+            return
+        if self.path.startswith("/status/"):  # /status/500: that answer, as a server in trouble
+            self.send_error(int(self.path.rsplit("/", 1)[1]))
             return
         if self.path != "/data.csv":
             self.send_error(404, "Not Found")
@@ -256,10 +259,22 @@ def test_an_https_url_is_read_whole_and_says_who_asks(https: TlsFileServer) -> N
     assert Recording.agents == ["telco-churn"]
 
 
-def test_an_https_error_status_is_one_line(https: TlsFileServer) -> None:
+@pytest.mark.parametrize(
+    ("path", "said", "exit_code"),
+    [
+        ("/gone.csv", "HTTP 404 Not Found", ExitCode.REFUSED),  # the URL given is wrong
+        ("/status/499", "HTTP 499 ???", ExitCode.REFUSED),  # http.server's unknown reason
+        ("/status/500", "HTTP 500 Internal Server Error", ExitCode.DEPENDENCY),  # the server's
+        ("/status/503", "HTTP 503 Service Unavailable", ExitCode.DEPENDENCY),
+    ],
+)
+def test_an_https_error_status_is_one_line_and_whose_it_is(
+    https: TlsFileServer, path: str, said: str, exit_code: ExitCode
+) -> None:
     with pytest.raises(storage.StorageError) as raised:
-        storage.read_bytes(f"{https.base_url}/gone.csv")
-    assert str(raised.value) == f"{https.base_url}/gone.csv: HTTP 404 Not Found"
+        storage.read_bytes(f"{https.base_url}{path}")
+    assert str(raised.value) == f"{https.base_url}{path}: {said}"
+    assert raised.value.exit_code == exit_code
 
 
 def test_an_untrusted_certificate_is_refused(
@@ -485,13 +500,20 @@ def test_a_streamed_file_goes_up_in_parts_and_is_seen_only_once_published() -> N
         stream = run.stream("scores.csv")
         for start in range(0, len(STREAMED), 1 << 20):
             stream.write(STREAMED[start : start + (1 << 20)])
+        run.stream("drift.csv").write(b"small\n")  # under one part: one plain write
         (run.staging / "summary.json").write_text("{}")
         assert open_uploads("churn-streamed") == ["run/scores.csv"]
         assert read_prefix("churn-streamed", "") == {}
         run.publish()
-    assert read_prefix("churn-streamed", "run/") == {"scores.csv": STREAMED, "summary.json": b"{}"}
-    etag = boto3.client("s3").head_object(Bucket="churn-streamed", Key="run/scores.csv")["ETag"]
+    assert read_prefix("churn-streamed", "run/") == {
+        "drift.csv": b"small\n",
+        "scores.csv": STREAMED,
+        "summary.json": b"{}",
+    }
+    head = boto3.client("s3").head_object
+    etag = head(Bucket="churn-streamed", Key="run/scores.csv")["ETag"]
     assert etag.strip('"').endswith("-3")  # a multipart object's ETag counts its parts
+    assert "-" not in head(Bucket="churn-streamed", Key="run/drift.csv")["ETag"]
     assert open_uploads("churn-streamed") == []
 
 

@@ -155,7 +155,9 @@ def test_bumping_to_the_serving_version_is_refused(
         ]
     )
     assert code == ExitCode.REFUSED
-    assert "is already the model main serves" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        f"churn-bump-model: error: {serving} is already the model main serves\n"
+    )
 
 
 @pytest.mark.parametrize(
@@ -303,6 +305,26 @@ def test_a_model_file_without_a_version_line_is_one_line(repo_copy: Path) -> Non
     assert (
         str(refused.value) == 'terraform/platform/model.auto.tfvars: no model_version = "..." line'
     )
+
+
+def test_a_repository_without_the_model_file_is_one_line(tmp_path: Path) -> None:
+    with pytest.raises(bump_model.BumpError) as refused:
+        bump_model.read_model_file(tmp_path)
+    assert str(refused.value) == (
+        "terraform/platform/model.auto.tfvars: cannot read it (No such file or directory)"
+    )
+
+
+def test_a_model_file_with_two_version_lines_is_not_rewritten(repo_copy: Path) -> None:
+    model_file = repo_copy / bump_model.MODEL_FILE
+    twice = model_file.read_text() * 2
+    model_file.write_text(twice)
+    with pytest.raises(bump_model.BumpError) as refused:
+        bump_model.set_version(repo_copy, "20261123T142501Z-3f9a1c")
+    assert str(refused.value) == (
+        "terraform/platform/model.auto.tfvars: expected exactly one model_version line, found 2"
+    )
+    assert model_file.read_text() == twice
 
 
 def test_the_repository_defaults_to_the_working_directory(

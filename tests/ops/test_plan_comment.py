@@ -528,3 +528,20 @@ def test_a_big_plan_is_cut_by_tenths_of_what_is_left() -> None:
         plan_comment.GITHUB_LIMIT - plan_comment.SAFETY_MARGIN
     )
     assert f"**Cut:** {3001 - kept} changes" in comment
+
+
+def test_the_cli_says_in_one_line_when_it_cannot_write_the_comment(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    show = write_json(
+        tmp_path / "platform.json",
+        {"format_version": "1.2", "planned_values": {}, "resource_changes": []},
+    )
+    output = tmp_path / "no-such-folder" / "comment.md"
+    code = plan_comment.main(
+        [f"platform={show}", "--artifact-url", ARTIFACT, "--output", str(output)]
+    )
+    assert code == ExitCode.DEPENDENCY
+    assert capsys.readouterr().err == (
+        f"churn-plan-comment: error: {output}: cannot write (No such file or directory)\n"
+    )

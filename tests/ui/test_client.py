@@ -92,6 +92,20 @@ def test_a_get_has_no_body_and_a_post_is_json_to_the_right_path() -> None:
     assert json.loads(post.content) == {"customers": [{"a": 1}, {"b": 2}]}
 
 
+def test_the_scores_pages_ask_only_for_the_filters_given() -> None:
+    seen: list[httpx.Request] = []
+    client = recorded(httpx.Response(200, json={"ok": True}), seen)
+    assert client.latest_scores() == {"ok": True}
+    assert client.scored_customers(offset=0, limit=10, band="high", search="") == {"ok": True}
+    assert client.scored_customers(offset=20, limit=5, search="7590-VHVEG") == {"ok": True}
+    scores = "https://api.example/v1/scores/latest"
+    assert [(r.method, str(r.url)) for r in seen] == [
+        ("GET", scores),
+        ("GET", f"{scores}/customers?offset=0&limit=10&band=high"),
+        ("GET", f"{scores}/customers?offset=20&limit=5&search=7590-VHVEG"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("answer", "status", "message", "retry_after"),
     [
