@@ -486,10 +486,12 @@ class Rehearsal:
 
     def test_tiers(self, pull: dict[str, Any]) -> str:
         """The pull request's tier jobs (make test-<tier>, one job per tier). Stand-in: on
-        GitHub each runs its tier's tests; here each sets up as a runner would and selects
-        its tier's tests without running them (PYTEST_ADDOPTS=--collect-only), since this
-        rehearsal is itself one of those tests; and the data set comes from this machine
-        (DATA, CHURN_DATA) where a runner downloads the pinned file (make data)."""
+        GitHub each runs its tier's tests on pytest-xdist's workers; here each sets up as a
+        runner would and selects its tier's tests without running them
+        (PYTEST_ADDOPTS=--collect-only), since this rehearsal is itself one of those tests,
+        in one process (WORKERS=0: four workers would each collect the whole suite again,
+        a third of this test's CPU, to select the same tests); and the data set comes from
+        this machine (DATA, CHURN_DATA) where a runner downloads the pinned file (make data)."""
         checkout = self.checkout(f"origin/{pull['head']['ref']}", f"tiers-{pull['number']}")
         data = {"DATA": str(self.data), "CHURN_DATA": str(self.data)}
         # mypy's cache of this machine's own lint, as a runner would restore one: it still
@@ -497,7 +499,8 @@ class Rehearsal:
         cache = {"MYPY_CACHE_DIR": str(self.source / ".mypy_cache")}
         return self.act(
             "pull_request", "pull-request.yml", "tests", checkout, self.pull_event(pull),
-            extra_env={"PYTEST_ADDOPTS": "--collect-only -q -p no:randomly"} | data | cache,
+            extra_env={"PYTEST_ADDOPTS": "--collect-only -q -p no:randomly", "WORKERS": "0"}
+            | data | cache,
         )  # fmt: skip
 
     def admin_retrain(self, admin: Path, data_uri: str, bucket: str) -> str:

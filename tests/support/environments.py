@@ -52,12 +52,15 @@ def _building(directory: Path) -> Iterator[bool]:
 
 
 def target_directory(name: str, requirements: Path, constraints: Path) -> Path:
-    """``pip install --target`` of a requirement file, as a Dockerfile does it."""
+    """``pip install --target`` of a requirement file, as a Dockerfile does it, but for the
+    bytecode: an image compiles it (for its cold start), this folder does not
+    (``--no-compile``: the same packages in three-fifths less CPU)."""
     directory = CACHE / f"{name}-{_digest(requirements, constraints)}"
     with _building(directory) as missing:
         if missing:
             _pip(
                 "install",
+                "--no-compile",
                 "--target",
                 str(directory),
                 "-r",
