@@ -78,9 +78,11 @@ def shares(total: int, workers: int) -> list[int]:
 
 def spread(items: Sequence[T], workers: int, tiers: Sequence[str]) -> list[T]:
     """``items`` (most expensive tier first) reordered so that each worker's first share
-    holds as few of the rehearsal's long tests as can be, at its head, and the others dealt
-    in turn: worksteal steals only from the tails of queues, so two long tests in one share
-    would run one after the other while another worker idles."""
+    holds as few of the rehearsal's long tests as can be, at its head, each followed by the
+    cheapest test there is, and the others dealt in turn: worksteal steals only from the
+    tails of queues, so two long tests in one share would run one after the other while
+    another worker idles; and a worker takes its next test off its queue before it runs the
+    current one, so whatever follows a long test waits for it, stealing or not."""
     sizes = shares(len(items), workers)
     dealt: list[list[T]] = [[] for _ in sizes]
 
@@ -88,9 +90,13 @@ def spread(items: Sequence[T], workers: int, tiers: Sequence[str]) -> list[T]:
         return [s for s in range(workers) if len(dealt[s]) < sizes[s]]
 
     longest = [item for item, tier in zip(items, tiers, strict=True) if tier == "rehearsal"]
+    rest = [item for item, tier in zip(items, tiers, strict=True) if tier != "rehearsal"]
     for item in longest:
-        dealt[min(room(), key=lambda s: (len(dealt[s]), s))].append(item)
-    for item in (item for item, tier in zip(items, tiers, strict=True) if tier != "rehearsal"):
+        index = min(room(), key=lambda s: (len(dealt[s]), s))
+        dealt[index].append(item)
+        if rest and len(dealt[index]) < sizes[index]:
+            dealt[index].append(rest.pop())  # the last of the rest: of the cheapest tier
+    for item in rest:
         dealt[min(room(), key=lambda s: len(dealt[s]) / sizes[s])].append(item)
     return [item for share in dealt for item in share]
 

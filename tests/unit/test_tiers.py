@@ -51,6 +51,17 @@ def test_each_worker_starts_with_one_long_test_and_gets_a_mix_of_the_rest() -> N
     assert {item.split("-")[0] for item in fourth} == {"terraform", "model", "check"}
 
 
+def test_behind_each_long_test_waits_the_cheapest() -> None:
+    """What a worker holds behind the test it runs cannot be stolen (pytest-xdist takes it
+    off the queue first): behind a long test, it is a test of the check tier."""
+    tiers = ["rehearsal"] * 3 + ["terraform"] * 3 + ["model"] * 6 + ["check"] * 12
+    items = [f"{tier}-{index}" for index, tier in enumerate(tiers)]
+    order = spread(items, 4, tiers)
+    behind = [order[start + 1] for start in (0, 6, 12)]
+    assert [item.split("-")[0] for item in behind] == ["check"] * 3
+    assert spread(["A", "B", "c"], 2, ["rehearsal", "rehearsal", "check"]) == ["A", "B", "c"]
+
+
 def test_with_fewer_workers_than_long_tests_the_long_tests_still_lead() -> None:
     tiers = ["rehearsal"] * 3
     assert spread(["A", "B", "C"], 2, tiers) == ["A", "B", "C"]  # shares of 1 and 2
