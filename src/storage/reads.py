@@ -44,7 +44,7 @@ def list_folders(uri: str) -> list[str]:
             raise StorageError(f"{uri}: is a file, not a directory")
         return sorted(c.name for c in folder.iterdir() if c.is_dir()) if folder.exists() else []
     location = S3Location.parse(uri)
-    prefix = location.key.rstrip("/") + "/" if location.key.strip("/") else ""
+    prefix = location.child("").key  # "runs/" for runs and runs/, "" for the bucket
     names: list[str] = []
     with s3.translated(location):
         pages = s3.s3_client().get_paginator("list_objects_v2")

@@ -217,6 +217,62 @@ def test_unreachable_s3_is_one_line(
     assert said.endswith('")')
 
 
+# ---------------------------------------------------------------------------- listing
+
+
+def test_a_local_folders_folders_are_listed_and_a_missing_one_has_none(tmp_path: Path) -> None:
+    for name in ("b", "a"):
+        (tmp_path / name).mkdir()
+    (tmp_path / "file.csv").write_text("x")
+    assert storage.list_folders(str(tmp_path)) == ["a", "b"]
+    assert storage.list_folders(str(tmp_path / "missing")) == []
+    with pytest.raises(storage.StorageError) as raised:
+        storage.list_folders(str(tmp_path / "file.csv"))
+    assert str(raised.value) == f"{tmp_path / 'file.csv'}: is a file, not a directory"
+
+
+@pytest.mark.usefixtures("aws_env")
+@pytest.mark.parametrize(
+    ("uri", "folders"),
+    [
+        ("s3://churn-listed/runs", ["a", "bX"]),
+        ("s3://churn-listed/runs/", ["a", "bX"]),
+        ("s3://churn-listed", ["runs", "top"]),
+        ("s3://churn-listed/", ["runs", "top"]),
+        ("s3://churn-listed//", ["runs", "top"]),
+        ("s3://churn-listed/nothing", []),
+    ],
+)
+def test_an_s3_prefixs_folders_are_listed(uri: str, folders: list[str]) -> None:
+    make_bucket("churn-listed")
+    for key in ("runs/bX/x.csv", "runs/a/y.csv", "runs/file.csv", "top/z.csv", "loose.csv"):
+        boto3.client("s3").put_object(Bucket="churn-listed", Key=key, Body=b"x")
+    assert storage.list_folders(uri) == folders
+
+
+@pytest.mark.usefixtures("aws_env")
+def test_listing_a_missing_bucket_names_it() -> None:
+    with pytest.raises(storage.StorageError) as raised:
+        storage.list_folders("s3://churn-no-such-bucket/runs")
+    assert str(raised.value) == (
+        "s3://churn-no-such-bucket/runs: bucket 'churn-no-such-bucket' does not exist"
+    )
+
+
+def test_every_page_of_a_long_listing_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """S3 answers at most 1,000 names a page (a scores folder gains one a week), and a page
+    may hold only files."""
+    stubber = stubbed_client(monkeypatch)
+    asked = {"Bucket": "b", "Prefix": "runs/", "Delimiter": "/"}
+    first = {"CommonPrefixes": [{"Prefix": "runs/b/"}], "IsTruncated": True,
+             "NextContinuationToken": "next"}  # fmt: skip
+    stubber.add_response("list_objects_v2", first, asked)
+    files = {"Contents": [{"Key": "runs/file.csv"}], "IsTruncated": False}
+    stubber.add_response("list_objects_v2", files, asked | {"ContinuationToken": "next"})
+    assert storage.list_folders("s3://b/runs") == ["b"]
+    stubber.assert_no_pending_responses()
+
+
 # ---------------------------------------------------------------------------- https reads
 
 

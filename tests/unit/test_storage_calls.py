@@ -63,6 +63,9 @@ class RecordingS3:
         self._called("abort_multipart_upload", arguments)
         return {}
 
+    def upload_file(self, filename: str, bucket: str, key: str) -> None:
+        self._called("upload_file", {"Bucket": bucket, "Key": key})
+
     def delete_object(self, **arguments: Any) -> dict[str, Any]:
         self._called("delete_object", arguments)
         return {}
@@ -167,6 +170,26 @@ def publication_with(client: RecordingS3, monkeypatch: pytest.MonkeyPatch) -> An
     monkeypatch.setattr(s3, "s3_client", lambda: client)
     monkeypatch.setattr(multipart, "PART_BYTES", 4)
     return storage.publication("s3://b/run", last="summary.json", prefix="t-")
+
+
+def test_a_publication_writes_its_last_file_last_whatever_its_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    client = RecordingS3()
+    monkeypatch.setattr(s3, "s3_client", lambda: client)
+    with storage.publication("s3://b/run", last="a-summary.json", prefix="t-") as run:
+        for name in ("a-summary.json", "m.json", "z.json"):
+            (run.staging / name).write_text("{}")
+        assert not run.published
+        assert run.publish() == "s3://b/run"
+        assert run.published
+    # Staged files may be of any size: upload_file, which goes multipart above 8 MB.
+    uploads = [(o, a["Key"]) for o, a in client.calls if o not in ("head_object",)]
+    assert uploads == [
+        ("upload_file", "run/m.json"),
+        ("upload_file", "run/z.json"),
+        ("upload_file", "run/a-summary.json"),
+    ]
 
 
 @pytest.mark.parametrize("cleanup", [None, refused("AccessDenied"), LOST])
