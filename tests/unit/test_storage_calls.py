@@ -180,9 +180,9 @@ def test_a_publication_writes_its_last_file_last_whatever_its_name(
     with storage.publication("s3://b/run", last="a-summary.json", prefix="t-") as run:
         for name in ("a-summary.json", "m.json", "z.json"):
             (run.staging / name).write_text("{}")
-        assert not run.published
+        before = run.published
         assert run.publish() == "s3://b/run"
-        assert run.published
+        assert (before, run.published) == (False, True)
     # Staged files may be of any size: upload_file, which goes multipart above 8 MB.
     uploads = [(o, a["Key"]) for o, a in client.calls if o not in ("head_object",)]
     assert uploads == [
