@@ -31,7 +31,7 @@ def read_bytes(uri: str) -> bytes:
             ) from None
         except BotoCoreError as error:
             raise StorageUnavailableError(f"{uri}: cannot reach S3 ({error})") from None
-        except OSError as error:
+        except (OSError, http.client.HTTPException) as error:  # HTTPS cut short: IncompleteRead
             raise StorageUnavailableError(f"{uri}: cannot read ({error})") from None
 
 

@@ -5,6 +5,7 @@ give (403, a 412 race, an unknown code) come from botocore's own Stubber on a re
 from __future__ import annotations
 
 import http.server
+import io
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,7 +14,8 @@ from typing import Any, ClassVar
 import boto3
 import pytest
 from botocore.config import Config
-from botocore.exceptions import ClientError, EndpointConnectionError
+from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
+from botocore.response import StreamingBody
 from botocore.stub import Stubber
 
 from churn import artifacts, storage
@@ -99,7 +101,9 @@ def test_an_unreadable_local_path_is_one_line(
     assert str(raised.value) == f"{path}: {message}"
 
 
-@pytest.mark.parametrize("uri", ["ftp://host/data.csv", "http://host/data.csv"])
+@pytest.mark.parametrize(
+    "uri", ["ftp://host/data.csv", "http://host/data.csv", "ftp://host/get?from=s3://b/k"]
+)
 def test_other_schemes_are_refused_by_name(uri: str) -> None:
     scheme = uri.split(":", 1)[0]
     with pytest.raises(storage.StorageError) as raised:
@@ -182,6 +186,21 @@ def test_a_failure_of_what_is_named_is_refused_and_one_of_s3_is_a_dependencys(
     with pytest.raises(storage.StorageError) as raised:
         storage.read_bytes("s3://b/k.csv")
     assert raised.value.exit_code == exit_code
+
+
+def test_an_s3_object_whose_stream_breaks_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Broken(io.RawIOBase):
+        def read(self, size: int = -1) -> bytes:
+            raise ReadTimeoutError(endpoint_url="https://s3.example")
+
+    body = StreamingBody(Broken(), 10)  # type: ignore[arg-type]
+    stubbed_client(monkeypatch).add_response("get_object", {"Body": body})
+    with pytest.raises(storage.StorageError) as raised:
+        storage.read_bytes("s3://b/k.csv")
+    assert str(raised.value) == (
+        's3://b/k.csv: cannot reach S3 (Read timeout on endpoint URL: "https://s3.example")'
+    )
+    assert raised.value.exit_code == ExitCode.DEPENDENCY
 
 
 def test_an_s3_refusal_without_a_message_is_said_by_its_code() -> None:
@@ -287,6 +306,15 @@ class Recording(http.server.BaseHTTPRequestHandler):
         if self.path == "/slow":
             time.sleep(1.5)  # and then nothing: the client is gone, there is no one to answer
             return
+        if self.path in ("/stall", "/short"):  # four bytes of ten, then a stall or a hang-up
+            self.send_response(200)
+            self.send_header("content-length", "10")
+            self.end_headers()
+            self.wfile.write(b"a\n1\n")
+            self.wfile.flush()
+            if self.path == "/stall":
+                time.sleep(1.5)
+            return
         if self.path.startswith("/status/"):  # /status/500: that answer, as a server in trouble
             self.send_error(int(self.path.rsplit("/", 1)[1]))
             return
@@ -341,6 +369,23 @@ def test_an_untrusted_certificate_is_refused(
         storage.read_bytes(f"{https.base_url}/data.csv")
     assert str(raised.value).startswith(f"{https.base_url}/data.csv: cannot fetch (")
     assert "CERTIFICATE_VERIFY_FAILED" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("path", "said"),
+    [
+        ("/stall", "no answer within 0.5 s"),
+        ("/short", "cannot read (IncompleteRead(4 bytes read, 6 more expected))"),
+    ],
+)
+def test_an_https_answer_cut_short_is_one_line(
+    https: TlsFileServer, monkeypatch: pytest.MonkeyPatch, path: str, said: str
+) -> None:
+    monkeypatch.setattr(reads, "HTTP_TIMEOUT_SECONDS", 0.5)
+    with pytest.raises(storage.StorageError) as raised:
+        storage.read_bytes(f"{https.base_url}{path}")
+    assert str(raised.value) == f"{https.base_url}{path}: {said}"
+    assert raised.value.exit_code == ExitCode.DEPENDENCY
 
 
 def test_an_https_server_that_does_not_answer_in_time_is_one_line(
@@ -436,12 +481,20 @@ def test_a_failed_upload_removes_what_it_put_and_never_writes_the_manifest(
 
 
 @pytest.mark.usefixtures("aws_env")
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        ClientError({"Error": {"Code": "AccessDenied", "Message": "no"}}, "DeleteObject"),
+        EndpointConnectionError(endpoint_url="http://s3.test"),  # the connection is gone
+    ],
+)
 def test_a_failed_upload_whose_cleanup_is_refused_still_says_why_it_failed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, refusal: Exception
 ) -> None:
     """Under the model bucket's models/ deletes are refused (AccessDenied): the leftovers
     stay, harmless without a manifest, and the error is still the upload's own."""
-    make_bucket("churn-no-deletes")
+    bucket = f"churn-no-deletes-{type(refusal).__name__.lower()}"
+    make_bucket(bucket)
 
     def fail_on_the_second(key: str) -> None:
         if len(uploads) == 2:
@@ -451,15 +504,15 @@ def test_a_failed_upload_whose_cleanup_is_refused_still_says_why_it_failed(
     client = s3.s3_client()  # the one storage now uses
 
     def refuse(**_: Any) -> None:
-        raise ClientError({"Error": {"Code": "AccessDenied", "Message": "no"}}, "DeleteObject")
+        raise refusal
 
     monkeypatch.setattr(client, "delete_object", refuse)
     with pytest.raises(storage.StorageError) as raised:
         storage.publish_directory(
-            bundle_like(tmp_path / "b"), "s3://churn-no-deletes/v1", last=artifacts.MANIFEST
+            bundle_like(tmp_path / "b"), f"s3://{bucket}/v1", last=artifacts.MANIFEST
         )
-    assert str(raised.value).startswith("s3://churn-no-deletes/v1: upload failed (Could not")
-    assert list(read_prefix("churn-no-deletes", "")) == [uploads[0]]
+    assert str(raised.value).startswith(f"s3://{bucket}/v1: upload failed (Could not")
+    assert list(read_prefix(bucket, "")) == [uploads[0]]
 
 
 @pytest.mark.usefixtures("aws_env")
