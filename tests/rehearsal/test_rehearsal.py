@@ -1,11 +1,12 @@
 """The GitOps loop through the real workflow files (act), against moto, the GitHub
-stand-in and the API Gateway stand-in, as three stories that run side by side (each with
+stand-in and the API Gateway stand-in, as four stories that run side by side (each with
 its own stand-ins):
 
 - a retrained model proposed, reviewed, merged and its customer base scored: what each
   stack made, the retrain's pull request, the plan comment (created, then updated in place),
-  the identities each job got, Batch Transform and the drift issue, a second environment's
-  plan, the administrator's stacks destroyed;
+  the identities each job got, Batch Transform and the drift issue, the administrator's
+  stacks destroyed;
+- before any model: the platform refused at plan time, a second environment's plan;
 - a new model on main deployed: the images, the one apply job, the smoke test through the
   API, the IAM analysis, empty second plans, the platform destroyed;
 - the pull request's tier jobs: each selects its tier's tests, together every test once.
