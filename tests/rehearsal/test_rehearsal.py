@@ -1,12 +1,11 @@
 """The GitOps loop through the real workflow files (act), against moto, the GitHub
-stand-in and the API Gateway stand-in, as four stories that run side by side (each with
+stand-in and the API Gateway stand-in, as three stories that run side by side (each with
 its own stand-ins):
 
 - a retrained model proposed, reviewed, merged and its customer base scored: what each
   stack made, the retrain's pull request, the plan comment (created, then updated in place),
-  the identities each job got, Batch Transform and the drift issue, the administrator's
-  stacks destroyed;
-- before any model: the platform refused at plan time, a second environment's plan;
+  the identities each job got, Batch Transform and the drift issue, a second environment's
+  plan, the administrator's stacks destroyed;
 - a new model on main deployed: the images, the one apply job, the smoke test through the
   API, the IAM analysis, empty second plans, the platform destroyed;
 - the pull request's tier jobs: each selects its tier's tests, together every test once.
@@ -461,7 +460,7 @@ def set_up_by_the_administrator(rehearsal: Rehearsal) -> tuple[Path, dict[str, A
 
 
 # Each test below is a story of its own, with its own moto, GitHub and gateway stand-ins, so
-# the four run side by side on parallel workers; `make rehearse` runs them as one story.
+# the three run side by side on parallel workers; `make rehearse` runs them as one story.
 
 
 @pytest.mark.timeout(1800)  # about 7 minutes here, beside the others
@@ -474,6 +473,10 @@ def test_a_retrained_model_is_proposed_reviewed_merged_and_its_base_scored(
     assert [p["name"] for p in production["policies"].values()] == ["main"]
     assert len(production["reviewers"]) == 1
     bucket = str(pipeline["bucket_name"])
+    # Before any bundle exists, the platform refuses at plan time, applying nothing.
+    with pytest.raises(RehearsalError, match=r"has no complete bundle in\s+s3://"):
+        rehearsal.stack(admin, "plan", "platform", "--image-tag", rehearsal.head("main"))
+
     pull = rehearsal.retrain(rehearsal.upload_data(bucket))
     version = check_retrain(rehearsal, pull, bucket)
 
@@ -517,30 +520,18 @@ def test_a_retrained_model_is_proposed_reviewed_merged_and_its_base_scored(
     }
     assert not [i for i in identities(rehearsal) if "environment" in i[2]]  # no deploy here
 
-    # The stacks the administrator made come down, bundles and scores in the bucket (the
-    # platform's teardown is the deploy test's).
+    # A second prefix has its own state: it would create everything and touch nothing.
     admin = rehearsal.admin_checkout()
+    pipeline_resources = len(rehearsal.state_list(admin, "pipeline"))
+    second = rehearsal.plan_second_environment(admin, "teleco-churn-second-")
+    assert second == f"Plan: {pipeline_resources} to add, 0 to change, 0 to destroy."
+    # The stacks the administrator made come down (the platform's teardown is the deploy
+    # test's).
     rehearsal.destroy_all(
         admin, {"pipeline": bucket, "bootstrap": STATE_BUCKET}, roots=("pipeline", "bootstrap")
     )
     buckets = {b["Name"] for b in boto3.client("s3").list_buckets()["Buckets"]}
     assert not {bucket, STATE_BUCKET} & buckets
-
-
-@pytest.mark.timeout(900)  # about 5 minutes here, beside the others
-def test_before_a_bundle_the_platform_refuses_and_a_second_prefix_plans_apart(
-    rehearsal: Rehearsal,
-) -> None:
-    """The administrator's stacks before any model: a story of its own beside the retrain
-    story, which it would otherwise lengthen by a minute."""
-    admin, _ = set_up_by_the_administrator(rehearsal)
-    # Before any bundle exists, the platform refuses at plan time, applying nothing.
-    with pytest.raises(RehearsalError, match=r"has no complete bundle in\s+s3://"):
-        rehearsal.stack(admin, "plan", "platform", "--image-tag", rehearsal.head("main"))
-    # A second prefix has its own state: it would create everything and touch nothing.
-    pipeline_resources = len(rehearsal.state_list(admin, "pipeline"))
-    second = rehearsal.plan_second_environment(admin, "teleco-churn-second-")
-    assert second == f"Plan: {pipeline_resources} to add, 0 to change, 0 to destroy."
 
 
 @pytest.mark.timeout(1800)  # about 8 minutes here, beside the others
