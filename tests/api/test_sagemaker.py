@@ -294,11 +294,20 @@ def test_settings_refuse_timeouts_that_outlast_api_gateway(bundle_dir: Path) -> 
 
 @pytest.fixture
 def api_via_model(
-    api_via_double: str, endpoint_double: EndpointDouble, bundle_dir: Path
+    endpoint_double: EndpointDouble,
+    bundle_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    aws_env: dict[str, str],
 ) -> Iterator[str]:
+    """The API in front of a double that scores with the real booster: the settings' own
+    timeout, not the failure tests' 0.5 s, which a loaded machine's thousand-row batch can
+    outlast (the client then retries, and the double counts one call more)."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME", endpoint_double.url)
     endpoint_double.model = LocalPredictor(load_bundle(str(bundle_dir)).booster)
     endpoint_double.behaviour = "model"
-    yield api_via_double
+    endpoint_double.requests.clear()
+    with serve(create_app(sagemaker_settings(bundle_dir))) as url:
+        yield url
     endpoint_double.model = None
 
 
