@@ -22,7 +22,7 @@ from churn.train.dataset import Dataset, load_dataset
 from churn.train.training import TrainingConfig, TrainingResult, train
 from tests.support import hooks
 from tests.support.customers import read_rows
-from tests.support.environments import Installer
+from tests.support.environments import Installer, built_once
 from tests.support.live import serve
 from tests.support.servers import MotoServer, start_moto_server
 
@@ -119,15 +119,13 @@ def terraform(
     env = terraform_env(REPO_ROOT)
     xdist = hasattr(pytestconfig, "workerinput")
     shared = tmp_path_factory.getbasetemp().parent if xdist else tmp_path_factory.mktemp("tf")
-    with (shared / "terraform.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (shared / "terraform.warm").exists():
-            root = shared / "terraform-warm"
-            root.mkdir(exist_ok=True)
+    root = shared / "terraform-warm"
+    with built_once(root) as cold:
+        if cold:
+            root.mkdir()
             for name in ("versions.tf", ".terraform.lock.hcl"):
                 shutil.copy(REPO_ROOT / "terraform" / "bootstrap" / name, root)
             Terraform(root, env).run("init", "-backend=false", "-input=false", "-no-color")
-            (shared / "terraform.warm").touch()
     return env
 
 

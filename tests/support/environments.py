@@ -38,10 +38,11 @@ def _pip(*arguments: str, python: str = sys.executable) -> None:
 
 
 @contextlib.contextmanager
-def _building(directory: Path) -> Iterator[bool]:
-    """Whether ``directory`` must be built, under its lock (held until the block ends)."""
-    CACHE.mkdir(parents=True, exist_ok=True)
-    with (CACHE / f"{directory.name}.lock").open("w") as lock:
+def built_once(directory: Path) -> Iterator[bool]:
+    """Whether ``directory`` must be built, under its lock (held until the block ends, so
+    parallel workers build it once): the caller builds it when told to, the marker follows."""
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    with directory.with_name(f"{directory.name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         missing = not (directory / COMPLETE).exists()
         if missing:
@@ -56,7 +57,7 @@ def target_directory(name: str, requirements: Path, constraints: Path) -> Path:
     bytecode: an image compiles it (for its cold start), this folder does not
     (``--no-compile``: the same packages in three-fifths less CPU)."""
     directory = CACHE / f"{name}-{_digest(requirements, constraints)}"
-    with _building(directory) as missing:
+    with built_once(directory) as missing:
         if missing:
             _pip(
                 "install",
@@ -75,7 +76,7 @@ def virtualenv(name: str, requirements: Path) -> Path:
     """A venv with exactly ``requirements`` installed; returns its python."""
     directory = CACHE / f"{name}-{_digest(requirements)}"
     python = directory / "bin" / "python"
-    with _building(directory) as missing:
+    with built_once(directory) as missing:
         if missing:
             # The project's installer (scripts/setup.sh): a test's own environment, not an
             # image's, so it need not be built as a Dockerfile builds one.
