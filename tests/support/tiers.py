@@ -19,11 +19,14 @@ A test's tier is the first of rehearsal, terraform, browser, model (model, aws o
 whose marker it has, else check. ``pytest --tier check`` runs one tier (the pull request's
 parallel jobs do; ``make check`` runs the check tier); without it every test runs.
 Under pytest-xdist, the most expensive tiers are handed out first, so the longest tests do
-not begin last; their order within a tier stays pytest-randomly's.
+not begin last; their order within a tier stays pytest-randomly's. While the rehearsal's
+stories run, every other test runs at a lower CPU priority: the stories are the critical
+path, and on two cores they ran nearly twice as long when they shared the CPU evenly.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from typing import Final, TypeVar
 
@@ -47,6 +50,11 @@ MARKERS: Final = {
     "browser": "drives headless Chromium",
     "rehearsal": "runs the workflows with act",
 }
+# The niceness of the tests that wait their turn behind the rehearsal's stories: 5 gives a
+# story's process about three times the CPU share of one of theirs, not all of it, so they
+# still progress while a story trains a model or starts terraform.
+BEHIND_THE_STORIES: Final = 5
+TIER: Final = pytest.StashKey[str]()
 # The tiers, most expensive first, and the markers that put a test in each.
 TIERS: Final = {
     "rehearsal": ("rehearsal",),
@@ -121,7 +129,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         found = markers_of(getattr(item, "fixturenames", ()))
         for marker in sorted(found):
             item.add_marker(marker)
-        tiers[item] = tier_of(found)
+        tiers[item] = item.stash[TIER] = tier_of(found)
     wanted = config.getoption("--tier")
     if wanted:
         kept = [item for item in items if tiers[item] == wanted]
@@ -131,3 +139,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         order = list(TIERS)
         items.sort(key=lambda item: order.index(tiers[item]))  # stable: random within a tier
         items[:] = spread(items, config.workerinput["workercount"], [tiers[i] for i in items])
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """On a pytest-xdist worker, a test outside the rehearsal lowers the worker's priority
+    (for good: only root may raise it again; the stories are each a share's first test)."""
+    if hasattr(item.config, "workerinput") and item.stash.get(TIER, None) != "rehearsal":
+        os.nice(max(0, BEHIND_THE_STORIES - os.nice(0)))
