@@ -8,7 +8,7 @@ session, kept out of the tests' own conftest.
   of each test is the one mutmut's clean run measured (mutmut-stats.json, in the folder the
   mutant's tests run from); tests that need an expensive fixture go last.
 - The model is trained once per run: a mutant that training does not reach reuses it
-  (``churn_trained_model``, the hook tests/conftest.py's ``trained`` asks); one that it
+  (``pytest_churn_trained_model``, the hook tests/conftest.py's ``trained`` asks); one that it
   reaches trains again in its own session.
 - In mutmut's first, clean run a test that reads the trained model counts as calling every
   function training calls, or a mutant of training would run against almost none of the
@@ -52,7 +52,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=cost)
 
 
-def churn_trained_model() -> Any:
+def pytest_churn_trained_model() -> Any:
     """The model trained once for this run, unless the mutant under test is in training."""
     trained_once = os.environ.get("CHURN_MUTATION_TRAINED")
     if not trained_once or _mutant_changes_training():

@@ -57,7 +57,7 @@ def trained(
     """The default training configuration, fitted once per session on the real data: by
     the first pytest-xdist worker that asks, the others loading what it pickled (or handed
     over by a plug-in that trained it before: tests/support/hooks.py)."""
-    earlier: TrainingResult | None = pytestconfig.hook.churn_trained_model()
+    earlier: TrainingResult | None = pytestconfig.hook.pytest_churn_trained_model()
     if earlier is not None:
         return earlier
 

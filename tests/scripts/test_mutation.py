@@ -4,6 +4,7 @@ equivalent mutants left out, and a drop against the recorded scores found."""
 from __future__ import annotations
 
 import json
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from scripts.mutation import (
     stale_equivalents,
     unrecorded,
 )
+from tests.support import hooks
 
 RESULTS = """\
     churn.contract.x_check_consistency__mutmut_1: killed
@@ -217,3 +219,23 @@ def test_a_listed_mutant_the_tests_kill_counts_as_killed_and_is_reported() -> No
         "churn.contract.x_check_consistency__mutmut_1",
         "churn.contract.x_check_consistency__mutmut_9",
     ]
+
+
+def test_the_plugin_hands_the_run_s_model_to_every_mutant_training_does_not_reach(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through a plug-in manager, as the tests' ``trained`` fixture asks: a hook left
+    unregistered answers None, and every mutant would train again."""
+    manager = pytest.PytestPluginManager()
+    manager.add_hookspecs(hooks)
+    manager.register(mutation_plugin)
+    pickled = tmp_path / "trained.pickle"
+    pickled.write_bytes(pickle.dumps({"model": "trained once"}))
+    reaches = tmp_path / "training-reaches.json"
+    reaches.write_text(json.dumps(["churn.train.training.x_train__mutmut_"]))
+    monkeypatch.setenv("CHURN_MUTATION_TRAINED", str(pickled))
+    monkeypatch.setenv("CHURN_MUTATION_REACHES", str(reaches))
+    monkeypatch.setenv("MUTANT_UNDER_TEST", "churn.ui.client.x_levers__mutmut_8")
+    assert manager.hook.pytest_churn_trained_model() == {"model": "trained once"}
+    monkeypatch.setenv("MUTANT_UNDER_TEST", "churn.train.training.x_train__mutmut_3")
+    assert manager.hook.pytest_churn_trained_model() is None  # training changed: train again
