@@ -100,6 +100,7 @@ def test_a_folder_of_bundles_serves_its_newest_complete_one(tmp_path: Path) -> N
     folder = tmp_path / "artifacts"
     for name, complete in (
         ("20261101T000000Z-aaaaaa", True),
+        ("20261115T000000Z-abcdef", True),  # three complete: the second is not the newest
         ("20261124T001109Z-bbbbbb", True),
         ("20261130T120000Z-cccccc", False),  # being written
         ("zz-not-a-version", True),
@@ -111,6 +112,8 @@ def test_a_folder_of_bundles_serves_its_newest_complete_one(tmp_path: Path) -> N
     assert resolve(str(folder / "20261101T000000Z-aaaaaa")) == str(
         folder / "20261101T000000Z-aaaaaa"
     )  # a bundle named directly is served as named
+    # An S3 prefix loses its trailing slashes, nothing else.
+    assert resolve("s3://bucket/models/BOX//") == "s3://bucket/models/BOX"
 
 
 def test_a_folder_without_a_complete_bundle_is_refused_with_one_line(tmp_path: Path) -> None:

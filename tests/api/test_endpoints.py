@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -9,10 +10,12 @@ import httpx
 import pytest
 
 from churn import contract
+from churn.api.predictors import Vectors
 from churn.api.schemas import EXAMPLES, Customer
 from churn.api.service import PredictionService, build_service
 from churn.api.settings import Settings
 from churn.bands import HIGH_RISK_FROM
+from churn.bundles import load_bundle
 from churn.train.training import TrainingResult
 from tests.support.customers import read_rows
 
@@ -140,3 +143,30 @@ def test_openapi_and_docs_are_served_with_real_examples(api: httpx.Client, data_
             for k, v in row.items()
             if k != contract.LABEL_COLUMN
         }
+
+
+class FixedPredictor:
+    """A predictor that answers one probability for every customer."""
+
+    name = "fixed"
+    blocking = False
+
+    def __init__(self, probability: float) -> None:
+        self.probability = probability
+
+    def predict(self, vectors: Vectors) -> list[float]:
+        return [self.probability for _ in vectors]
+
+    def ready(self) -> tuple[bool, str | None]:
+        return True, None
+
+
+@pytest.mark.parametrize(("offset", "churn"), [(-1e-9, False), (0.0, True)])
+def test_the_original_contract_too_turns_at_the_threshold_itself(
+    bundle_dir: Path, offset: float, churn: bool
+) -> None:
+    threshold = build_service(Settings(bundle=str(bundle_dir), predictor="local")).threshold
+    service = PredictionService(load_bundle(str(bundle_dir)), FixedPredictor(threshold + offset))
+    customer = Customer.model_validate(EXAMPLES[0])
+    answer = asyncio.run(service.predict_original(customer))
+    assert (answer.churn_probability, answer.will_churn) == (threshold + offset, churn)

@@ -545,3 +545,33 @@ def test_the_arguments_and_their_defaults(
         "--wait-seconds WAIT_SECONDS how long 502/503 answers of a starting deployment "
         "are retried (default 600)"
     )
+
+
+def test_a_bad_setting_is_named_with_what_was_given_in_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["--api-endpoint", "not a url", "--bundle", "b", "--auth", "none"]
+    assert smoke.main(argv) == ExitCode.USAGE
+    assert capsys.readouterr().err == (
+        "churn-smoke: error: API_ENDPOINT 'not a url': String should match pattern '^https?://'\n"
+    )
+
+
+def at_the_edge(margin: float, probability: float, base_value: float) -> dict[str, Any]:
+    """An answer whose explanation is ``base_value`` with no driver contributing."""
+    listed = [{"field": f"f{i}", "contribution": 0.0} for i in range(smoke.DRIVERS)]
+    explanation = {"base_value": base_value, "drivers": listed, "other_fields": 0.0}
+    return ANSWER | {
+        "churn_probability": probability,
+        "explanation": explanation | {"margin": margin},
+    }
+
+
+def test_drivers_off_their_margin_by_exactly_the_tolerance_pass() -> None:
+    smoke.check_explanation("0001-ABCDE", at_the_edge(0.0, 0.5, base_value=smoke.TOLERANCE))
+
+
+def test_a_probability_off_the_explained_one_by_exactly_the_tolerance_passes() -> None:
+    # A margin of -700 explains a probability of about 1e-304, so the served one, the
+    # tolerance itself, is off by exactly the tolerance in floating point.
+    smoke.check_explanation("0001-ABCDE", at_the_edge(-700.0, smoke.TOLERANCE, base_value=-700.0))

@@ -163,3 +163,7 @@ def test_a_signed_client_signs_what_it_sends(monkeypatch: pytest.MonkeyPatch) ->
     assert authorization.startswith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/")
     assert "/eu-west-1/execute-api/aws4_request" in authorization
     assert "content-type" in authorization  # the JSON content type is signed too
+
+
+def test_the_base_url_loses_its_trailing_slashes_and_nothing_else() -> None:
+    assert client_for("https://api.example/X//", API_AUTH="none").base_url == "https://api.example/X"

@@ -65,6 +65,27 @@ def test_an_unexpected_error_is_internal_and_its_traceback_only_on_request(
     assert "Traceback (most recent call last)" in traced and "KeyError: 'version'" in traced
 
 
+def test_a_known_error_s_traceback_too_comes_only_on_request(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work = failing(DependencyError("S3 said SlowDown"))
+    monkeypatch.setenv(cli.DEBUG_VARIABLE, "1")
+    assert cli.run("churn-x", work) == ExitCode.DEPENDENCY  # type: ignore[arg-type]
+    traced = capsys.readouterr().err
+    assert "Traceback (most recent call last)" in traced
+    assert traced.endswith(
+        "churn.errors.DependencyError: S3 said SlowDown\nchurn-x: error: S3 said SlowDown\n"
+    )
+
+
+def test_an_error_without_a_message_is_named_by_its_class(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(cli.DEBUG_VARIABLE, raising=False)
+    assert cli.run("churn-x", failing(UsageError(""))) == ExitCode.USAGE  # type: ignore[arg-type]
+    assert capsys.readouterr().err == "churn-x: error: UsageError\n"
+
+
 def test_ctrl_c_is_130(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.run("churn-x", failing(KeyboardInterrupt())) == 130  # type: ignore[arg-type]
     assert capsys.readouterr().err == "churn-x: error: interrupted; nothing more was done\n"
