@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from churn import artifacts, contract
+from churn.distributions import Reference
 from churn.train import bundle
 from churn.train.dataset import Dataset
 from churn.train.training import TrainingResult
@@ -216,3 +217,12 @@ def test_a_version_is_the_utc_time_and_a_random_suffix(far_from_utc: None) -> No
         assert artifacts.VERSION_PATTERN.match(version)
         stamp = datetime.strptime(version[:16], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
         assert abs(now - stamp) < timedelta(minutes=1)
+
+
+def test_the_bundle_carries_the_reference_distributions_of_its_training_data(
+    bundle_dir: Path, trained: TrainingResult
+) -> None:
+    """What the drift report compares each scored base against (churn.distributions)."""
+    reference = Reference.model_validate_json((bundle_dir / artifacts.REFERENCE).read_bytes())
+    assert tuple(reference.fields) == contract.FIELD_NAMES
+    assert reference.score_rows == len(trained.test_probabilities)
