@@ -166,4 +166,6 @@ def test_a_signed_client_signs_what_it_sends(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_the_base_url_loses_its_trailing_slashes_and_nothing_else() -> None:
-    assert client_for("https://api.example/X//", API_AUTH="none").base_url == "https://api.example/X"
+    assert (
+        client_for("https://api.example/X//", API_AUTH="none").base_url == "https://api.example/X"
+    )
