@@ -3,8 +3,11 @@ fixtures, and under pytest-xdist the long tests start first, one per worker."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
+from tests.support import tiers
 from tests.support.tiers import TIERS, markers_of, shares, spread, tier_of
 
 
@@ -65,3 +68,26 @@ def test_behind_each_long_test_waits_the_cheapest() -> None:
 def test_with_fewer_workers_than_long_tests_the_long_tests_still_lead() -> None:
     tiers = ["rehearsal"] * 3
     assert spread(["A", "B", "C"], 2, tiers) == ["A", "B", "C"]  # shares of 1 and 2
+
+
+def test_a_worker_gives_way_to_the_stories_once_it_runs_anything_else(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    niceness = [0]
+
+    def nice(increment: int) -> int:
+        niceness[0] += increment
+        return niceness[0]
+
+    monkeypatch.setattr("os.nice", nice)
+
+    def run(tier: str, worker: bool = True) -> int:
+        config = SimpleNamespace(workerinput={}) if worker else SimpleNamespace()
+        item = SimpleNamespace(config=config, stash={tiers.TIER: tier})
+        tiers.pytest_runtest_setup(item)  # type: ignore[arg-type]
+        return niceness[0]
+
+    assert run("check", worker=False) == 0  # one process: nothing to give way to
+    assert run("rehearsal") == 0  # a story keeps its priority
+    assert run("terraform") == tiers.BEHIND_THE_STORIES
+    assert run("check") == tiers.BEHIND_THE_STORIES  # once, not once per test
