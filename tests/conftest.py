@@ -3,7 +3,6 @@ the API serving it, a moto server."""
 
 from __future__ import annotations
 
-import fcntl
 import os
 import pickle
 import shutil
@@ -66,13 +65,12 @@ def trained(
 
     if not hasattr(pytestconfig, "workerinput"):
         return fit()
-    shared = tmp_path_factory.getbasetemp().parent  # this run's, common to its workers
-    with (shared / "trained.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        pickled = shared / "trained.pickle"
-        if not pickled.exists():
-            pickled.write_bytes(pickle.dumps(fit()))
-        result: TrainingResult = pickle.loads(pickled.read_bytes())
+    shared = tmp_path_factory.getbasetemp().parent / "trained"  # common to this run's workers
+    with built_once(shared) as cold:
+        if cold:
+            shared.mkdir()
+            (shared / "model.pickle").write_bytes(pickle.dumps(fit()))
+    result: TrainingResult = pickle.loads((shared / "model.pickle").read_bytes())
     return result
 
 

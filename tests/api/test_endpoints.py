@@ -165,8 +165,8 @@ class FixedPredictor:
 def test_the_original_contract_too_turns_at_the_threshold_itself(
     bundle_dir: Path, offset: float, churn: bool
 ) -> None:
-    threshold = build_service(Settings(bundle=str(bundle_dir), predictor="local")).threshold
-    service = PredictionService(load_bundle(str(bundle_dir)), FixedPredictor(threshold + offset))
+    bundle = load_bundle(str(bundle_dir))
+    service = PredictionService(bundle, FixedPredictor(bundle.threshold + offset))
     customer = Customer.model_validate(EXAMPLES[0])
     answer = asyncio.run(service.predict_original(customer))
-    assert (answer.churn_probability, answer.will_churn) == (threshold + offset, churn)
+    assert (answer.churn_probability, answer.will_churn) == (bundle.threshold + offset, churn)

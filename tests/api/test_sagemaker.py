@@ -204,6 +204,18 @@ def endpoint_double() -> Iterator[EndpointDouble]:
     server.server_close()  # waits for a handler still sleeping (the slow case) to finish
 
 
+@contextlib.contextmanager
+def api_in_front_of(
+    double: EndpointDouble, settings: Settings, monkeypatch: pytest.MonkeyPatch, behaviour: str
+) -> Iterator[str]:
+    """The API serving with ``settings``, its endpoint calls sent to ``double``."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME", double.url)
+    double.behaviour = behaviour
+    double.requests.clear()
+    with serve(create_app(settings)) as url:
+        yield url
+
+
 @pytest.fixture
 def api_via_double(
     endpoint_double: EndpointDouble,
@@ -211,13 +223,10 @@ def api_via_double(
     monkeypatch: pytest.MonkeyPatch,
     aws_env: dict[str, str],
 ) -> Iterator[str]:
-    monkeypatch.setenv("AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME", endpoint_double.url)
     settings = sagemaker_settings(
         bundle_dir, sagemaker_read_timeout_seconds=0.5, sagemaker_max_attempts=2
     )
-    endpoint_double.behaviour = "ok"
-    endpoint_double.requests.clear()
-    with serve(create_app(settings)) as url:
+    with api_in_front_of(endpoint_double, settings, monkeypatch, "ok") as url:
         yield url
 
 
@@ -302,11 +311,9 @@ def api_via_model(
     """The API in front of a double that scores with the real booster: the settings' own
     timeout, not the failure tests' 0.5 s, which a loaded machine's thousand-row batch can
     outlast (the client then retries, and the double counts one call more)."""
-    monkeypatch.setenv("AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME", endpoint_double.url)
     endpoint_double.model = LocalPredictor(load_bundle(str(bundle_dir)).booster)
-    endpoint_double.behaviour = "model"
-    endpoint_double.requests.clear()
-    with serve(create_app(sagemaker_settings(bundle_dir))) as url:
+    settings = sagemaker_settings(bundle_dir)
+    with api_in_front_of(endpoint_double, settings, monkeypatch, "model") as url:
         yield url
     endpoint_double.model = None
 

@@ -124,21 +124,22 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(trylast=True)  # after pytest-randomly has shuffled them
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    tiers: dict[pytest.Item, str] = {}
     for item in items:
         found = markers_of(getattr(item, "fixturenames", ()))
         for marker in sorted(found):
             item.add_marker(marker)
-        tiers[item] = item.stash[TIER] = tier_of(found)
+        item.stash[TIER] = tier_of(found)
     wanted = config.getoption("--tier")
     if wanted:
-        kept = [item for item in items if tiers[item] == wanted]
-        config.hook.pytest_deselected(items=[item for item in items if tiers[item] != wanted])
+        kept = [item for item in items if item.stash[TIER] == wanted]
+        dropped = [item for item in items if item.stash[TIER] != wanted]
+        config.hook.pytest_deselected(items=dropped)
         items[:] = kept
     if hasattr(config, "workerinput"):  # a pytest-xdist worker: the scheduler takes this order
         order = list(TIERS)
-        items.sort(key=lambda item: order.index(tiers[item]))  # stable: random within a tier
-        items[:] = spread(items, config.workerinput["workercount"], [tiers[i] for i in items])
+        items.sort(key=lambda item: order.index(item.stash[TIER]))  # stable: random in a tier
+        tiers = [item.stash[TIER] for item in items]
+        items[:] = spread(items, config.workerinput["workercount"], tiers)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
