@@ -4,13 +4,17 @@
 - ``upsert-comment``: create the plan comment on a pull request, or update it in place; only
   a comment the workflows' own identity wrote (and that starts with the marker) is updated.
 - ``propose``: commit changed files on a new branch through the API (no git credentials,
-  and GitHub signs the commit), then open the pull request. Run with a GitHub App
-  installation token: a pull request opened with ``GITHUB_TOKEN`` starts no workflow.
+  and GitHub signs the commit), then open the pull request; a re-run reuses the branch and
+  the pull request. Run with a GitHub App installation token: a pull request opened with
+  ``GITHUB_TOKEN`` starts no workflow.
 - ``upsert-issue``: open an issue, or update the open one the workflows opened with the same
   title (the scoring run's drift alert).
 - ``secure-repository``: an administrator's one-time setup of a fork (a token with the
   repository's admin rights): the OIDC subject names the ref (the AWS roles trust only
-  main's), and the deploy environment accepts only main, with required reviewers.
+  main's), the deploy environment accepts only main, with required reviewers, Issues are
+  on (a fork starts with them off, and the drift alert is an issue), and the scheduled
+  workflows are enabled (a fork starts with them off, and GitHub turns them off in a
+  public repository after 60 days without activity: run it again then).
 """
 
 from __future__ import annotations
@@ -20,8 +24,10 @@ import base64
 import subprocess
 import sys
 from collections.abc import Sequence
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any, Final
+from urllib.parse import urlencode
 
 from churn import cli
 from churn.errors import RefusedError
@@ -79,6 +85,12 @@ def open_issues(github: GitHub) -> list[dict[str, Any]]:
         page += 1
 
 
+ISSUES_OFF: Final = (
+    "Issues are disabled in this repository (a fork starts so): turn them on in Settings > "
+    "General > Features, or run churn-github secure-repository"
+)
+
+
 def upsert_issue(
     github: GitHub, title: str, body: str, labels: Sequence[str] = (), author: str = ACTIONS_BOT
 ) -> str:
@@ -92,7 +104,14 @@ def upsert_issue(
     if ours:
         github.call("PATCH", f"issues/{ours[0]['number']}", {"body": body})
         return f"updated issue #{ours[0]['number']}"
-    opened = github.call("POST", "issues", {"title": title, "body": body, "labels": list(labels)})
+    try:
+        opened = github.call(
+            "POST", "issues", {"title": title, "body": body, "labels": list(labels)}
+        )
+    except GitHubError as error:
+        if error.status == HTTPStatus.GONE:  # GitHub's answer when Issues are off
+            raise GitHubError(ISSUES_OFF, status=error.status) from None
+        raise
     return f"opened issue #{opened['number']}"
 
 
@@ -113,6 +132,35 @@ def git(*arguments: str) -> str:
     return finished.stdout.strip()
 
 
+def start_branch(github: GitHub, branch: str, head: str) -> str:
+    """Create ``branch`` at ``head``. A re-run of the same job finds it made already (GitHub
+    answers 422 "Reference already exists") and moves it back to ``head``: the branch is
+    this run's own (its name carries the model version or the run id)."""
+    try:
+        github.call("POST", "git/refs", {"ref": f"refs/heads/{branch}", "sha": head})
+    except GitHubError as error:
+        if error.status != HTTPStatus.UNPROCESSABLE_ENTITY or "already exists" not in str(error):
+            raise
+        github.call("PATCH", f"git/refs/heads/{branch}", {"sha": head, "force": True})
+        return "reused"
+    return "created"
+
+
+def open_pull(github: GitHub, *, base: str, branch: str, title: str, body: str) -> str:
+    """Open the pull request, or update the open one from ``branch`` (a re-run)."""
+    owner = github.repository.split("/", 1)[0]
+    query = urlencode({"head": f"{owner}:{branch}", "base": base, "state": "open"})
+    found = github.call("GET", f"pulls?{query}")
+    if found:
+        number = found[0]["number"]
+        github.call("PATCH", f"pulls/{number}", {"title": title, "body": body})
+        return f"updated #{number}: {found[0].get('html_url', title)}"
+    pull = github.call(
+        "POST", "pulls", {"title": title, "head": branch, "base": base, "body": body}
+    )
+    return f"opened #{pull['number']}: {pull.get('html_url', title)}"
+
+
 def propose(
     github: GitHub,
     *,
@@ -123,11 +171,12 @@ def propose(
     title: str,
     body: str,
 ) -> str:
-    """Commit the working tree's ``paths`` onto a new ``branch`` from ``base`` (one commit
-    per file, through the contents API) and open the pull request. The base commit and
-    each file's old blob come from the local checkout, which is ``base``'s head."""
+    """Commit the working tree's ``paths`` onto ``branch`` from ``base`` (one commit per
+    file, through the contents API) and open the pull request; run again, it reuses both.
+    The base commit and each file's old blob come from the local checkout, which is
+    ``base``'s head."""
     head = git("rev-parse", "HEAD")
-    github.call("POST", "git/refs", {"ref": f"refs/heads/{branch}", "sha": head})
+    branch_was = start_branch(github, branch, head)
     for path in paths:
         github.call(
             "PUT",
@@ -139,15 +188,17 @@ def propose(
                 "branch": branch,
             },
         )
-    pull = github.call(
-        "POST", "pulls", {"title": title, "head": branch, "base": base, "body": body}
-    )
-    return f"opened #{pull['number']}: {pull.get('html_url', title)}"
+    said = open_pull(github, base=base, branch=branch, title=title, body=body)
+    return said if branch_was == "created" else f"{said} (branch {branch} reused)"
 
 
 # ---------------------------------------------------------------------------------------
 # The fork's one-time hardening
 # ---------------------------------------------------------------------------------------
+
+
+# The workflows with a schedule trigger (tests/workflows checks this list against them).
+SCHEDULED_WORKFLOWS: Final = ("score.yml", "refresh-pins.yml", "mutation.yml")
 
 
 def reviewer(github: GitHub, login: str) -> dict[str, Any]:
@@ -158,7 +209,11 @@ def secure_repository(
     github: GitHub, *, environment: str, branch: str, reviewers: Sequence[str]
 ) -> list[str]:
     """Subject claims with the ref; the environment deploys only ``branch``, after one of
-    ``reviewers`` approves. Idempotent: other branch policies of the environment go."""
+    ``reviewers`` approves; Issues and the schedules on. Idempotent: other branch policies
+    of the environment go."""
+    github.call("PATCH", "", {"has_issues": True})
+    for workflow in SCHEDULED_WORKFLOWS:
+        github.call("PUT", f"actions/workflows/{workflow}/enable")
     claims = list(OIDC_SUBJECT_CLAIMS)
     github.call(
         "PUT",
@@ -189,6 +244,8 @@ def secure_repository(
     return [
         f"OIDC subjects now carry {', '.join(claims)}",
         f"environment {environment}: branch {branch} only, {len(reviewers)} required reviewer(s)",
+        "Issues on (the drift alert opens one)",
+        f"schedules on: {', '.join(SCHEDULED_WORKFLOWS)}",
     ]
 
 

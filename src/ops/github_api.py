@@ -25,7 +25,12 @@ PAGE_SIZE: Final = 100
 
 
 class GitHubError(DependencyError):
-    """A call was refused or failed; one line for the user."""
+    """A call was refused or failed; one line for the user. ``status``: GitHub's HTTP
+    status, None when GitHub was not reached."""
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -54,8 +59,9 @@ class GitHub:
         return cls(api_url.rstrip("/"), os.environ["GH_TOKEN"], repository)
 
     def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        """``path`` is relative to the repository, or to the API when it starts with /."""
-        relative = f"/repos/{self.repository}/{path}"
+        """``path`` is relative to the repository (empty: the repository itself), or to the
+        API when it starts with /."""
+        relative = f"/repos/{self.repository}" + (f"/{path}" if path else "")
         url = f"{self.api_url}{path if path.startswith('/') else relative}"
         if not url.startswith(("https://", "http://")):
             raise UsageError(f"GITHUB_API_URL must be an http(s) URL, not {self.api_url!r}")
@@ -74,7 +80,9 @@ class GitHub:
             with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
                 content = response.read()
         except urllib.error.HTTPError as error:
-            raise GitHubError(f"{method} {path}: {error.code} {explain(error)}") from None
+            raise GitHubError(
+                f"{method} {path}: {error.code} {explain(error)}", status=error.code
+            ) from None
         except OSError as error:
             raise GitHubError(f"{method} {path}: GitHub cannot be reached ({error})") from None
         return json.loads(content) if content else None

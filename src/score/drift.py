@@ -154,9 +154,16 @@ def unavailable(model_version: str) -> dict[str, Any]:
     }
 
 
-def markdown(report: dict[str, Any]) -> str:
-    """DRIFT.md: the verdict in one line, then the fields ranked by PSI."""
-    lines = [f"# Drift report: model {report['model_version']}", "", f"**{report['advice']}**"]
+def markdown(report: dict[str, Any], previous_run: str) -> str:
+    """DRIFT.md: the verdict in one line and when the run before was made, then the fields
+    ranked by PSI."""
+    lines = [
+        f"# Drift report: model {report['model_version']}",
+        "",
+        f"**{report['advice']}**",
+        "",
+        previous_run,
+    ]
     if report["status"] == "unavailable":
         return "\n".join(lines) + "\n"
     thresholds = report["thresholds"]

@@ -1,18 +1,60 @@
 """A run's summary (summary.json), and the report a machine that ran it keeps: SUMMARY.md
-in words, the drift report, and the drift status in one word for a shell to test."""
+in words, the drift report, and the drift status in one word for a shell to test; and the
+run published before it, so that a schedule that stopped shows in the next report."""
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
-from churn import bands
+from churn import bands, storage
 from churn.artifacts import DRIFT_JSON, DRIFT_MD, REJECTS, SCORES, SUMMARY, TOP
 from churn.bundles import ServingBundle
 from churn.score.reader import CustomerBase
 from churn.score.recorder import Tally
+
+# score.yml runs weekly: a longer gap means runs were missed. GitHub disables a fork's
+# scheduled workflows, and a public repository's after 60 days without activity
+# (docs.github.com, "Disabling and enabling a workflow").
+SCHEDULE_GAP: Final = timedelta(days=8)
+
+
+def previous_run(output: str) -> dict[str, str] | None:
+    """The newest run published beside ``output`` (in its parent folder or prefix, names
+    sorting by date): its name and when it was made; None for a first run."""
+    parent, _, this = output.rstrip("/").rpartition("/")
+    if not storage.is_s3(output):
+        parent, this = str(Path(output).parent), Path(output).name
+    for name in reversed(storage.list_folders(parent)):
+        try:
+            summary = json.loads(
+                storage.read_bytes(storage.child(storage.child(parent, name), SUMMARY))
+            )
+        except storage.StorageError:
+            continue  # not a published run: its summary is written last
+        if name != this:
+            return {"name": name, "created_at": str(summary["created_at"])}
+    return None
+
+
+def previous_run_line(previous: dict[str, str] | None, now: datetime) -> str:
+    """One line for DRIFT.md: when the run before this one was made."""
+    if previous is None:
+        return "First published scoring run here."
+    made = datetime.fromisoformat(previous["created_at"])
+    line = (
+        f"Previous scoring run: {made:%Y-%m-%d} (`{previous['name']}`), "
+        f"{(now - made).days} days before this one."
+    )
+    if now - made > SCHEDULE_GAP:
+        line += (
+            " Weekly runs were missed: if the schedule stopped, enable it again (Actions > "
+            "score > Enable workflow); GitHub turns a fork's schedules off, and a public "
+            "repository's after 60 days without activity."
+        )
+    return line
 
 
 def summary(
@@ -25,11 +67,14 @@ def summary(
     seconds: float,
     drift_report: dict[str, Any],
     options: dict[str, Any],
+    created_at: datetime,
+    previous: dict[str, str] | None,
 ) -> dict[str, Any]:
     return {
         "schema_version": 1,
         "engine": engine,
-        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "created_at": created_at.isoformat(timespec="seconds"),
+        "previous_run": previous,
         "model_version": bundle.version,
         "bundle": bundle.location,
         "threshold": bundle.threshold,

@@ -20,6 +20,7 @@ import contextlib
 import os
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -103,7 +104,11 @@ def score(
         engine = "local" if transform is None else "batch-transform"
         staging = publication.staging
         seconds = time.perf_counter() - started
-        summary = _finish(run, staging, base, source=source, engine=engine, seconds=seconds)
+        with context("cannot read the runs published before"):
+            previous = report.previous_run(output)
+        summary = _finish(
+            run, staging, base, source=source, engine=engine, seconds=seconds, previous=previous
+        )
         reported = {name: (staging / name).read_bytes() for name in (DRIFT_MD, DRIFT_JSON)}
         with context("cannot write the outputs"):
             publication.publish()
@@ -113,13 +118,22 @@ def score(
 
 
 def _finish(
-    run: _Run, staging: Path, base: CustomerBase, *, source: str, engine: str, seconds: float
+    run: _Run,
+    staging: Path,
+    base: CustomerBase,
+    *,
+    source: str,
+    engine: str,
+    seconds: float,
+    previous: dict[str, str] | None,
 ) -> dict[str, Any]:
     """top.csv, the drift report and summary.json, written into the staging folder."""
     run.recorder.top.write(staging / TOP)
     drift_report = run.recorder.drift_report()
     report.write_json(staging / DRIFT_JSON, drift_report)
-    (staging / DRIFT_MD).write_text(drift.markdown(drift_report), encoding="utf-8")
+    now = datetime.now(UTC)
+    line = report.previous_run_line(previous, now)
+    (staging / DRIFT_MD).write_text(drift.markdown(drift_report, line), encoding="utf-8")
     options = run.options
     summary = report.summary(
         run.recorder.tally,
@@ -129,6 +143,8 @@ def _finish(
         source=source,
         seconds=seconds,
         drift_report=drift_report,
+        created_at=now,
+        previous=previous,
         options={
             "explain": options.explain,
             "top": options.top,

@@ -102,7 +102,7 @@ module "ci_identity" {
 
   batch_scoring = {
     role_arn         = module.batch_scoring.role_arn
-    customers_prefix = "customers/"
+    customers_prefix = var.customers_prefix
     scores_prefix    = "scores/"
     work_prefix      = module.batch_scoring.work_prefix
   }

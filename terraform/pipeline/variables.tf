@@ -77,6 +77,20 @@ variable "score_retention_days" {
   }
 }
 
+variable "customers_prefix" {
+  type        = string
+  description = "Prefix of the model bucket under which ml-engineer may read the customer base it scores: score.yml's CUSTOMER_BASE_KEY must lie under it."
+  default     = "customers/"
+  nullable    = false
+
+  # S3's safe key characters, one folder or more, never the whole bucket; bundles, data and
+  # runs stay out of it (ml-engineer reads them by their own statements).
+  validation {
+    condition     = can(regex("^([A-Za-z0-9!_.*'()-]+/)+$", var.customers_prefix)) && !can(regex("^(models|data|scores|scores-work|releases)/", var.customers_prefix)) && !strcontains(var.customers_prefix, "..")
+    error_message = "customers_prefix must be a key prefix such as customers/ or crm/exports/: folders of S3's safe characters ending in a slash, outside models/, data/, scores/, scores-work/ and releases/."
+  }
+}
+
 variable "github_repository" {
   type        = string
   description = "The GitHub repository (owner/name) whose main branch and production environment may act as ml-engineer."

@@ -7,6 +7,7 @@ deploy."""
 from __future__ import annotations
 
 import subprocess
+import sys
 import urllib.error
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -131,13 +132,34 @@ def test_the_drift_issue_is_opened_once_then_updated_and_nobody_elses_is_touched
     assert said_next == "opened issue #4"
 
 
-def propose(world: World, token: str, monkeypatch: pytest.MonkeyPatch) -> int:
+def test_a_fork_without_issues_is_told_so_in_one_line(
+    world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    world.api.state.has_issues = False  # how a fork starts
+    monkeypatch.chdir(world.checkout)
+    for name, value in (
+        ("GITHUB_API_URL", world.api.api_url),
+        ("GH_TOKEN", ACTIONS_TOKEN),
+        ("GITHUB_REPOSITORY", REPOSITORY),
+    ):
+        monkeypatch.setenv(name, value)
+    (world.checkout / "DRIFT.md").write_text("# Drift report\n")
+    arguments = ["upsert-issue", "--title", TITLE, "--body", "DRIFT.md"]
+    assert github.main(arguments) == ExitCode.DEPENDENCY
+    assert capsys.readouterr().err == f"churn-github: error: {github.ISSUES_OFF}\n"
+    assert world.api.state.issues == {}
+
+
+def propose(
+    world: World, token: str, monkeypatch: pytest.MonkeyPatch, *, body_unchanged: bool = False
+) -> int:
     monkeypatch.chdir(world.checkout)
     monkeypatch.setenv("GITHUB_API_URL", world.api.api_url)
     monkeypatch.setenv("GH_TOKEN", token)
     monkeypatch.setenv("GITHUB_REPOSITORY", REPOSITORY)
     (world.checkout / TFVARS).write_text('model_version = "20261201T000000Z-abcdef"\n')
-    (world.checkout / "body.md").write_text("| metric | serving | new |\n")
+    if not body_unchanged:
+        (world.checkout / "body.md").write_text("| metric | serving | new |\n")
     return github.main(
         [
             "propose",
@@ -174,6 +196,38 @@ def test_the_model_pull_request_is_committed_and_opened_with_an_app_token(
         branch,
         True,
     )
+
+
+def test_a_rerun_reuses_the_branch_and_the_pull_request(
+    world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Re-running the job once the branch exists (GitHub: 422 Reference already exists)
+    moves the branch back to main, commits again and updates the one pull request."""
+    token = world.app_token()
+    assert propose(world, token, monkeypatch) == 0
+    (world.checkout / "body.md").write_text("| metric | serving | newer |\n")
+    monkeypatch.setattr(sys, "argv", ["churn-github"])
+    assert propose(world, token, monkeypatch, body_unchanged=True) == 0
+    said = capsys.readouterr().out.splitlines()
+    branch = "retrain/20261201T000000Z-abcdef"
+    assert said[0].startswith("churn-github: opened #1")
+    assert said[1].startswith("churn-github: updated #1") and said[1].endswith(
+        f"(branch {branch} reused)"
+    )
+    (pull,) = world.api.state.pulls.values()
+    assert pull["body"] == "| metric | serving | newer |\n"
+    origin = world.api.state.origin
+    assert git(origin, "rev-parse", f"{branch}~1") == git(origin, "rev-parse", "main")
+
+
+def test_a_branch_someone_else_named_is_not_taken_for_a_rerun(world: World) -> None:
+    """Only "already exists" is a re-run: any other refusal of the ref is the user's."""
+    with pytest.raises(github_api.GitHubError, match="bad name") as refused:
+        github.start_branch(
+            world.client(world.app_token()), "", git(world.checkout, "rev-parse", "HEAD")
+        )
+    assert refused.value.status == 422
+    assert [c for c in world.api.state.calls if c[0] == "PATCH"] == []
 
 
 def test_several_files_are_proposed_in_one_pull_request(
@@ -231,11 +285,15 @@ def test_secure_repository_puts_the_ref_in_every_subject_and_deploys_main_only(
     # A policy someone added by hand that would let a feature branch deploy: removed.
     admin.call("PUT", "environments/production", {"reviewers": []})
     admin.call("POST", "environments/production/deployment-branch-policies", {"name": "feat/*"})
+    state.has_issues = False  # a fork's start
     for _ in range(2):  # idempotent
         said = github.secure_repository(
             admin, environment="production", branch="main", reviewers=[ADMINISTRATOR]
         )
     assert said[0] == "OIDC subjects now carry repo, context, ref"
+    assert said[2] == "Issues on (the drift alert opens one)" and state.has_issues
+    assert said[3] == "schedules on: score.yml, refresh-pins.yml, mutation.yml"
+    assert state.enabled_workflows == set(github.SCHEDULED_WORKFLOWS)
     production = state.environments["production"]
     assert [p["name"] for p in production["policies"].values()] == ["main"]
     assert production["reviewers"] == [{"type": "User", "id": USER_IDS[ADMINISTRATOR]}]

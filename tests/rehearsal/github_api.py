@@ -94,6 +94,9 @@ class GitHubState:
     administrator_token: str = field(default_factory=lambda: f"ghp_{secrets.token_hex(18)}")
     subject_template: dict[str, Any] = field(default_factory=lambda: {"use_default": True})
     environments: dict[str, dict[str, Any]] = field(default_factory=dict)
+    has_issues: bool = True  # a fork's start is False (GitHub turns Issues off in forks)
+    # Workflows a fork has enabled; GitHub starts a fork's scheduled workflows disabled.
+    enabled_workflows: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.tokens[self.actions_token] = ACTIONS_BOT
@@ -242,6 +245,19 @@ class GitHubState:
         self.git("update-ref", ref, sha, "0" * 40)
         return {"ref": ref, "object": {"sha": sha, "type": "commit"}}
 
+    def update_ref(self, branch: str, body: dict[str, Any]) -> dict[str, Any]:
+        """GitHub's "Update a reference": only a fast-forward unless ``force``."""
+        current, sha = self.head(branch), str(body["sha"])
+        forward = subprocess.run(
+            ["git", "--git-dir", str(self.origin), "merge-base", "--is-ancestor", current, sha],
+            capture_output=True,
+            check=False,
+        )
+        if forward.returncode != 0 and not body.get("force"):
+            raise RefusedError(422, "Update is not a fast forward")
+        self.git("update-ref", f"refs/heads/{branch}", sha, current)
+        return {"ref": f"refs/heads/{branch}", "object": {"sha": sha, "type": "commit"}}
+
     def put_contents(self, path: str, body: dict[str, Any], login: str) -> dict[str, Any]:
         branch = str(body["branch"])
         parent = self.head(branch)
@@ -278,6 +294,8 @@ class GitHubState:
         return len(self.pulls) + len(self.issues) + 1
 
     def create_issue(self, body: dict[str, Any], login: str) -> dict[str, Any]:
+        if not self.has_issues:
+            raise RefusedError(410, "Issues are disabled for this repo")
         if not str(body.get("title", "")).strip():
             raise RefusedError(422, "Validation Failed: title is missing")
         number = self.new_number()
@@ -313,12 +331,34 @@ class GitHubState:
             "body": body.get("body", ""),
             "head": {"ref": head, "sha": self.head(head)},
             "base": {"ref": base},
+            "state": "open",
             "user": {"login": login},
             "html_url": f"https://github.com/{self.repository}/pull/{number}",
             # GitHub starts workflows for this pull request only if an App opened it.
             "starts_workflows": self.made_by_app(login),
         }
         self.pulls[number] = pull
+        return pull
+
+    def list_pulls(self, query: dict[str, list[str]]) -> list[dict[str, Any]]:
+        """GitHub's "List pull requests", filtered by head (``owner:branch``), base, state."""
+        owner = self.repository.split("/")[0]
+        wanted = {key: values[0] for key, values in query.items() if key in ("head", "base")}
+        state = query.get("state", ["open"])[0]
+        return [
+            pull
+            for pull in self.pulls.values()
+            if state in ("all", pull["state"])
+            and wanted.get("head", f"{owner}:{pull['head']['ref']}")
+            == f"{owner}:{pull['head']['ref']}"
+            and wanted.get("base", pull["base"]["ref"]) == pull["base"]["ref"]
+        ]
+
+    def edit_pull(self, number: int, body: dict[str, Any]) -> dict[str, Any]:
+        pull = self.pulls.get(number)
+        if pull is None:
+            raise RefusedError(404, "Not Found")
+        pull.update({key: body[key] for key in ("title", "body", "state") if key in body})
         return pull
 
     def add_comment(self, number: int, body: str, login: str) -> dict[str, Any]:
@@ -348,6 +388,16 @@ class GitHubState:
             r"environments/([^/]+)/deployment-branch-policies(?:/(\d+))?", resource
         )
         environment = re.fullmatch(r"environments/([^/]+)", resource)
+        if resource == "" and method == "PATCH":  # "Update a repository"
+            self.administer(login)
+            self.has_issues = bool(body.get("has_issues", self.has_issues))
+            return {"answer": {"full_name": self.repository, "has_issues": self.has_issues}}
+        if method == "PUT" and (
+            workflow := re.fullmatch(r"actions/workflows/([^/]+)/enable", resource)
+        ):
+            self.administer(login)
+            self.enabled_workflows.add(workflow.group(1))
+            return {"answer": None}
         if resource == "actions/oidc/customization/sub":
             if method == "GET":
                 return {"answer": self.subject_template}
@@ -389,17 +439,23 @@ class GitHubState:
                 raise RefusedError(404, "Not Found")
             return {"login": user.group(1), "id": USER_IDS[user.group(1)], "type": "User"}
         prefix = f"/repos/{self.repository}/"
-        if not path.startswith(prefix):
+        if not f"{path}/".startswith(prefix):
             raise RefusedError(404, "Not Found")
-        resource = path.removeprefix(prefix)
+        resource = f"{path}/".removeprefix(prefix).removesuffix("/")
         if administered := self.route_settings(method, resource, body, login):
             return administered["answer"]
         if method == "POST" and resource == "git/refs":
             return self.create_ref(str(body["ref"]), str(body["sha"]))
         if method == "PUT" and resource.startswith("contents/"):
             return self.put_contents(resource.removeprefix("contents/"), body, login)
+        if method == "PATCH" and (match := re.fullmatch(r"git/refs/heads/(.+)", resource)):
+            return self.update_ref(match.group(1), body)
         if method == "POST" and resource == "pulls":
             return self.create_pull(body, login)
+        if method == "GET" and resource == "pulls":
+            return self.list_pulls(query)
+        if method == "PATCH" and (match := re.fullmatch(r"pulls/(\d+)", resource)):
+            return self.edit_pull(int(match.group(1)), body)
         if match := re.fullmatch(r"issues/(\d+)/comments", resource):
             number = int(match.group(1))
             if method == "POST":

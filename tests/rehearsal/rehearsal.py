@@ -561,6 +561,7 @@ class Rehearsal:
         """Merge the pull request: main becomes its head (a fast-forward)."""
         head = self.head(pull["head"]["ref"])
         self.git(self.github.state.origin, "update-ref", "refs/heads/main", head, self.head("main"))
+        self.github.state.pulls[pull["number"]]["state"] = "closed"
         return head
 
     def deploy(self) -> str:

@@ -8,6 +8,7 @@ import gzip
 import hashlib
 import json
 import shutil
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from churn.api.service import PredictionService
 from churn.artifacts import DRIFT_JSON, DRIFT_MD, REJECTS, SCORES, SUMMARY, TOP
 from churn.bundles import load_bundle
 from churn.errors import ExitCode
-from churn.score import cli
+from churn.score import cli, report
 from churn.storage import multipart
 from tests.support.servers import make_bucket, read_prefix
 from tests.support.synthetic import real_table, write_base
@@ -276,3 +277,33 @@ def test_a_report_folder_gets_the_published_runs_summary_and_drift(
     failed = tmp_path / "failed-report"
     assert run(*arguments, "--report", str(failed)) == ExitCode.REFUSED  # the output exists
     assert not failed.exists()
+
+
+def test_the_drift_report_names_the_run_before_it(
+    data_path: Path, bundle_dir: Path, tmp_path: Path
+) -> None:
+    """A schedule that stopped is seen in the next report: it names the run published
+    before it (a folder without summary.json was never published, and is passed over)."""
+    runs = tmp_path / "scores"
+    arguments = ("--input", str(data_path), "--bundle", str(bundle_dir))
+    assert run(*arguments, "--output", str(runs / "2026-11-30-1")) == 0
+    (runs / "2026-12-01-2").mkdir()  # a failed run's leftovers, never published
+    assert "First published scoring run here." in (runs / "2026-11-30-1" / DRIFT_MD).read_text()
+    assert run(*arguments, "--output", str(runs / "2026-12-07-3")) == 0
+    first = json.loads((runs / "2026-11-30-1" / SUMMARY).read_text())
+    second = json.loads((runs / "2026-12-07-3" / SUMMARY).read_text())
+    assert first["previous_run"] is None
+    assert second["previous_run"] == {"name": "2026-11-30-1", "created_at": first["created_at"]}
+    line = f"Previous scoring run: {first['created_at'][:10]} (`2026-11-30-1`), 0 days before"
+    assert line in (runs / "2026-12-07-3" / DRIFT_MD).read_text()
+
+
+def test_a_gap_longer_than_the_schedule_says_how_to_enable_it_again() -> None:
+    previous = {"name": "2026-10-05-1", "created_at": "2026-10-05T05:17:00+00:00"}
+    week = datetime(2026, 10, 13, 5, 17, tzinfo=UTC)
+    assert report.previous_run_line(previous, week) == (
+        "Previous scoring run: 2026-10-05 (`2026-10-05-1`), 8 days before this one."
+    )
+    later = report.previous_run_line(previous, week + timedelta(seconds=1))
+    assert later.startswith("Previous scoring run: 2026-10-05 (`2026-10-05-1`), 8 days before")
+    assert "Weekly runs were missed" in later and "Actions > score > Enable workflow" in later

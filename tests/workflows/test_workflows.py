@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
+from churn.ops import github
 from tests.support.environments import REPO_ROOT
 from tests.support.tiers import TIERS
 
@@ -299,6 +300,12 @@ def test_pull_requests_are_opened_with_the_apps_token(workflow: str, job: str) -
     assert not any("github.token" in str(s.get("env", {})) for s in steps)
 
 
+def test_the_fork_setup_enables_every_scheduled_workflow() -> None:
+    """A fork starts with its schedules off: churn-github secure-repository turns on each."""
+    scheduled = {path.name for path in FILES if "schedule" in (load(path)["on"] or {})}
+    assert set(github.SCHEDULED_WORKFLOWS) == scheduled
+
+
 def test_the_pins_are_refreshed_weekly_by_make_constraints_and_proposed() -> None:
     """Dependabot's pip updates leave constraints.txt alone, and its Docker updates only move
     digests already pinned: the refresh re-resolves the one and pins the other."""
@@ -391,3 +398,44 @@ def test_the_environment_is_the_name_prefix_variable_wherever_aws_is_reached() -
             reaches_aws(job) for job in jobs(path).values()
         ):
             assert load(path)["env"]["NAME_PREFIX"] == "${{ vars.NAME_PREFIX }}", path.name
+
+
+# What an action does with the job's GITHUB_TOKEN, from its documentation. In a private
+# repository every permission a job leaves out is none, so a missing grant fails there only
+# (docs.github.com, "Controlling permissions for GITHUB_TOKEN"); upload-sarif reads the run
+# (GET /repos/{owner}/{repo}/actions/runs/{run_id}) as well as uploading.
+TOKEN_NEEDS = {
+    "actions/checkout@": {"contents": "read"},
+    "github/codeql-action/upload-sarif@": {"security-events": "write", "actions": "read"},
+}
+LEVELS = {"none": 0, "read": 1, "write": 2}
+
+
+def granted(job: dict[str, Any], scope: str) -> int:
+    return LEVELS[job["permissions"].get(scope, "none")]
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_every_job_grants_what_its_actions_do_with_the_token(path: Path) -> None:
+    for name, job in jobs(path).items():
+        for step in job.get("steps", []):
+            needs = next(
+                (n for a, n in TOKEN_NEEDS.items() if str(step.get("uses", "")).startswith(a)), {}
+            )
+            for scope, level in needs.items():
+                assert granted(job, scope) >= LEVELS[level], f"{path.name}:{name} {scope}: {level}"
+
+
+@pytest.mark.parametrize(
+    ("file_name", "job_name", "job"), calls(), ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_a_caller_grants_what_its_reusable_workflow_asks(
+    file_name: str, job_name: str, job: dict[str, Any]
+) -> None:
+    """A called workflow's token can only be narrowed, never widened, from the caller's
+    (docs.github.com, "Reusing workflows": access and permissions)."""
+    for inner_name, inner in jobs(REPO_ROOT / job["uses"][2:]).items():
+        for scope, level in inner["permissions"].items():
+            assert granted(job, scope) >= LEVELS[level], (
+                f"{file_name}:{job_name} lacks {scope}: {level} for {inner_name}"
+            )
