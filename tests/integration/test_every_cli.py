@@ -79,6 +79,11 @@ def cases(tmp: Path) -> dict[str, Bad]:
             ExitCode.DEPENDENCY,
             "AWS refused: Could not connect to the endpoint URL",
         ),
+        "churn-release": Bad(
+            ("--model-bucket", "b", "list"),
+            ExitCode.DEPENDENCY,
+            "s3://b/releases/: Could not connect to the endpoint URL",
+        ),
         "churn-stack": Bad(
             ("apply", "platform", "--repo", str(tmp), "--out-dir", str(tmp / "plans")),
             ExitCode.REFUSED,
@@ -90,7 +95,7 @@ def cases(tmp: Path) -> dict[str, Bad]:
 def test_every_console_script_of_the_project_is_covered(tmp_path: Path) -> None:
     scripts = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]["scripts"]
     assert set(cases(tmp_path)) == set(scripts)
-    assert len(scripts) == 12
+    assert len(scripts) == 13
 
 
 @pytest.mark.parametrize("command", list(cases(Path("/tmp"))))
