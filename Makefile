@@ -147,8 +147,8 @@ scan: scanners ## checkov over terraform/ with the built-in checks and policies/
 	$(SCANNERS)/bin/checkov --directory terraform --framework terraform --external-checks-dir policies \
 	  --skip-download --compact --quiet $(CHECKOV_OUTPUT)
 
-plan: setup ## save a plan of ROOT (.cache/plans), with the images of IMAGE_TAG; AWS credentials from the environment
-	$(BIN)/churn-stack plan $(ROOT) --image-tag "$(IMAGE_TAG)"
+plan: setup ## save a plan of ROOT (.cache/plans): of RELEASE's record, else of what is deployed; AWS credentials from the environment
+	$(BIN)/churn-stack plan $(ROOT) $(if $(RELEASE),--release "$(RELEASE)",--keep-deployed)
 
 apply: setup ## apply the plan `make plan` saved for ROOT (nothing else: what was reviewed is what runs)
 	$(BIN)/churn-stack apply $(ROOT)

@@ -28,6 +28,12 @@ class Settings(BaseSettings):
         description="Where churn-score publishes its runs: a folder or s3://bucket/scores "
         "(the latest run is served under /v1/scores); unset: no scoring runs here.",
     )
+    release: str | None = Field(
+        None,
+        pattern=r"^(\d{8}T\d{6}Z-[0-9a-f]{7}|unreleased)$",
+        description="The release being served (the platform sets it from the release record); "
+        "unset when the API runs outside a deploy.",
+    )
     predictor: Literal["local", "sagemaker"] = Field(
         "local", description="local: the booster in this process; sagemaker: the endpoint."
     )

@@ -3,11 +3,8 @@ ECR repositories, tagged with the commit SHA.
 
 ECR tags are immutable, so an image whose tag is already in its repository is skipped, not
 pushed again: re-running a deploy of the same commit succeeds. Needs Docker and AWS
-credentials allowed to push (the ml-engineer role).
-
-``--mark-deployed`` (the deploy's apply job, once its apply succeeded) adds the tag
-``deployed-<sha>`` to each image of the commit, without Docker: the repositories'
-lifecycle policy never expires the newest deployed images, so what runs stays pullable.
+credentials allowed to push (the ml-engineer role). The release made from these images
+names them by digest and tags them for the repositories' lifecycle (``churn-release``).
 """
 
 from __future__ import annotations
@@ -26,7 +23,7 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from churn import cli
-from churn.errors import DependencyError, RefusedError
+from churn.errors import DependencyError
 from churn.names import name_prefix
 
 PROG: Final = "churn-push-images"
@@ -34,8 +31,6 @@ PROG: Final = "churn-push-images"
 if TYPE_CHECKING:
     from mypy_boto3_ecr import ECRClient
 
-# The tag a deploy adds; terraform/modules/ecr's lifecycle policy keys on this prefix.
-DEPLOYED_PREFIX: Final = "deployed-"
 # image name -> its Dockerfile; the build context is the repository's root.
 IMAGES: Final = {
     "training": Path("src/train/Dockerfile"),
@@ -94,33 +89,6 @@ class Pusher:
             self.say(f"churn-push-images: pushed {target}")
         return [self.target(image) for image in missing]
 
-    def mark_deployed(self) -> list[str]:
-        """Tag every image of the commit deployed-<sha> (an existing tag is kept); the
-        images tagged now."""
-        marked = []
-        for image in IMAGES:
-            repository, tag = f"{self.prefix}{image}", f"{DEPLOYED_PREFIX}{self.tag}"
-            found = self.ecr.batch_get_image(
-                repositoryName=repository, imageIds=[{"imageTag": self.tag}]
-            )["images"]
-            if not found:
-                raise RefusedError(f"{repository}:{self.tag} is not in ECR; nothing to mark")
-            try:
-                self.ecr.put_image(
-                    repositoryName=repository,
-                    imageManifest=found[0]["imageManifest"],
-                    imageTag=tag,
-                )
-            except (
-                self.ecr.exceptions.ImageAlreadyExistsException,
-                self.ecr.exceptions.ImageTagAlreadyExistsException,
-            ):
-                self.say(f"churn-push-images: {repository}:{tag} already marked")
-                continue
-            marked.append(f"{repository}:{tag}")
-            self.say(f"churn-push-images: marked {repository}:{tag}")
-        return marked
-
 
 def docker(*arguments: str, stdin: str | None = None) -> None:
     finished = subprocess.run(  # noqa: S603 (docker with arguments we build)
@@ -150,11 +118,6 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         "--region", default=os.environ.get("AWS_REGION") or "eu-central-1", help="ECR's region"
     )
     parser.add_argument("--context", type=Path, default=Path.cwd(), help="the repository root")
-    parser.add_argument(
-        "--mark-deployed",
-        action="store_true",
-        help="build nothing: tag the commit's images deployed-<sha> (after a deploy applied)",
-    )
     return parser.parse_args(argv)
 
 
@@ -170,11 +133,9 @@ def _push(arguments: argparse.Namespace) -> None:
         account = boto3.client("sts", region_name=arguments.region).get_caller_identity()
         ecr = boto3.client("ecr", region_name=arguments.region)
         registry = f"{account['Account']}.dkr.ecr.{arguments.region}.amazonaws.com"
-        pusher = Pusher(ecr, registry, arguments.name_prefix, arguments.tag)
-        if arguments.mark_deployed:
-            say(f"{len(pusher.mark_deployed())} marked deployed")
-            return
-        pushed = pusher.push_all(arguments.context)
+        pushed = Pusher(ecr, registry, arguments.name_prefix, arguments.tag).push_all(
+            arguments.context
+        )
     except (ClientError, BotoCoreError) as error:
         raise PushError(f"AWS refused: {error}") from None
     say(f"{len(pushed)} pushed, {len(IMAGES) - len(pushed)} already there")

@@ -8,6 +8,8 @@ log (``churn.ops.releases`` says what a record and an event are).
   finds the record it wrote instead of writing another.
 - ``record``: one event (deployed, smoke-passed, smoke-failed, live, rolled-back) of a
   release in an environment.
+- ``verdict``: what a deploy's smoke job records, from its smoke step's outcome: deployed,
+  then smoke-passed and live, or smoke-failed (a skipped smoke test records nothing).
 - ``check``: refuse a release that did not pass the smoke test of the environment before
   (production's gate on staging), from the record, in one line.
 - ``previous``: the release that was live in an environment before the current one (what a
@@ -38,6 +40,7 @@ from churn.ops.releases import (
     IMAGES,
     Bundle,
     Event,
+    EventKind,
     Image,
     Release,
     ReleaseError,
@@ -47,6 +50,7 @@ from churn.ops.releases import (
     new_id,
     now_text,
     sha256_hex,
+    table,
 )
 
 if TYPE_CHECKING:
@@ -145,6 +149,26 @@ def previous(log: ReleaseLog, environment: str) -> tuple[str, str]:
     return current, earlier[-1]
 
 
+SMOKE_OUTCOMES: Final[dict[str, tuple[EventKind, ...]]] = {
+    "success": ("deployed", "smoke-passed", "live"),
+    "failure": ("deployed", "smoke-failed"),
+}
+
+
+def verdict(log: ReleaseLog, arguments: argparse.Namespace) -> str:
+    """The events a smoke step's outcome (GitHub's steps.<id>.outcome) stands for."""
+    kinds = SMOKE_OUTCOMES.get(arguments.smoke)
+    if kinds is None:
+        raise ReleaseError(
+            f"the smoke test's outcome is {arguments.smoke!r}: nothing recorded for "
+            f"{arguments.release} (it did not run)"
+        )
+    environment = checked_environment(arguments.environment)
+    for kind in kinds:
+        log.add(Event(arguments.release, environment, kind, now_text(), arguments.run))
+    return f"{PROG}: {arguments.release} in {environment}: {', '.join(kinds)}"
+
+
 def check_passed(log: ReleaseLog, release_id: str, environment: str) -> str:
     log.read(release_id)
     passed = [
@@ -155,28 +179,6 @@ def check_passed(log: ReleaseLog, release_id: str, environment: str) -> str:
     if not passed:
         raise ReleaseError(f"release {release_id} did not pass {environment}'s smoke test: refused")
     return f"release {release_id} passed {environment}'s smoke test at {passed[-1].at}"
-
-
-def listing(log: ReleaseLog, last: int) -> str:
-    ids = log.ids()[-last:]
-    if not ids:
-        return "no releases yet"
-    verdicts: dict[tuple[str, str], str] = {}
-    environments: list[str] = []
-    for event in log.events(ids):
-        if event.environment not in environments:
-            environments.append(event.environment)
-        verdicts[(event.release, event.environment)] = event.kind
-    header = ["release", "commit", "model", *environments]
-    rows = [header]
-    for release_id in reversed(ids):
-        release = log.read(release_id)
-        cells = [verdicts.get((release_id, e), "-") for e in environments]
-        rows.append([release_id, release.git_sha[:7], release.bundle.version, *cells])
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    return "\n".join(
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
-    )
 
 
 def report(outputs_file: Path | None, values: dict[str, str]) -> None:
@@ -217,6 +219,11 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     record.add_argument("--event", required=True, choices=sorted(EVENT_KINDS))
     record.add_argument("--run", default="", help="the workflow run (a URL)")
     record.add_argument("--detail", default="", help="one line more")
+    smoke = commands.add_parser("verdict", help="record a deploy's smoke-test outcome")
+    smoke.add_argument("--release", required=True, help="the release id")
+    smoke.add_argument("--environment", required=True, help="e.g. staging, production")
+    smoke.add_argument("--smoke", required=True, help="the smoke step's outcome (success, …)")
+    smoke.add_argument("--run", default="", help="the workflow run (a URL)")
     check = commands.add_parser("check", help="refuse a release an environment did not pass")
     check.add_argument("--release", required=True, help="the release id")
     check.add_argument("--passed-in", required=True, help="the environment it must have passed")
@@ -253,6 +260,8 @@ def _command(arguments: argparse.Namespace, log: ReleaseLog) -> str:
         )
         log.add(event)
         return f"{PROG}: {event.release} {event.kind} in {event.environment}"
+    if arguments.command == "verdict":
+        return verdict(log, arguments)
     if arguments.command == "check":
         environment = checked_environment(arguments.passed_in)
         return f"{PROG}: {check_passed(log, arguments.release, environment)}"
@@ -260,7 +269,7 @@ def _command(arguments: argparse.Namespace, log: ReleaseLog) -> str:
         current, earlier = previous(log, checked_environment(arguments.environment))
         report(arguments.outputs, {"current": current, "previous": earlier})
         return earlier
-    return listing(log, arguments.last)
+    return table(log, arguments.last)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -33,6 +33,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from churn import artifacts, storage
 from churn.errors import DependencyError, RefusedError
+from churn.ops import push_images
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -45,8 +46,8 @@ ID_PATTERN: Final = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{7}$")
 DIGEST_PATTERN: Final = re.compile(r"^sha256:[0-9a-f]{64}$")
 SHA_PATTERN: Final = re.compile(r"^[0-9a-f]{40}$")
 ENVIRONMENT_PATTERN: Final = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
-# The images a release carries, by their ECR repositories' suffixes.
-IMAGES: Final = ("training", "api", "ui")
+# The images a release carries, by their ECR repositories' suffixes: every image built.
+IMAGES: Final = tuple(push_images.IMAGES)
 
 # deployed: applied to an environment. smoke-passed / smoke-failed: the smoke test's
 # verdict there. live: serving there, verified (after a passed smoke test, or as the
@@ -113,27 +114,21 @@ class Release:
         return release
 
     def check(self) -> None:
-        problems = [
-            *([f"id {self.id!r}"] if not ID_PATTERN.match(self.id) else []),
-            *([f"git_sha {self.git_sha!r}"] if not SHA_PATTERN.match(self.git_sha) else []),
-            *(
-                f"{name} digest {image.digest!r}"
-                for name, image in self.images.items()
-                if not DIGEST_PATTERN.match(image.digest)
+        fields = {
+            f"id {self.id!r}": ID_PATTERN.match(self.id),
+            f"git_sha {self.git_sha!r}": SHA_PATTERN.match(self.git_sha),
+            f"bundle version {self.bundle.version!r}": artifacts.VERSION_PATTERN.match(
+                self.bundle.version
             ),
-            *(
-                [f"bundle version {self.bundle.version!r}"]
-                if not artifacts.VERSION_PATTERN.match(self.bundle.version)
-                else []
+            f"manifest_sha256 {self.bundle.manifest_sha256!r}": re.fullmatch(
+                r"[0-9a-f]{64}", self.bundle.manifest_sha256
             ),
-            *(
-                [f"manifest_sha256 {self.bundle.manifest_sha256!r}"]
-                if not re.fullmatch(r"[0-9a-f]{64}", self.bundle.manifest_sha256)
-                else []
-            ),
-        ]
-        if self.schema_version != SCHEMA_VERSION:
-            problems.append(f"schema_version {self.schema_version}")
+            f"schema_version {self.schema_version}": self.schema_version == SCHEMA_VERSION,
+        } | {
+            f"{name} digest {image.digest!r}": DIGEST_PATTERN.match(image.digest)
+            for name, image in self.images.items()
+        }
+        problems = [label for label, good in fields.items() if not good]
         if problems:
             raise ReleaseError(f"release record {self.id!r} is malformed: {', '.join(problems)}")
 
@@ -276,3 +271,26 @@ class ReleaseLog:
             if len(parts) == 4 and parts[2] == "events" and (wanted is None or parts[1] in wanted):
                 found.append(Event(**self._get(key)))
         return sorted(found, key=lambda e: (e.at, e.name))
+
+
+def table(log: ReleaseLog, last: int) -> str:
+    """The last releases, newest first, with the last event in each environment."""
+    ids = log.ids()[-last:]
+    if not ids:
+        return "no releases yet"
+    verdicts: dict[tuple[str, str], str] = {}
+    environments: list[str] = []
+    for event in log.events(ids):
+        if event.environment not in environments:
+            environments.append(event.environment)
+        verdicts[(event.release, event.environment)] = event.kind
+    header = ["release", "commit", "model", *environments]
+    rows = [header]
+    for release_id in reversed(ids):
+        release = log.read(release_id)
+        cells = [verdicts.get((release_id, e), "-") for e in environments]
+        rows.append([release_id, release.git_sha[:7], release.bundle.version, *cells])
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    )

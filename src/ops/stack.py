@@ -5,10 +5,13 @@
   a partial backend configuration), so a second prefix never plans against the first one's
   state.
 - ``plan`` saves the plan, prints it, and writes its digest (addresses and actions, no
-  values) for the pull-request comment. With ``--hand-over RUN`` it hands the saved plan
-  to the deploy's apply job through ``plans/RUN/`` of the private, encrypted state bucket
-  rather than a workflow artifact (a saved plan embeds the prior state, secrets included,
-  and artifacts of a public repository are public); its SHA-256 travels as a job output.
+  values) for the pull-request comment. What the stack is planned with comes from a release
+  record (``--release ID``: a deploy or a rollback) or from what the state says is deployed
+  (``--keep-deployed``: a pull request, an administrator's plan); ``churn.ops.pointers``.
+  With ``--hand-over RUN`` it hands the saved plan to the deploy's apply job through
+  ``plans/RUN/`` of the private, encrypted state bucket rather than a workflow artifact
+  (a saved plan embeds the prior state, secrets included, and artifacts of a public
+  repository are public); its SHA-256 travels as a job output.
 - ``apply-all`` applies exactly those saved plans, in order, each after checking its
   SHA-256, and reports every root's non-sensitive outputs; ``apply`` applies the plan a
   local ``plan`` saved (``make apply``).
@@ -32,7 +35,8 @@ from typing import Final
 from churn import cli, storage
 from churn.errors import RefusedError
 from churn.names import name_prefix, state_key
-from churn.ops import plan_comment
+from churn.ops import plan_comment, pointers
+from churn.ops.releases import ReleaseLog
 from churn.ops.terraform import AUTOMATION, Terraform, TerraformError
 
 ROOTS: Final = ("bootstrap", "pipeline", "platform")
@@ -74,22 +78,16 @@ class Stack:
         key = [f"-backend-config=key={state_key(self.prefix, self.root)}"] * self.has_backend
         self.terraform.run("init", "-input=false", "-no-color", "-reconfigure", *key)
 
-    def deployed_image_tag(self) -> str | None:
-        """The image tag the root's state records (what is deployed), if it was applied."""
-        tag = self.outputs().get("image_tag")
-        return tag if isinstance(tag, str) and tag else None
-
     def plan(
-        self, image_tag: str | None, lock: bool, out_dir: Path
+        self, variables: list[str], lock: bool, out_dir: Path
     ) -> tuple[bool, Path, plan_comment.StackPlan]:
         """Save the plan and its digest (<root>.changes.json beside it); whether it changes
         anything, the plan file, and its changes."""
         out_dir.mkdir(parents=True, exist_ok=True)
         plan_file = (out_dir / f"{self.root}.tfplan").resolve()
-        tag = [] if image_tag is None else ["-var", f"image_tag={image_tag}"]
         finished = self.terraform.run(
             "plan", "-input=false", "-no-color", f"-lock={str(lock).lower()}",
-            "-detailed-exitcode", f"-out={plan_file}", *tag, check=False,
+            "-detailed-exitcode", f"-out={plan_file}", *variables, check=False,
         )  # fmt: skip
         print(finished.stdout, end="")
         if finished.returncode not in (0, 2):
@@ -186,11 +184,17 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         command.add_argument("--repo", type=Path, default=Path.cwd(), help="repository root")
         command.add_argument("--out-dir", type=Path, default=Path(".cache") / "plans")
         command.add_argument("--outputs", type=Path, help="append key=value lines here")
-    plan.add_argument("--image-tag", help="tag of the images to plan with (a commit SHA)")
-    plan.add_argument(
-        "--keep-deployed-image-tag",
+    pointed = plan.add_mutually_exclusive_group()
+    pointed.add_argument("--release", help="plan with this release record's images and model")
+    pointed.add_argument(
+        "--keep-deployed",
         action="store_true",
-        help="plan with the image tag the state records, if any (--image-tag otherwise)",
+        help="plan with the images (and release) the state says are deployed",
+    )
+    plan.add_argument(
+        "--model-bucket",
+        default=os.environ.get("MODEL_BUCKET"),
+        help="where --release's record is ($MODEL_BUCKET; default <prefix>models-<account>)",
     )
     plan.add_argument("--no-lock", action="store_true", help="read state without the lock")
     plan.add_argument(
@@ -215,14 +219,29 @@ def administrator_changes(changes: plan_comment.StackPlan) -> list[str]:
     return [c.address for c in changes.changes if c.address.startswith(ADMINISTRATOR_OWNED)]
 
 
+def pointers_for(stack: Stack, arguments: argparse.Namespace) -> tuple[list[str], str]:
+    """The -var arguments of the release pointers, and the release planned ("" for the
+    roots without pointers)."""
+    root = arguments.root
+    if root not in pointers.ROOTS_WITH_POINTERS:
+        return [], ""
+    if arguments.release:
+        bucket = arguments.model_bucket or pointers.model_bucket(stack.prefix)
+        release = ReleaseLog(bucket, storage.s3_client()).read(arguments.release)
+        return pointers.as_variables(pointers.from_release(root, release)), release.id
+    if not arguments.keep_deployed:
+        raise StackError(f"plan {root} with --release ID, or --keep-deployed")
+    found = pointers.deployed(root, stack.outputs())
+    if found is None:
+        print(f"churn-stack: note: nothing deployed to {root} yet: planned with placeholders")
+        found = pointers.placeholders(root)
+    return pointers.as_variables(found), found.get("release_id", "")
+
+
 def plan(arguments: argparse.Namespace) -> None:
     stack = stack_of(arguments.repo, arguments.root)
-    tag = None if arguments.root == "bootstrap" else arguments.image_tag  # it runs no image
-    if arguments.keep_deployed_image_tag:
-        tag = stack.deployed_image_tag() or tag
-    if tag is None and arguments.root != "bootstrap":
-        raise StackError("--image-tag is required (the commit SHA of the images)")
-    changed, plan_file, changes = stack.plan(tag, not arguments.no_lock, arguments.out_dir)
+    variables, release = pointers_for(stack, arguments)
+    changed, plan_file, changes = stack.plan(variables, not arguments.no_lock, arguments.out_dir)
     owned = administrator_changes(changes)
     if owned:
         said = (
@@ -236,7 +255,7 @@ def plan(arguments: argparse.Namespace) -> None:
     values = {
         "has-changes": str(changed).lower(),
         "sha256": sha256_of(plan_file),
-        "image-tag": tag or "",
+        "release-id": release,
     }
     if arguments.hand_over:
         values["stored"] = hand_over(plan_file, plan_store(arguments.repo, arguments.hand_over))

@@ -52,6 +52,7 @@ class Importance(BaseModel):
 class ModelInfo(BaseModel):
     """GET /v1/model."""
 
+    release: str | None = None  # an API from before releases leaves it out
     model_version: str
     threshold: float
     risk_bands: dict[str, str]

@@ -15,8 +15,9 @@ module "models" {
   purpose                 = "model bundles"
   noncurrent_version_days = var.model_version_days
   force_destroy           = var.rehearsal
-  # A published bundle is what main or a rollback may serve: never replaced, never lost.
-  immutable_prefixes = ["models/"]
+  # A published bundle, and a release record that names one, is what main or a rollback
+  # may serve: never replaced, never lost.
+  immutable_prefixes = ["models/", "releases/"]
   # Scoring runs (scores/<date>/) are kept for comparison; a job's intermediate feature
   # rows and predictions (scores-work/) only until the run has published.
   expiring_prefixes = {
@@ -47,7 +48,7 @@ module "training_task" {
   name_prefix       = var.name_prefix
   repository_url    = module.ecr.repository_urls["training"]
   repository_arn    = module.ecr.repository_arns["training"]
-  image_tag         = var.image_tag
+  image_digest      = var.training_image_digest
   model_bucket_arn  = module.models.arn
   model_kms_key_arn = module.models.kms_key_arn
 

@@ -66,9 +66,9 @@ output "ml_engineer_secret_access_key" {
   sensitive   = true
 }
 
-output "image_tag" {
-  description = "Tag (commit SHA) of the training image the task runs: pull-request plans keep it."
-  value       = var.image_tag
+output "training_image_digest" {
+  description = "Digest of the training image the task runs: pull-request plans keep it."
+  value       = var.training_image_digest
 }
 
 output "batch_scoring_role_arn" {

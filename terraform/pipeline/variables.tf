@@ -42,14 +42,14 @@ variable "state_bucket" {
   }
 }
 
-variable "image_tag" {
+variable "training_image_digest" {
   type        = string
-  description = "Tag of the training image the task runs: the commit SHA of main (the deploy workflow passes it)."
+  description = "Digest (sha256:...) of the training image the task runs: the release's (churn-stack plan --release); pull-request plans keep the deployed one."
   nullable    = false
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image_tag)) && var.image_tag != "latest"
-    error_message = "image_tag must be a valid Docker tag other than latest (tags are immutable; use the commit SHA)."
+    condition     = can(regex("^sha256:[0-9a-f]{64}$", var.training_image_digest))
+    error_message = "training_image_digest must be an image digest, sha256:<64 hex> (images are deployed by digest, never by tag)."
   }
 }
 

@@ -1,7 +1,8 @@
 # The platform stack: what serves the model. Browser -> ALB -> Streamlit on ECS Fargate
 # -> (SigV4) HTTP API v1 stage -> Lambda (FastAPI) -> SageMaker serverless endpoint.
-# Its inputs come from git: the model version (model.auto.tfvars, bumped by the retrain
-# pull request) and the image tag (the commit SHA main's deploy built).
+# Its inputs are a release record's pointers (churn-stack plan --release): the release id,
+# the images by digest and the model version; the retrain pull request bumps the version
+# in model.auto.tfvars, which the next release records.
 
 data "aws_caller_identity" "current" {}
 
@@ -18,7 +19,6 @@ locals {
   model_bucket     = "${var.name_prefix}models-${local.account_id}"
   model_key_prefix = "models/${var.model_version}/"
   bundle_manifest  = "bundle.json" # churn.artifacts.MANIFEST, written last by every publisher
-  image_tag        = var.image_tag
 }
 
 data "aws_s3_bucket" "models" {
@@ -156,7 +156,7 @@ module "lambda" {
   source = "../modules/lambda"
 
   function_name        = "${var.name_prefix}prediction-api"
-  image_uri            = "${data.aws_ecr_repository.this["api"].repository_url}:${local.image_tag}"
+  image_uri            = "${data.aws_ecr_repository.this["api"].repository_url}@${var.image_digests.api}"
   role_arn             = module.iam.lambda_execution_role_arn
   reserved_concurrency = var.api_reserved_concurrency
   log_retention_days   = var.log_retention_days
@@ -165,6 +165,7 @@ module "lambda" {
     CHURN_SCORES             = "s3://${local.model_bucket}/scores"
     CHURN_PREDICTOR          = "sagemaker"
     CHURN_SAGEMAKER_ENDPOINT = module.sagemaker_endpoint.endpoint_name
+    CHURN_RELEASE            = var.release_id
   }
 }
 
@@ -234,7 +235,7 @@ module "ui_task" {
   source = "../modules/ecs-task-definition"
 
   family             = "${var.name_prefix}ui"
-  image              = "${data.aws_ecr_repository.this["ui"].repository_url}:${local.image_tag}"
+  image              = "${data.aws_ecr_repository.this["ui"].repository_url}@${var.image_digests.ui}"
   container_port     = var.ui_port
   execution_role_arn = module.iam.ecs_execution_role_arn
   task_role_arn      = module.iam.ecs_task_role_arn

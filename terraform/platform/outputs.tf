@@ -33,9 +33,14 @@ output "model_version" {
   value       = var.model_version
 }
 
-output "image_tag" {
-  description = "Tag (commit SHA) of the API and UI images being served."
-  value       = var.image_tag
+output "release_id" {
+  description = "The release being served: pull-request plans keep it."
+  value       = var.release_id
+}
+
+output "image_digests" {
+  description = "Digests of the API and UI images being served: pull-request plans keep them."
+  value       = var.image_digests
 }
 
 output "ecs_cluster_name" {

@@ -41,14 +41,28 @@ variable "model_version" {
   }
 }
 
-variable "image_tag" {
+variable "release_id" {
   type        = string
-  description = "Tag of the API and UI images: the commit SHA of main the deploy workflow built."
+  description = "The release being deployed (releases/<id>/release.json in the model bucket): the API reports it; unreleased only for the plans of a stack nothing was deployed to."
   nullable    = false
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image_tag)) && var.image_tag != "latest"
-    error_message = "image_tag must be a valid Docker tag other than latest (tags are immutable; use the commit SHA)."
+    condition     = can(regex("^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{7}$", var.release_id)) || var.release_id == "unreleased"
+    error_message = "release_id must be a release id such as 20261206T180000Z-1a0f6bb."
+  }
+}
+
+variable "image_digests" {
+  type = object({
+    api = string
+    ui  = string
+  })
+  description = "Digests (sha256:...) of the API and UI images the release names: images are deployed by digest, never by tag."
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for digest in values(var.image_digests) : can(regex("^sha256:[0-9a-f]{64}$", digest))])
+    error_message = "image_digests must give the api and ui images' digests, each sha256:<64 hex>."
   }
 }
 

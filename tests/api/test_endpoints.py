@@ -8,8 +8,10 @@ from typing import Any
 
 import httpx
 import pytest
+from pydantic import ValidationError
 
 from churn import contract
+from churn.api.app import create_app
 from churn.api.predictors import Vectors
 from churn.api.schemas import EXAMPLES, Customer
 from churn.api.service import PredictionService, build_service
@@ -18,6 +20,7 @@ from churn.bands import HIGH_RISK_FROM
 from churn.bundles import load_bundle
 from churn.train.training import TrainingResult
 from tests.support.customers import read_rows
+from tests.support.live import serve
 
 
 def test_one_customer(api: httpx.Client, customers: list[dict[str, Any]]) -> None:
@@ -96,6 +99,21 @@ def test_model_describes_metrics_threshold_and_the_contract(
     assert body["feature_importance"][0]["share_of_gain"] > 0
     assert body["model_card"].startswith("# Model card")
     assert set(body["risk_bands"]) == {"low", "medium", "high"}
+    assert body["release"] is None  # a local run serves no release
+
+
+def test_a_deployed_api_names_the_release_it_serves(bundle_dir: Path) -> None:
+    """The platform sets CHURN_RELEASE from the release record it was planned from."""
+    settings = Settings(bundle=str(bundle_dir), release="20261206T180000Z-1a0f6bb")
+    with serve(create_app(settings)) as url:
+        body = httpx.get(f"{url}/v1/model", timeout=30).json()
+    assert (body["release"], body["model_version"]) == ("20261206T180000Z-1a0f6bb", bundle_dir.name)
+
+
+@pytest.mark.parametrize("release", ["latest", "20261206T180000Z-1A0F6BB", ""])
+def test_a_release_id_that_is_not_one_is_refused_at_start(release: str) -> None:
+    with pytest.raises(ValidationError, match="release"):
+        Settings(release=release)
 
 
 @pytest.mark.parametrize(

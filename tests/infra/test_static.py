@@ -84,6 +84,7 @@ def test_there_are_module_tests() -> None:
     assert {
         "modules/ecs-task-definition",
         "modules/iam",
+        "modules/lambda",
         "modules/private-bucket",
         "modules/vpc",
         "platform",

@@ -75,7 +75,7 @@ def cases(tmp: Path) -> dict[str, Bad]:
             "GH_TOKEN, GITHUB_REPOSITORY not set",
         ),
         "churn-push-images": Bad(
-            ("--tag", "0" * 40, "--mark-deployed"),
+            ("--tag", "0" * 40),
             ExitCode.DEPENDENCY,
             "AWS refused: Could not connect to the endpoint URL",
         ),

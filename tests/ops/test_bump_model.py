@@ -13,7 +13,7 @@ import pytest
 
 from churn import storage
 from churn.errors import ExitCode
-from churn.ops import bump_model
+from churn.ops import bump_model, pointers
 from tests.support.cli import help_text
 from tests.support.environments import REPO_ROOT
 from tests.support.servers import make_bucket
@@ -100,7 +100,16 @@ def test_terraform_still_reads_the_bumped_file(
     shutil.copy(repo_copy / bump_model.MODEL_FILE, scratch)
     console = subprocess.run(
         # plain_http_demo: no certificate here, and the platform requires one otherwise.
-        ["terraform", "console", "-var", "image_tag=abc123", "-var", "plain_http_demo=true"],
+        [
+            "terraform",
+            "console",
+            "-var",
+            "release_id=unreleased",
+            "-var",
+            "plain_http_demo=true",
+            "-var",
+            "image_digests=" + pointers.placeholders("platform")["image_digests"],
+        ],
         input="var.model_version\n",
         cwd=scratch,
         capture_output=True,

@@ -91,28 +91,3 @@ def test_the_launcher_takes_the_prefix_from_name_prefix(monkeypatch: pytest.Monk
     monkeypatch.setenv("NAME_PREFIX", "")
     arguments = launch_training.parse_arguments(["--data", "s3://b/d.csv", "--output", "s3://b/m"])
     assert arguments.name_prefix == "teleco-customer-churn-"  # empty means the default
-
-
-def test_a_deploy_marks_its_images_and_a_rerun_keeps_the_marks(
-    docker_stand_in: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """The lifecycle policy keeps deployed-<sha> images: what runs is never expired."""
-    tag = "fedcba9876543210fedcba9876543210fedcba98"
-    assert push_images.main(["--tag", tag, "--context", str(REPO_ROOT)]) == 0
-    assert push_images.main(["--tag", tag, "--mark-deployed"]) == 0
-    assert push_images.main(["--tag", tag, "--mark-deployed"]) == 0  # a re-run apply
-    ecr = boto3.client("ecr")
-    for image in push_images.IMAGES:
-        described = ecr.describe_images(
-            repositoryName=f"{PREFIX}{image}", imageIds=[{"imageTag": tag}]
-        )["imageDetails"]
-        assert set(described[0]["imageTags"]) == {tag, f"deployed-{tag}"}
-    said = capsys.readouterr().err
-    assert "3 marked deployed" in said and "0 marked deployed" in said
-
-
-def test_marking_an_image_that_was_never_pushed_fails_in_one_line(
-    docker_stand_in: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert push_images.main(["--tag", "ab" * 20, "--mark-deployed"]) == ExitCode.REFUSED
-    assert capsys.readouterr().err.count("\n") == 1

@@ -251,3 +251,28 @@ def test_a_malformed_record_is_refused_not_half_read(world: World) -> None:
     boto3.client("s3").put_object(Bucket=world.bucket, Key=key, Body=json.dumps(document))
     with pytest.raises(releases.ReleaseError, match="malformed: git_sha 'nope'"):
         world.log().read("20261206T180000Z-0123456")
+
+
+def test_a_smoke_steps_outcome_becomes_the_deploys_events(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = releases_live_in_turn(world, capsys)
+
+    def verdict(release_id: str, outcome: str) -> int:
+        return world.run(
+            "verdict", "--release", release_id, "--environment", "production",
+            "--smoke", outcome, "--run", "https://github.com/o/r/actions/runs/7",
+        )  # fmt: skip
+
+    assert verdict(first, "success") == 0
+    assert verdict(second, "failure") == 0
+    assert verdict(second, "skipped") == ExitCode.REFUSED
+    assert "the smoke test's outcome is 'skipped': nothing recorded" in capsys.readouterr().err
+    kinds = [(e.release, e.kind) for e in world.log().events()]
+    assert kinds == [
+        (first, "deployed"), (first, "smoke-passed"), (first, "live"),
+        (second, "deployed"), (second, "smoke-failed"),
+    ]  # fmt: skip
+    assert {e.run for e in world.log().events()} == {"https://github.com/o/r/actions/runs/7"}
+    # The failed release never went live: the first is still what a rollback would leave.
+    assert world.run("previous", "--environment", "production") == 1

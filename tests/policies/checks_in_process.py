@@ -24,7 +24,7 @@ from checkov.common.output.report import Report
 from checkov.runner_filter import RunnerFilter
 from checkov.terraform.runner import Runner
 
-from policies import aws_limits, iam, naming, network, serving, tags
+from policies import aws_limits, iam, images, naming, network, serving, tags
 
 FIXTURES = Path(__file__).parent / "fixtures"
 README = Path(__file__).parents[2] / "policies" / "README.md"
@@ -39,6 +39,7 @@ FIXTURE_CHECKS = {
     "sagemaker_limits.tf": {"CKV_CHURN_8", "CKV_CHURN_9"},
     "fargate.tf": {"CKV_CHURN_10"},
     "name_limits.tf": {"CKV_CHURN_11"},
+    "images.tf": {"CKV_CHURN_15"},
 }
 CHECKS = (
     naming.check,
@@ -55,6 +56,7 @@ CHECKS = (
     serving.throttle_check,
     iam.boundary_check,
     iam.service_trust_check,
+    images.check,
 )
 PASSED, FAILED, UNKNOWN = CheckResult.PASSED, CheckResult.FAILED, CheckResult.UNKNOWN
 
@@ -516,3 +518,40 @@ def test_values_of_an_absent_attribute_are_none() -> None:
 def test_a_statement_without_principals_trusts_no_service() -> None:
     conf = {"statement": [{"actions": [["sts:AssumeRole"]]}]}
     assert scan(iam.service_trust_check, conf) == PASSED
+
+
+DIGEST = "r/api@sha256:" + "0" * 64
+
+
+@pytest.mark.parametrize(
+    ("entity", "conf", "expected"),
+    [
+        ("aws_lambda_function", {"package_type": ["Zip"]}, PASSED),  # no image at all
+        ("aws_lambda_function", {"package_type": ["Image"], "image_uri": [DIGEST]}, PASSED),
+        ("aws_lambda_function", {"package_type": ["Image"], "image_uri": ["r/api:1"]}, FAILED),
+        ("aws_lambda_function", {"package_type": ["Image"]}, FAILED),  # no image named
+        ("aws_lambda_function", {"package_type": ["Image"], "image_uri": ["${var.x}"]}, UNKNOWN),
+        (
+            "aws_lambda_function",
+            {"package_type": ["Image"], "image_uri": ["r/api@sha256:" + "0" * 63]},
+            FAILED,
+        ),
+        ("aws_ecs_task_definition", {"container_definitions": [[{"image": DIGEST}]]}, PASSED),
+        ("aws_ecs_task_definition", {"container_definitions": ['[{"image": "r:1"}]']}, FAILED),
+        ("aws_ecs_task_definition", {"container_definitions": ["${jsonencode(local.x)}"]}, UNKNOWN),
+        ("aws_ecs_task_definition", {"container_definitions": [{"image": DIGEST}]}, UNKNOWN),
+        ("aws_ecs_task_definition", {"container_definitions": [["not a container"]]}, FAILED),
+        (
+            "aws_ecs_task_definition",
+            {"container_definitions": [[{"image": DIGEST}, {"image": "module.x.image"}]]},
+            UNKNOWN,
+        ),
+        (
+            "aws_ecs_task_definition",
+            {"container_definitions": [[{"image": "var.x"}, {"image": "r:1"}]]},
+            FAILED,
+        ),
+    ],
+)
+def test_images_by_digest(entity: str, conf: dict[str, Any], expected: CheckResult) -> None:
+    assert scan(images.check, conf, entity) == expected

@@ -85,7 +85,9 @@ def test_the_configuration_passes_every_check_and_explains_every_skip() -> None:
     ran = {r["check_id"] for r in report["results"]["passed_checks"]}
     # No access key exists by default (CKV_CHURN_4), and the Lambda reserves no concurrency
     # by default: checkov reads that null variable as its reference (CKV_CHURN_7 UNKNOWN).
-    assert set(CUSTOM_IDS) - {"CKV_CHURN_4", "CKV_CHURN_7"} <= ran
+    # The images come from a release record through variables (CKV_CHURN_15 UNKNOWN here;
+    # the modules' validations refuse a tag at plan time, tests/infra).
+    assert set(CUSTOM_IDS) - {"CKV_CHURN_4", "CKV_CHURN_7", "CKV_CHURN_15"} <= ran
     for skipped in report["results"]["skipped_checks"]:
         reason = (skipped.get("check_result") or {}).get("suppress_comment", "")
         assert len(reason) > 20, f"{skipped['check_id']} on {skipped['resource']} has no reason"

@@ -43,6 +43,7 @@ import yaml
 
 from churn import storage
 from churn.names import DEFAULT_PREFIX, state_key
+from churn.ops.pointers import as_variables, placeholders
 from churn.ops.terraform import Terraform, cli_config
 from tests.rehearsal.api_gateway import Gateway, serve_gateway
 from tests.rehearsal.github_api import (
@@ -302,9 +303,8 @@ class Rehearsal:
         return values
 
     def admin_apply(self, admin: Path, root: str) -> dict[str, Any]:
-        tag = [] if root == "bootstrap" else ["--image-tag", self.head("main")]
         with self.timed(f"{root} applied by the administrator"):
-            self.stack(admin, "plan", root, *tag)
+            self.stack(admin, "plan", root, "--keep-deployed")
             self.stack(admin, "apply", root)
         return self.admin_outputs(admin, root)
 
@@ -608,10 +608,11 @@ class Rehearsal:
         return analysis
 
     def unconverged(self, admin: Path) -> list[str]:
-        """Roots whose plan, with what main says, still finds changes (should be none)."""
+        """Roots whose plan, with what is deployed and main's code, still finds changes
+        (should be none)."""
         changed = []
         for root in ("pipeline", "platform"):
-            planned = self.stack(admin, "plan", root, "--image-tag", self.head("main"))
+            planned = self.stack(admin, "plan", root, "--keep-deployed")
             if planned["has-changes"] != "false":
                 self.say(planned["stdout"][-4000:])
                 changed.append(root)
@@ -625,9 +626,7 @@ class Rehearsal:
 
     def plan_second_environment(self, admin: Path, prefix: str) -> str:
         """The pipeline planned for another prefix: its own state key, so all new."""
-        planned = self.stack(
-            admin, "plan", "pipeline", "--image-tag", self.head("main"), prefix=prefix
-        )
+        planned = self.stack(admin, "plan", "pipeline", "--keep-deployed", prefix=prefix)
         found = re.search(r"^Plan: .*$", planned["stdout"], re.M)
         return found.group(0) if found else planned["stdout"][-2000:]
 
@@ -653,9 +652,10 @@ class Rehearsal:
             if root != "bootstrap":  # back on this environment's state key
                 key = f"-backend-config=key={state_key(DEFAULT_PREFIX, root)}"
                 terraform.run("init", "-input=false", "-no-color", "-reconfigure", key)
-            tag = [] if root == "bootstrap" else ["-var", f"image_tag={self.head('main')}"]
+            # Destroying needs values for the release pointers, not these ones.
+            unused = [] if root == "bootstrap" else as_variables(placeholders(root))
             with self.timed(f"{root} destroyed"):
-                terraform.run("destroy", "-auto-approve", "-input=false", "-no-color", *tag)
+                terraform.run("destroy", "-auto-approve", "-input=false", "-no-color", *unused)
 
 
 @contextmanager

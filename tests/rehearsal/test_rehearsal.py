@@ -24,6 +24,7 @@ import boto3
 import pytest
 
 from churn import artifacts, storage
+from churn.ops import releases
 from tests.rehearsal.provider_calls import actions_by_role
 from tests.rehearsal.rehearsal import Rehearsal, RehearsalError, rehearsal_world
 from tests.support.environments import REPO_ROOT
@@ -115,8 +116,7 @@ def check_pipeline(rehearsal: Rehearsal, outputs: dict[str, Any], admin: Path) -
         admin,
         "plan",
         "pipeline",
-        "--image-tag",
-        rehearsal.head("main"),
+        "--keep-deployed",
         extra_env={"TF_VAR_enable_static_ci_user": "true"},
     )
     assert "Plan: 3 to add, 0 to change, 0 to destroy" in static["stdout"]
@@ -164,7 +164,16 @@ def check_score(rehearsal: Rehearsal, published: str, version: str) -> None:
     assert issue["body"].startswith(f"# Drift report: model {version}")
 
 
-def check_platform(rehearsal: Rehearsal, bucket: str, version: str) -> None:
+def check_platform(rehearsal: Rehearsal, bucket: str, version: str) -> releases.Release:
+    """What the deploy applied: exactly its release record's images and bundle; the record."""
+    log = releases.ReleaseLog(bucket, boto3.client("s3"))
+    (release_id,) = log.ids()
+    release = log.read(release_id)
+    assert release.git_sha == rehearsal.head("main")
+    assert (release.bundle.version, release.bundle.uri) == (
+        version,
+        f"s3://{bucket}/models/{version}/",
+    )
     sagemaker = boto3.client("sagemaker")
     endpoint = sagemaker.describe_endpoint(EndpointName=f"{PREFIX}xgboost-endpoint")
     config = sagemaker.describe_endpoint_config(EndpointConfigName=endpoint["EndpointConfigName"])
@@ -178,11 +187,22 @@ def check_platform(rehearsal: Rehearsal, bucket: str, version: str) -> None:
 
     functions = boto3.client("lambda")
     function = functions.get_function_configuration(FunctionName=f"{PREFIX}prediction-api")
-    assert (
-        function["Environment"]["Variables"]["CHURN_BUNDLE"] == f"s3://{bucket}/models/{version}/"
-    )
+    variables = function["Environment"]["Variables"]
+    assert variables["CHURN_BUNDLE"] == release.bundle.uri
+    assert variables["CHURN_RELEASE"] == release.id
     image = functions.get_function(FunctionName=f"{PREFIX}prediction-api")["Code"]["ImageUri"]
-    assert image.endswith(f"{PREFIX}api:{rehearsal.head('main')}")  # main's images
+    assert image == release.images["api"].reference  # by digest, as the record names it
+    (ui_family,) = boto3.client("ecs").list_task_definition_families(familyPrefix=f"{PREFIX}ui")[
+        "families"
+    ]
+    ui_task = boto3.client("ecs").describe_task_definition(taskDefinition=ui_family)
+    assert ui_task["taskDefinition"]["containerDefinitions"][0]["image"] == (
+        release.images["ui"].reference
+    )
+    training = boto3.client("ecs").describe_task_definition(taskDefinition=f"{PREFIX}training")
+    assert training["taskDefinition"]["containerDefinitions"][0]["image"] == (
+        release.images["training"].reference
+    )
     concurrency = functions.get_function_concurrency(FunctionName=f"{PREFIX}prediction-api")
     assert "ReservedConcurrentExecutions" not in concurrency  # opt-in
 
@@ -205,6 +225,14 @@ def check_platform(rehearsal: Rehearsal, bucket: str, version: str) -> None:
     assert calls and {c["status"] for c in calls} == {200}
     assert {c["resource"].split("/", 1)[1] for c in calls} == {"v1/POST/predictions"}
     assert {c["role"].rsplit("/", 1)[1] for c in calls} == {f"{PREFIX}smoke-test-role"}
+    # The smoke test's verdict is in the release's log: production serves it, verified.
+    events = [(e.environment, e.kind) for e in log.events([release.id])]
+    assert events == [
+        ("production", "deployed"),
+        ("production", "smoke-passed"),
+        ("production", "live"),
+    ]
+    return release
 
 
 def identities(rehearsal: Rehearsal) -> set[tuple[str, str, str]]:
@@ -239,6 +267,7 @@ BUNDLE_OBJECT = f"{MODELS}/models/20261124T001109Z-b4f6bc/model.tar.gz"
 ADMINISTRATOR_ACCESS = {"iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess"}
 BATCH_ROLE = f"{IAM_ARN}:role/{PREFIX}batch-scoring-role"
 SCORES_OBJECT = f"{MODELS}/scores/2026-12-07/scores.csv"
+RELEASE_OBJECT = f"{MODELS}/releases/20261206T180000Z-1a0f6bb/release.json"
 
 
 def regional(service: str, resource: str) -> str:
@@ -290,6 +319,8 @@ ESCALATIONS = [
     ask(SMOKE, "s3:GetObject", BUNDLE_OBJECT),
     ask(PLAN, "sts:AssumeRole", f"{IAM_ARN}:{SMOKE}"),
     ask(PLAN, "s3:GetObject", f"{MODELS}/data/telco-customer-churn.csv"),
+    ask(PLAN, "s3:PutObject", RELEASE_OBJECT),
+    ask(ENGINEER, "s3:DeleteObject", RELEASE_OBJECT),
     ask(PLAN, "lambda:GetFunction", regional("lambda", "function:someone-elses")),
     ask(PLAN, "secretsmanager:GetSecretValue", regional("secretsmanager", "secret:x")),
 ]  # fmt: skip
@@ -331,6 +362,11 @@ DUTIES = [
     ask(PLAN, "apigateway:GET", "arn:aws:apigateway:eu-central-1::/apis/a1b2c3"),
     ask(ENGINEER, "s3:PutObject", BUNDLE_OBJECT),
     ask(ENGINEER, "sts:AssumeRole", f"{IAM_ARN}:{SMOKE}"),
+    # churn-release: the record and its events written, read back; the plans read it.
+    ask(ENGINEER, "s3:PutObject", RELEASE_OBJECT),
+    ask(ENGINEER, "s3:GetObject", RELEASE_OBJECT),
+    ask(ENGINEER, "ecr:DescribeRepositories", regional("ecr", f"repository/{PREFIX}api")),
+    ask(PLAN, "s3:GetObject", RELEASE_OBJECT),
     # churn-score --engine batch-transform (score.yml): moto enforces none of these.
     ask(ENGINEER, "s3:GetObject", f"{MODELS}/customers/base.csv"),
     ask(ENGINEER, "s3:PutObject", SCORES_OBJECT),
@@ -475,7 +511,7 @@ def test_a_retrained_model_is_proposed_reviewed_merged_and_its_base_scored(
     bucket = str(pipeline["bucket_name"])
     # Before any bundle exists, the platform refuses at plan time, applying nothing.
     with pytest.raises(RehearsalError, match=r"has no complete bundle in\s+s3://"):
-        rehearsal.stack(admin, "plan", "platform", "--image-tag", rehearsal.head("main"))
+        rehearsal.stack(admin, "plan", "platform", "--keep-deployed")
 
     pull = rehearsal.retrain(rehearsal.upload_data(bucket))
     version = check_retrain(rehearsal, pull, bucket)
@@ -543,18 +579,18 @@ def test_a_new_model_on_main_is_deployed_converges_and_is_destroyed(
     version = rehearsal.admin_retrain(admin, rehearsal.upload_data(bucket), bucket)
 
     rehearsal.deploy()
-    check_platform(rehearsal, bucket, version)
-    deployed = rehearsal.head("main")
-    for image in ("training", "api", "ui"):  # the apply job marked what it deployed
+    release = check_platform(rehearsal, bucket, version)
+    for name, image in release.images.items():  # tagged for the lifecycle that keeps them
         details = boto3.client("ecr").describe_images(
-            repositoryName=f"{PREFIX}{image}", imageIds=[{"imageTag": deployed}]
+            repositoryName=f"{PREFIX}{name}", imageIds=[{"imageDigest": image.digest}]
         )["imageDetails"]
-        assert f"deployed-{deployed}" in details[0]["imageTags"]
+        assert set(details[0]["imageTags"]) == {release.git_sha, f"release-{release.id}"}
     assert len(rehearsal.recorded("pushes")) == 3
     main = "ref:refs/heads/main:ref:refs/heads/main"
     assert identities(rehearsal) >= {
         ("plan", "terraform-plan", main),
         ("build-push", "ml-engineer", main),
+        ("release", "ml-engineer", main),
         ("apply", "terraform-deploy", "environment:production:ref:refs/heads/main"),
         ("smoke", "ml-engineer", main),
     }

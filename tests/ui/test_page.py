@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import streamlit as st
@@ -12,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from churn import contract
 from tests.support.customers import read_rows, write_rows
-from tests.support.fake_api import PROBABILITY, FakeApi
+from tests.support.fake_api import PROBABILITY, FakeApi, fake_api
 from tests.support.servers import free_port
 
 APP = Path(__file__).resolve().parents[2] / "src" / "ui" / "app.py"
@@ -202,3 +203,21 @@ def test_the_model_tab_shows_metrics_beside_the_baseline(page: AppTest, fake: Fa
     ]
     assert "roc_auc" in list(quality["metric"])
     assert any("Model card" in expander.label for expander in page.expander)
+    captions = [caption.value for caption in page.tabs[3].caption]
+    assert "Not a release: a local run." in captions  # the real API, run locally
+
+
+def test_the_model_tab_names_the_release_a_deployed_api_serves(
+    model_document: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with fake_api(model_document | {"release": "20261206T180000Z-1a0f6bb"}) as fake:
+        monkeypatch.setenv("API_ENDPOINT", fake.url)
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        app = AppTest.from_file(str(APP), default_timeout=30)
+        app.run()
+        captions = [caption.value for caption in app.tabs[3].caption]
+        st.cache_data.clear()
+        st.cache_resource.clear()
+    assert not app.exception
+    assert "Release **20261206T180000Z-1a0f6bb**." in captions

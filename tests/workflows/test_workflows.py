@@ -245,26 +245,43 @@ def environments() -> dict[str, str]:
 
 def test_approval_means_approving_a_plan_once_per_deploy() -> None:
     """Only the job that applies saved plans is in the production environment: plans,
-    images and the smoke test run without it, so a deploy asks for one approval."""
+    images, the release and the smoke test run without it, so a deploy asks for one
+    approval."""
     assert environments() == {"reusable-terraform-apply.yml:apply": "production"}
     deploy = jobs(WORKFLOWS / "deploy.yml")
     assert deploy["images"]["needs"] == "checks"
-    assert deploy["plan-pipeline"]["needs"] == deploy["plan-platform"]["needs"] == "images"
+    assert deploy["release"]["needs"] == "images"
+    assert deploy["plan-pipeline"]["needs"] == deploy["plan-platform"]["needs"] == "release"
     assert set(deploy["apply"]["needs"]) == {"plan-pipeline", "plan-platform"}
-    assert deploy["smoke"]["needs"] == "apply"
+    assert set(deploy["smoke"]["needs"]) == {"release", "apply"}
     assert load(WORKFLOWS / "deploy.yml")["concurrency"]["cancel-in-progress"] is False
-    for plan in ("plan-pipeline", "plan-platform"):
-        assert deploy[plan]["with"]["hand-over"] is True
-        assert deploy[plan]["with"]["image-tag"] == "${{ github.sha }}"
     plans = deploy["apply"]["with"]["plans"]
     assert plans.index('"pipeline"') < plans.index('"platform"')  # applied in this order
     assert any("churn-smoke" in step.get("run", "") for step in deploy["smoke"]["steps"])
 
 
-def test_pull_requests_plan_with_the_deployed_image_tag_and_comment() -> None:
+def test_a_deploy_plans_the_release_it_recorded_and_logs_the_smoke_verdict() -> None:
+    """Built once: the release job writes the record (churn-release create) and every plan
+    of the deploy is made from that record, not from a tag or "the latest"."""
+    deploy = jobs(WORKFLOWS / "deploy.yml")
+    (create,) = [s for s in deploy["release"]["steps"] if "churn-release" in s.get("run", "")]
+    assert " create --git-sha " in create["run"] and create["env"]["GIT_SHA"] == "${{ github.sha }}"
+    assert deploy["release"]["outputs"]["id"] == "${{ steps.release.outputs.release-id }}"
+    for plan in ("plan-pipeline", "plan-platform"):
+        assert deploy[plan]["with"]["hand-over"] is True
+        assert deploy[plan]["with"]["release"] == "${{ needs.release.outputs.id }}"
+    steps = deploy["smoke"]["steps"]
+    smoke = next(i for i, s in enumerate(steps) if "churn-smoke" in s.get("run", ""))
+    (verdict,) = [s for s in steps[smoke:] if " verdict " in s.get("run", "")]
+    assert verdict["if"] == "${{ !cancelled() }}"  # a failed smoke test is logged too
+    assert verdict["env"]["OUTCOME"] == f"${{{{ steps.{steps[smoke]['id']}.outcome }}}}"
+    assert verdict["env"]["RELEASE"] == "${{ needs.release.outputs.id }}"
+
+
+def test_pull_requests_plan_with_what_is_deployed_and_comment() -> None:
     pull_request = jobs(WORKFLOWS / "pull-request.yml")
     for name in ("plan-pipeline", "plan-platform"):
-        assert pull_request[name]["with"]["keep-deployed-image-tag"] is True
+        assert "release" not in pull_request[name]["with"]  # empty: what is deployed
         assert "hand-over" not in pull_request[name]["with"]  # a review only uploads a digest
     comment = pull_request["comment"]
     assert set(comment["needs"]) == {"plan-pipeline", "plan-platform"}

@@ -25,6 +25,10 @@ class Health(BaseModel):
 
 
 class ModelInfo(BaseModel):
+    release: str | None = Field(
+        description="The release this API serves (releases/<id>/release.json in the model "
+        "bucket); null outside a deploy, as on a laptop."
+    )
     model_version: str
     threshold: float
     risk_bands: dict[str, str]
@@ -60,11 +64,13 @@ async def health(holder: HolderDep, response: Response) -> Health:
 
 
 @router.get("/model", response_model=ModelInfo, responses=ERROR_RESPONSES)
-async def model(service: ServiceDep) -> ModelInfo:
-    """The serving model: version, threshold, metrics beside the baseline, the contract."""
+async def model(service: ServiceDep, holder: HolderDep) -> ModelInfo:
+    """The serving model: release, version, threshold, metrics beside the baseline, the
+    contract."""
     metrics = service.bundle.metrics
     test = {key: value for key, value in metrics["test"].items() if key != "curves"}
     return ModelInfo(
+        release=holder.settings.release,
         model_version=service.bundle.version,
         threshold=service.threshold,
         risk_bands=service.risk_bands(),

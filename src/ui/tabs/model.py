@@ -12,6 +12,7 @@ from churn.ui.answers import ModelInfo
 
 def show(model: ModelInfo) -> None:
     st.write(f"Model **{model.model_version}**, decision threshold **{model.threshold:.3f}**.")
+    st.caption(f"Release **{model.release}**." if model.release else "Not a release: a local run.")
     bands = ", ".join(f"{band}: {rule}" for band, rule in model.risk_bands.items())
     st.caption(f"Risk bands — {bands}.")
     st.subheader("Quality, beside the logistic-regression baseline")

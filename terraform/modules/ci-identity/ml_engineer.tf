@@ -24,6 +24,14 @@ data "aws_iam_policy_document" "permissions" {
     resources = ["${var.model_bucket_arn}/models/*"]
   }
 
+  # Release records and their events (churn-release): written once like bundles, read by
+  # the gates and the rollback.
+  statement {
+    sid       = "RecordAndReadReleases"
+    actions   = ["s3:GetObject", "s3:PutObject"]
+    resources = ["${var.model_bucket_arn}/releases/*"]
+  }
+
   statement {
     sid       = "ReadTrainingData"
     actions   = ["s3:GetObject"]
@@ -56,7 +64,8 @@ data "aws_iam_policy_document" "permissions" {
     sid = "PushImages"
     actions = [
       "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:CompleteLayerUpload",
-      "ecr:DescribeImages", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart",
+      "ecr:DescribeImages", "ecr:DescribeRepositories", "ecr:InitiateLayerUpload", "ecr:PutImage",
+      "ecr:UploadLayerPart",
     ]
     resources = var.ecr_repository_arns
   }

@@ -100,7 +100,8 @@ resource "aws_iam_role_policy_attachment" "plan_reads" {
 }
 
 # A deploy's plan jobs hand their saved plans to its apply job through plans/<run>/ of
-# the state bucket (the apply job checks each plan's SHA-256 from the plan job's output).
+# the state bucket (the apply job checks each plan's SHA-256 from the plan job's output),
+# and plan from a release record (churn-stack plan --release), which they read themselves.
 data "aws_iam_policy_document" "hand_over_plans" {
   statement {
     sid       = "HandOverSavedPlans"
@@ -112,6 +113,18 @@ data "aws_iam_policy_document" "hand_over_plans" {
     sid       = "EncryptSavedPlans"
     actions   = ["kms:GenerateDataKey"]
     resources = [var.state_kms_key_arn]
+  }
+
+  statement {
+    sid       = "ReadReleaseRecords"
+    actions   = ["s3:GetObject"]
+    resources = ["${var.model_bucket_arn}/releases/*"]
+  }
+
+  statement {
+    sid       = "DecryptReleaseRecords"
+    actions   = ["kms:Decrypt"]
+    resources = [var.model_kms_key_arn]
   }
 }
 

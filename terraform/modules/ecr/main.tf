@@ -2,8 +2,9 @@
 # and what a tag names must never change under a running service.
 
 locals {
-  # churn-push-images --mark-deployed adds it; the lifecycle's first rule keys on it.
-  deployed_tag_prefix = "deployed-"
+  # churn-release create tags each image of a release release-<id>; the lifecycle's first
+  # rule keys on it.
+  release_tag_prefix = "release-"
 }
 
 resource "aws_ecr_repository" "this" {
@@ -22,11 +23,15 @@ resource "aws_ecr_repository" "this" {
   }
 }
 
-# Each deploy adds the tag deployed-<sha> to the images it applied. The first rule keeps the
-# newest deployed ones (what runs, and what a rollback would run) and, as ECR evaluates
-# rules, an image a rule selects is never expired by a lower-priority rule: only images
-# that never ran count toward keep_tagged_images
+# Each release tags its images release-<id>. The first rule keeps the newest
+# keep_release_images of them (what runs, and what a rollback runs) and, as ECR evaluates
+# rules, an image a rule selects is never expired by a lower-priority rule: only images no
+# release named count toward keep_tagged_images
 # (https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html#lp_evaluation_rules).
+# ECR counts by push time: each release's images are pushed for its commit just before it
+# is made, so the newest N release images cover the last N releases. (A build that
+# reproduces an image pushed before those N, digest for digest, keeps its old push time
+# and could be counted out: a known limit of count rules.)
 resource "aws_ecr_lifecycle_policy" "this" {
   for_each = aws_ecr_repository.this
 
@@ -35,8 +40,8 @@ resource "aws_ecr_lifecycle_policy" "this" {
     rules = [
       {
         rulePriority = 1
-        description  = "Keep the newest ${var.keep_deployed_images} deployed images (what runs and its rollbacks)"
-        selection    = { tagStatus = "tagged", tagPrefixList = [local.deployed_tag_prefix], countType = "imageCountMoreThan", countNumber = var.keep_deployed_images }
+        description  = "Keep the images of the newest ${var.keep_release_images} releases (what runs and its rollbacks)"
+        selection    = { tagStatus = "tagged", tagPrefixList = [local.release_tag_prefix], countType = "imageCountMoreThan", countNumber = var.keep_release_images }
         action       = { type = "expire" }
       },
       {
@@ -47,7 +52,7 @@ resource "aws_ecr_lifecycle_policy" "this" {
       },
       {
         rulePriority = 3
-        description  = "Of the images that never ran, keep the newest ${var.keep_tagged_images}"
+        description  = "Of the images no release named, keep the newest ${var.keep_tagged_images}"
         selection    = { tagStatus = "any", countType = "imageCountMoreThan", countNumber = var.keep_tagged_images }
         action       = { type = "expire" }
       },

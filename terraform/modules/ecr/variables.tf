@@ -23,7 +23,7 @@ variable "repositories" {
 
 variable "keep_tagged_images" {
   type        = number
-  description = "How many images that never ran (no deployed- tag) each repository keeps (older ones expire)."
+  description = "How many images no release named (no release- tag) each repository keeps (older ones expire)."
   default     = 30
   nullable    = false
 
@@ -52,14 +52,14 @@ variable "lambda_pull_repositories" {
   }
 }
 
-variable "keep_deployed_images" {
+variable "keep_release_images" {
   type        = number
-  description = "How many deployed images (tagged deployed-<sha> by the deploy) each repository keeps: what runs, and its rollbacks."
+  description = "How many images of releases (tagged release-<id> by churn-release) each repository keeps: the last releases, which a rollback may serve again."
   default     = 10
   nullable    = false
 
   validation {
-    condition     = var.keep_deployed_images >= 2 && var.keep_deployed_images <= 1000 && floor(var.keep_deployed_images) == var.keep_deployed_images
-    error_message = "keep_deployed_images must be a whole number from 2 to 1000 (what runs and at least one rollback)."
+    condition     = var.keep_release_images >= 3 && var.keep_release_images <= 1000 && floor(var.keep_release_images) == var.keep_release_images
+    error_message = "keep_release_images must be a whole number from 3 to 1000 (what runs and at least two releases to go back to)."
   }
 }

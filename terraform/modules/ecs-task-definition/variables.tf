@@ -11,12 +11,12 @@ variable "family" {
 
 variable "image" {
   type        = string
-  description = "ECR image of the UI, tagged with the commit SHA it was built from."
+  description = "ECR image of the UI by digest (<repository URL>@sha256:...), as the release record names it: a tag could be moved, a digest cannot."
   nullable    = false
 
   validation {
-    condition     = can(regex("^[0-9]{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/[a-z0-9._/-]+:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image)) && !endswith(var.image, ":latest")
-    error_message = "image must be an ECR image with a tag other than latest."
+    condition     = can(regex("^[0-9]{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/[a-z0-9._/-]+@sha256:[0-9a-f]{64}$", var.image))
+    error_message = "image must be an ECR image by digest, <repository URL>@sha256:<64 hex>, never a tag."
   }
 }
 

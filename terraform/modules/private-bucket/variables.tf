@@ -56,6 +56,16 @@ variable "expiring_prefixes" {
     condition     = alltrue([for prefix, days in var.expiring_prefixes : endswith(prefix, "/") && days >= 1 && floor(days) == days])
     error_message = "expiring_prefixes maps key prefixes ending in a slash to whole numbers of days, at least 1."
   }
+
+  # What must stay (a bundle, a release record) is never under a rule that expires objects.
+  validation {
+    condition = alltrue([
+      for expiring in keys(var.expiring_prefixes) : alltrue([
+        for kept in var.immutable_prefixes : !startswith(expiring, kept) && !startswith(kept, expiring)
+      ])
+    ])
+    error_message = "expiring_prefixes must not overlap immutable_prefixes: a lifecycle rule would expire what is kept for good."
+  }
 }
 
 variable "immutable_prefixes" {

@@ -142,7 +142,7 @@ resource "aws_ecs_task_definition" "this" {
   container_definitions = jsonencode([
     {
       name                   = local.container
-      image                  = "${var.repository_url}:${var.image_tag}"
+      image                  = "${var.repository_url}@${var.image_digest}"
       essential              = true
       readonlyRootFilesystem = true
       # Bundles are written to a scratch folder first, then published; /tmp is that scratch.

@@ -31,14 +31,14 @@ variable "repository_arn" {
   }
 }
 
-variable "image_tag" {
+variable "image_digest" {
   type        = string
-  description = "Tag of the training image to run: the commit SHA it was built from."
+  description = "Digest (sha256:...) of the training image to run, as the release record names it."
   nullable    = false
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image_tag)) && var.image_tag != "latest"
-    error_message = "image_tag must be a valid Docker tag other than latest (tags are immutable; use the commit SHA)."
+    condition     = can(regex("^sha256:[0-9a-f]{64}$", var.image_digest))
+    error_message = "image_digest must be an image digest, sha256:<64 hex> (images are deployed by digest, never by tag)."
   }
 }
 

@@ -32,7 +32,7 @@ mock_provider "aws" {
 }
 
 variables {
-  image_tag = "0123456789abcdef0123456789abcdef01234567"
+  training_image_digest = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 }
 
 run "a_prefix_of_its_own_plans" {

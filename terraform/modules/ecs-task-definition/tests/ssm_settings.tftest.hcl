@@ -9,7 +9,7 @@ mock_provider "aws" {
 
 variables {
   family             = "teleco-customer-churn-ui"
-  image              = "123456789012.dkr.ecr.eu-central-1.amazonaws.com/teleco-customer-churn-ui:0123abc"
+  image              = "123456789012.dkr.ecr.eu-central-1.amazonaws.com/teleco-customer-churn-ui@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
   execution_role_arn = "arn:aws:iam::123456789012:role/teleco-customer-churn-ecs-execution-role"
   task_role_arn      = "arn:aws:iam::123456789012:role/teleco-customer-churn-ecs-task-role"
   api_endpoint       = "https://abc123.execute-api.eu-central-1.amazonaws.com"

@@ -53,3 +53,27 @@ run "published_bundles_can_be_neither_overwritten_nor_deleted" {
     error_message = "deleting anything under models/ must be denied to everyone"
   }
 }
+
+# A rule that expires objects never reaches what is kept for good: not the prefix itself,
+# not a folder inside it, not a parent of it.
+run "an_expiring_prefix_over_a_kept_one_is_refused" {
+  command = plan
+
+  variables {
+    immutable_prefixes = ["models/", "releases/"]
+    expiring_prefixes  = { "releases/old/" = 30 }
+  }
+
+  expect_failures = [var.expiring_prefixes]
+}
+
+run "an_expiring_parent_of_a_kept_prefix_is_refused" {
+  command = plan
+
+  variables {
+    immutable_prefixes = ["models/releases/"]
+    expiring_prefixes  = { "models/" = 30 }
+  }
+
+  expect_failures = [var.expiring_prefixes]
+}

@@ -1,5 +1,6 @@
-# The public UI is served over HTTPS unless someone chose otherwise, by name: a plan
-# without a certificate stops at the variable, outside a rehearsal and a declared demo.
+# What the platform refuses at plan time. The public UI is served over HTTPS unless someone
+# chose otherwise, by name: a plan without a certificate stops at the variable, outside a
+# rehearsal and a declared demo. And the release's images come by digest, never by tag.
 
 mock_provider "aws" {
   mock_data "aws_availability_zones" {
@@ -55,7 +56,8 @@ override_data {
 }
 
 variables {
-  image_tag = "0123456789abcdef0123456789abcdef01234567"
+  release_id    = "20261206T180000Z-0123456"
+  image_digests = { api = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", ui = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" }
 }
 
 run "no_certificate_and_no_opt_out_is_refused" {
@@ -83,4 +85,16 @@ run "a_certificate_plans" {
   variables {
     certificate_arn = "arn:aws:acm:eu-central-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
   }
+}
+
+# The release's images by digest, or nothing: a tag in place of a digest stops the plan.
+run "an_image_tag_in_place_of_a_digest_is_refused" {
+  command = plan
+
+  variables {
+    plain_http_demo = true
+    image_digests   = { api = "0123456789abcdef0123456789abcdef01234567", ui = "latest" }
+  }
+
+  expect_failures = [var.image_digests]
 }

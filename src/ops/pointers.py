@@ -1,0 +1,75 @@
+"""What a Terraform root is planned with: the pointers a release moves (the images by
+digest, the release id, the model version), taken from a release record for a deploy or a
+rollback, or from what the root's state says is deployed for a pull request's plan.
+
+- pipeline: ``training_image_digest``
+- platform: ``release_id``, ``image_digests`` (api, ui) and, from a record only,
+  ``model_version`` (a pull request plans the version its own ``model.auto.tfvars`` names,
+  which is what it proposes)
+
+Nothing deployed yet (a fork's first plans, the administrator's first pipeline apply): the
+placeholders below, which name no image; the first release replaces them.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Final
+
+import boto3
+
+from churn.ops.releases import DIGEST_PATTERN, ID_PATTERN, Release
+
+# The digest of no image (64 zeros) and the release id of nothing released.
+NO_IMAGE: Final = "sha256:" + "0" * 64
+UNRELEASED: Final = "unreleased"
+ROOTS_WITH_POINTERS: Final = ("pipeline", "platform")
+
+Pointers = dict[str, str]
+
+
+def from_release(root: str, release: Release) -> Pointers:
+    if root == "pipeline":
+        return {"training_image_digest": release.images["training"].digest}
+    return {
+        "release_id": release.id,
+        "image_digests": _digests(release.images["api"].digest, release.images["ui"].digest),
+        "model_version": release.bundle.version,
+    }
+
+
+def deployed(root: str, outputs: dict[str, object]) -> Pointers | None:
+    """The pointers the state's outputs record; None when nothing was deployed."""
+    if root == "pipeline":
+        digest = outputs.get("training_image_digest")
+        if isinstance(digest, str) and DIGEST_PATTERN.match(digest):
+            return {"training_image_digest": digest}
+        return None
+    release, digests = outputs.get("release_id"), outputs.get("image_digests")
+    if not (isinstance(release, str) and ID_PATTERN.match(release) and isinstance(digests, dict)):
+        return None
+    api, ui = digests.get("api"), digests.get("ui")
+    if not all(isinstance(d, str) and DIGEST_PATTERN.match(d) for d in (api, ui)):
+        return None
+    return {"release_id": release, "image_digests": _digests(str(api), str(ui))}
+
+
+def placeholders(root: str) -> Pointers:
+    if root == "pipeline":
+        return {"training_image_digest": NO_IMAGE}
+    return {"release_id": UNRELEASED, "image_digests": _digests(NO_IMAGE, NO_IMAGE)}
+
+
+def model_bucket(prefix: str) -> str:
+    """The pipeline's model bucket, named as Terraform names it: <prefix>models-<account>."""
+    account = boto3.client("sts").get_caller_identity()["Account"]
+    return f"{prefix}models-{account}"
+
+
+def as_variables(pointers: Pointers) -> list[str]:
+    """``-var`` arguments (values are HCL: a string, or an object in JSON syntax)."""
+    return [item for name, value in pointers.items() for item in ("-var", f"{name}={value}")]
+
+
+def _digests(api: str, ui: str) -> str:
+    return json.dumps({"api": api, "ui": ui}, separators=(",", ":"))
