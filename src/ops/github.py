@@ -3,35 +3,30 @@
 
 - ``upsert-comment``: create the plan comment on a pull request, or update it in place; only
   a comment the workflows' own identity wrote (and that starts with the marker) is updated.
-- ``propose``: commit changed files on a new branch through the API (no git credentials,
-  and GitHub signs the commit), then open the pull request; a re-run reuses the branch and
-  the pull request. Run with a GitHub App installation token: a pull request opened with
-  ``GITHUB_TOKEN`` starts no workflow.
+- ``propose``: commit changed files on a branch and open the pull request
+  (``churn.ops.github_pulls``).
 - ``upsert-issue``: open an issue, or update the open one the workflows opened with the same
   title (the scoring run's drift alert).
-- ``secure-repository``: an administrator's one-time setup of a fork (a token with the
-  repository's admin rights): the OIDC subject names the ref (the AWS roles trust only
-  main's), the deploy environment accepts only main, with required reviewers, Issues are
-  on (a fork starts with them off, and the drift alert is an issue), and the scheduled
-  workflows are enabled (a fork starts with them off, and GitHub turns them off in a
-  public repository after 60 days without activity: run it again then).
+- ``deployment``: record a deployment of a commit to an environment, with its outcome (a
+  rollback's; GitHub shows it on the environment's page).
+- ``secure-repository``: an administrator's one-time hardening of a fork
+  (``churn.ops.github_settings``).
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
-import subprocess
 import sys
 from collections.abc import Sequence
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import urlencode
 
 from churn import cli
 from churn.errors import RefusedError
-from churn.ops.github_api import ACTIONS_BOT, OIDC_SUBJECT_CLAIMS, PAGE_SIZE, GitHub, GitHubError
+from churn.ops.github_api import ACTIONS_BOT, PAGE_SIZE, GitHub, GitHubError
+from churn.ops.github_pulls import propose
+from churn.ops.github_settings import secure_repository
 
 PROG: Final = "churn-github"
 # ---------------------------------------------------------------------------------------
@@ -116,137 +111,38 @@ def upsert_issue(
 
 
 # ---------------------------------------------------------------------------------------
-# The model-version pull request
+# A deployment's record
 # ---------------------------------------------------------------------------------------
 
-
-def git(*arguments: str) -> str:
-    finished = subprocess.run(  # noqa: S603 (git with arguments we build)
-        ["git", *arguments],  # noqa: S607 (git on PATH)
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if finished.returncode != 0:
-        raise GitHubError(f"git {' '.join(arguments)}: {finished.stderr.strip()}")
-    return finished.stdout.strip()
+# A job's result (needs.<job>.result) -> the deployment status GitHub records.
+DEPLOYMENT_STATES: Final = {"success": "success", "failure": "failure"}
 
 
-def start_branch(github: GitHub, branch: str, head: str) -> str:
-    """Create ``branch`` at ``head``. A re-run of the same job finds it made already (GitHub
-    answers 422 "Reference already exists") and moves it back to ``head``: the branch is
-    this run's own (its name carries the model version or the run id)."""
-    try:
-        github.call("POST", "git/refs", {"ref": f"refs/heads/{branch}", "sha": head})
-    except GitHubError as error:
-        if error.status != HTTPStatus.UNPROCESSABLE_ENTITY or "already exists" not in str(error):
-            raise
-        github.call("PATCH", f"git/refs/heads/{branch}", {"sha": head, "force": True})
-        return "reused"
-    return "created"
-
-
-def open_pull(github: GitHub, *, base: str, branch: str, title: str, body: str) -> str:
-    """Open the pull request, or update the open one from ``branch`` (a re-run)."""
-    owner = github.repository.split("/", 1)[0]
-    query = urlencode({"head": f"{owner}:{branch}", "base": base, "state": "open"})
-    found = github.call("GET", f"pulls?{query}")
-    if found:
-        number = found[0]["number"]
-        github.call("PATCH", f"pulls/{number}", {"title": title, "body": body})
-        return f"updated #{number}: {found[0].get('html_url', title)}"
-    pull = github.call(
-        "POST", "pulls", {"title": title, "head": branch, "base": base, "body": body}
-    )
-    return f"opened #{pull['number']}: {pull.get('html_url', title)}"
-
-
-def propose(
-    github: GitHub,
-    *,
-    base: str,
-    branch: str,
-    paths: Sequence[str],
-    message: str,
-    title: str,
-    body: str,
+def record_deployment(
+    github: GitHub, *, environment: str, ref: str, outcome: str, description: str
 ) -> str:
-    """Commit the working tree's ``paths`` onto ``branch`` from ``base`` (one commit per
-    file, through the contents API) and open the pull request; run again, it reuses both.
-    The base commit and each file's old blob come from the local checkout, which is
-    ``base``'s head."""
-    head = git("rev-parse", "HEAD")
-    branch_was = start_branch(github, branch, head)
-    for path in paths:
-        github.call(
-            "PUT",
-            f"contents/{path}",
-            {
-                "message": message,
-                "content": base64.b64encode(Path(path).read_bytes()).decode(),
-                "sha": git("rev-parse", f"HEAD:{path}"),
-                "branch": branch,
-            },
-        )
-    said = open_pull(github, base=base, branch=branch, title=title, body=body)
-    return said if branch_was == "created" else f"{said} (branch {branch} reused)"
-
-
-# ---------------------------------------------------------------------------------------
-# The fork's one-time hardening
-# ---------------------------------------------------------------------------------------
-
-
-# The workflows with a schedule trigger (tests/workflows checks this list against them).
-SCHEDULED_WORKFLOWS: Final = ("score.yml", "refresh-pins.yml", "mutation.yml")
-
-
-def reviewer(github: GitHub, login: str) -> dict[str, Any]:
-    return {"type": "User", "id": github.call("GET", f"/users/{login}")["id"]}
-
-
-def secure_repository(
-    github: GitHub, *, environment: str, branch: str, reviewers: Sequence[str]
-) -> list[str]:
-    """Subject claims with the ref; the environment deploys only ``branch``, after one of
-    ``reviewers`` approves; Issues and the schedules on. Idempotent: other branch policies
-    of the environment go."""
-    github.call("PATCH", "", {"has_issues": True})
-    for workflow in SCHEDULED_WORKFLOWS:
-        github.call("PUT", f"actions/workflows/{workflow}/enable")
-    claims = list(OIDC_SUBJECT_CLAIMS)
-    github.call(
-        "PUT",
-        "actions/oidc/customization/sub",
-        {"use_default": False, "include_claim_keys": claims},
-    )
-    github.call(
-        "PUT",
-        f"environments/{environment}",
+    """A deployment of ``ref`` and its status. auto_merge off and no required contexts:
+    it records what was deployed, it asks GitHub for nothing (docs.github.com, "Create a
+    deployment")."""
+    created = github.call(
+        "POST",
+        "deployments",
         {
-            "reviewers": [reviewer(github, login) for login in reviewers],
-            "deployment_branch_policy": {
-                "protected_branches": False,
-                "custom_branch_policies": True,
-            },
+            "ref": ref,
+            "environment": environment,
+            "description": description,
+            "auto_merge": False,
+            "required_contexts": [],
+            "production_environment": environment == "production",
         },
     )
-    policies = f"environments/{environment}/deployment-branch-policies"
-    existing = github.call("GET", f"{policies}?per_page={PAGE_SIZE}").get("branch_policies", [])
-    for policy in existing:
-        if (policy.get("name"), policy.get("type", "branch")) != (branch, "branch"):
-            github.call("DELETE", f"{policies}/{policy['id']}")
-    if not any(p.get("name") == branch and p.get("type", "branch") == "branch" for p in existing):
-        github.call("POST", policies, {"name": branch, "type": "branch"})
-    subject = github.call("GET", "actions/oidc/customization/sub")
-    if subject.get("use_default") or subject.get("include_claim_keys") != claims:
-        raise GitHubError(f"the OIDC subject template did not take: {subject}")
-    return [
-        f"OIDC subjects now carry {', '.join(claims)}",
-        f"environment {environment}: branch {branch} only, {len(reviewers)} required reviewer(s)",
-        "Issues on (the drift alert opens one)",
-        f"schedules on: {', '.join(SCHEDULED_WORKFLOWS)}",
-    ]
+    state = DEPLOYMENT_STATES.get(outcome, "error")  # cancelled or skipped: it did not finish
+    github.call(
+        "POST",
+        f"deployments/{created['id']}/statuses",
+        {"state": state, "description": f"{description}: {outcome}"},
+    )
+    return f"deployment {created['id']} of {ref[:12]} in {environment}: {state}"
 
 
 # ---------------------------------------------------------------------------------------
@@ -284,6 +180,11 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     issue.add_argument("--title", required=True, help="the issue's title (how it is found again)")
     issue.add_argument("--body", type=Path, required=True, help="Markdown")
     issue.add_argument("--label", action="append", default=[], help="a label (repeatable)")
+    deployment = commands.add_parser("deployment", help="record a deployment and its outcome")
+    deployment.add_argument("--environment", required=True, help="e.g. production")
+    deployment.add_argument("--ref", required=True, help="the deployed commit")
+    deployment.add_argument("--outcome", required=True, help="the job's result (success, …)")
+    deployment.add_argument("--description", required=True, help="one line")
     secure = commands.add_parser(
         "secure-repository",
         help="once, as an administrator: subjects with the ref; the environment deploys main only",
@@ -317,6 +218,15 @@ def _command(arguments: argparse.Namespace) -> str:
         )
         return "\n".join(f"{PROG}: {line}" for line in done)
     github = GitHub.from_environment()
+    if arguments.command == "deployment":
+        said = record_deployment(
+            github,
+            environment=arguments.environment,
+            ref=arguments.ref,
+            outcome=arguments.outcome,
+            description=arguments.description,
+        )
+        return f"{PROG}: {said}"
     try:
         body = arguments.body.read_text()
     except OSError as error:

@@ -9,6 +9,10 @@ rollback, or from what the root's state says is deployed for a pull request's pl
 
 Nothing deployed yet (a fork's first plans, the administrator's first pipeline apply): the
 placeholders below, which name no image; the first release replaces them.
+
+A rollback plans only what the pointers reach (``-target``), and is refused when that plan
+would change anything else: main's code may have moved since the release it goes back to,
+and a rollback must not deploy that code unreviewed.
 """
 
 from __future__ import annotations
@@ -26,6 +30,30 @@ UNRELEASED: Final = "unreleased"
 ROOTS_WITH_POINTERS: Final = ("pipeline", "platform")
 
 Pointers = dict[str, str]
+
+# The resources the pointers reach: the images, the model (its endpoint, and the S3 scope
+# of the two roles that read its bundle) and what names the release.
+POINTER_RESOURCES: Final = {
+    "pipeline": ("module.training_task.aws_ecs_task_definition.this",),
+    "platform": (
+        "module.sagemaker_endpoint",
+        "module.lambda.aws_lambda_function.this",
+        "module.ui_task.aws_ecs_task_definition.this",
+        "module.ui_service.aws_ecs_service.this",
+        "module.iam.aws_iam_role_policy.lambda_execution",
+        "module.iam.aws_iam_role_policy.sagemaker_execution",
+    ),
+}
+
+
+def targets(root: str) -> list[str]:
+    return [f"-target={address}" for address in POINTER_RESOURCES.get(root, ())]
+
+
+def beyond_pointers(root: str, addresses: list[str]) -> list[str]:
+    """The changed addresses a pointer move does not explain."""
+    reached = POINTER_RESOURCES.get(root, ())
+    return [a for a in addresses if not any(a == r or a.startswith(f"{r}.") for r in reached)]
 
 
 def from_release(root: str, release: Release) -> Pointers:

@@ -8,12 +8,14 @@ log (``churn.ops.releases`` says what a record and an event are).
   finds the record it wrote instead of writing another.
 - ``record``: one event (deployed, smoke-passed, smoke-failed, live, rolled-back) of a
   release in an environment.
-- ``verdict``: what a deploy's smoke job records, from its smoke step's outcome: deployed,
-  then smoke-passed and live, or smoke-failed (a skipped smoke test records nothing).
+- ``watch``: in the approved apply job, smoke-test the release just applied; on failure,
+  apply the release live before it again and smoke-test that (``churn.ops.watch``).
 - ``check``: refuse a release that did not pass the smoke test of the environment before
   (production's gate on staging), from the record, in one line.
 - ``previous``: the release that was live in an environment before the current one (what a
   rollback goes back to).
+- ``resolve``: a rollback's target, ``previous`` or an id, checked: a release that exists,
+  is not what is live, and passed a smoke test somewhere.
 - ``list``: the last releases, where each ran and its verdicts.
 
 ``--outputs FILE`` appends ``key=value`` lines (the workflows pass ``$GITHUB_OUTPUT``).
@@ -24,117 +26,32 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
-from churn import artifacts, cli, storage
+from churn import cli, storage
 from churn.names import name_prefix
-from churn.ops import bump_model
+from churn.ops import release_build
 from churn.ops.releases import (
     EVENT_KINDS,
-    IMAGES,
-    Bundle,
     Event,
-    EventKind,
-    Image,
     Release,
     ReleaseError,
     ReleaseLog,
     ReleaseStoreError,
     checked_environment,
-    new_id,
     now_text,
-    sha256_hex,
     table,
 )
+from churn.ops.watch import Watch, WatchError, live_history
 
 if TYPE_CHECKING:
-    from mypy_boto3_ecr import ECRClient
+    pass
 
 PROG: Final = "churn-release"
-# The tag each image of a release gets; terraform/modules/ecr's lifecycle keys on it.
-RELEASE_TAG_PREFIX: Final = "release-"
-
-
-def images_of(ecr: ECRClient, prefix: str, git_sha: str) -> dict[str, Image]:
-    """Each image of the commit, by digest; refused when one was not pushed."""
-    found = {}
-    for name in IMAGES:
-        repository = f"{prefix}{name}"
-        try:
-            uri = ecr.describe_repositories(repositoryNames=[repository])["repositories"][0]
-            details = ecr.describe_images(
-                repositoryName=repository, imageIds=[{"imageTag": git_sha}]
-            )["imageDetails"]
-        except ecr.exceptions.ImageNotFoundException:
-            raise ReleaseError(
-                f"{repository}:{git_sha} is not in ECR: push the images first"
-            ) from None
-        found[name] = Image(uri["repositoryUri"], details[0]["imageDigest"])
-    return found
-
-
-def tag_for_release(ecr: ECRClient, prefix: str, release: Release) -> None:
-    """Tag every image of the release ``release-<id>`` (the manifest again, a new tag)."""
-    for name, image in release.images.items():
-        repository = f"{prefix}{name}"
-        manifest = ecr.batch_get_image(
-            repositoryName=repository, imageIds=[{"imageDigest": image.digest}]
-        )["images"][0]["imageManifest"]
-        try:
-            ecr.put_image(
-                repositoryName=repository,
-                imageManifest=manifest,
-                imageTag=f"{RELEASE_TAG_PREFIX}{release.id}",
-            )
-        except (
-            ecr.exceptions.ImageAlreadyExistsException,
-            ecr.exceptions.ImageTagAlreadyExistsException,
-        ):
-            continue  # a re-run tagged it already
-
-
-def bundle_of(bucket: str, version: str) -> Bundle:
-    uri = f"s3://{bucket}/models/{version}/"
-    try:
-        manifest = storage.read_bytes(storage.child(uri, artifacts.MANIFEST))
-    except storage.StorageError as error:
-        raise ReleaseError(f"the bundle main names is not complete: {error}") from None
-    return Bundle(uri, version, sha256_hex(manifest))
-
-
-def create(arguments: argparse.Namespace, log: ReleaseLog) -> Release:
-    say = cli.progress(PROG)
-    ecr = boto3.client("ecr", region_name=arguments.region)
-    images = images_of(ecr, arguments.name_prefix, arguments.git_sha)
-    bundle = bundle_of(log.bucket, bump_model.current_version(arguments.repo))
-    release = log.find(arguments.git_sha, images, bundle)
-    if release is not None:
-        say(f"release {release.id} of this commit, images and bundle exists: reused")
-    else:
-        release = Release(
-            id=new_id(arguments.git_sha, datetime.now(UTC)),
-            git_sha=arguments.git_sha,
-            created_at=now_text(),
-            images=images,
-            bundle=bundle,
-            verified=arguments.verified,
-        )
-        if not log.write(release):
-            raise ReleaseError(f"release {release.id} exists already; run again")
-        say(f"release {release.id} recorded in s3://{log.bucket}/releases/{release.id}/")
-    tag_for_release(ecr, arguments.name_prefix, release)
-    return release
-
-
-def live_history(log: ReleaseLog, environment: str) -> list[str]:
-    """The releases that went live in ``environment``, in order (a release may recur)."""
-    return [e.release for e in log.events() if e.environment == environment and e.kind == "live"]
 
 
 def previous(log: ReleaseLog, environment: str) -> tuple[str, str]:
@@ -149,24 +66,52 @@ def previous(log: ReleaseLog, environment: str) -> tuple[str, str]:
     return current, earlier[-1]
 
 
-SMOKE_OUTCOMES: Final[dict[str, tuple[EventKind, ...]]] = {
-    "success": ("deployed", "smoke-passed", "live"),
-    "failure": ("deployed", "smoke-failed"),
-}
+def resolve(log: ReleaseLog, wanted: str, environment: str) -> Release:
+    """The release a rollback in ``environment`` goes to."""
+    history = live_history(log, environment)
+    target = previous(log, environment)[1] if wanted == "previous" else wanted
+    release = log.read(target)
+    if history and history[-1] == release.id:
+        raise ReleaseError(f"release {release.id} is what {environment} serves already")
+    if not any(e.kind == "smoke-passed" for e in log.events([release.id])):
+        raise ReleaseError(f"release {release.id} never passed a smoke test: not a way back")
+    return release
 
 
-def verdict(log: ReleaseLog, arguments: argparse.Namespace) -> str:
-    """The events a smoke step's outcome (GitHub's steps.<id>.outcome) stands for."""
-    kinds = SMOKE_OUTCOMES.get(arguments.smoke)
-    if kinds is None:
-        raise ReleaseError(
-            f"the smoke test's outcome is {arguments.smoke!r}: nothing recorded for "
-            f"{arguments.release} (it did not run)"
+def watch(log: ReleaseLog, arguments: argparse.Namespace) -> str:
+    """Smoke-test the applied release; roll back on failure. Imported here: the smoke test
+    needs the project's full environment, which the other commands do without."""
+    from churn.ops import smoke, stack  # noqa: PLC0415
+
+    def smoke_test(release: Release) -> None:
+        smoke.smoke_test(
+            arguments.api_endpoint,
+            release.bundle.uri,
+            region=arguments.region,
+            invoke_role_arn=arguments.invoke_role_arn,
+            wait_seconds=arguments.wait_seconds,
         )
+
+    def move_to(release: Release) -> None:
+        for root in ("pipeline", "platform"):
+            stack.apply_pointers(arguments.repo, root, release, Path(".cache") / "rollback")
+
     environment = checked_environment(arguments.environment)
-    for kind in kinds:
-        log.add(Event(arguments.release, environment, kind, now_text(), arguments.run))
-    return f"{PROG}: {arguments.release} in {environment}: {', '.join(kinds)}"
+    watcher = Watch(log, environment, smoke_test, move_to, arguments.run)
+    release = log.read(arguments.release)
+    try:
+        said = watcher(release, rollback=arguments.rollback)
+    except WatchError as error:
+        summarize(arguments.summary, f"**Failed:** {error}")
+        raise
+    summarize(arguments.summary, f"Release `{release.id}` is live in {environment}.")
+    return f"{PROG}: {said}"
+
+
+def summarize(summary: Path | None, line: str) -> None:
+    if summary is not None:
+        with summary.open("a") as sink:
+            sink.write(line + "\n")
 
 
 def check_passed(log: ReleaseLog, release_id: str, environment: str) -> str:
@@ -219,16 +164,26 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     record.add_argument("--event", required=True, choices=sorted(EVENT_KINDS))
     record.add_argument("--run", default="", help="the workflow run (a URL)")
     record.add_argument("--detail", default="", help="one line more")
-    smoke = commands.add_parser("verdict", help="record a deploy's smoke-test outcome")
-    smoke.add_argument("--release", required=True, help="the release id")
-    smoke.add_argument("--environment", required=True, help="e.g. staging, production")
-    smoke.add_argument("--smoke", required=True, help="the smoke step's outcome (success, …)")
-    smoke.add_argument("--run", default="", help="the workflow run (a URL)")
+    watched = commands.add_parser("watch", help="smoke-test what was applied; roll back on failure")
+    watched.add_argument("--release", required=True, help="the release just applied")
+    watched.add_argument("--environment", required=True, help="e.g. staging, production")
+    watched.add_argument("--api-endpoint", required=True, help="the HTTP API's base URL")
+    watched.add_argument("--invoke-role-arn", help="sign the API calls as this role")
+    watched.add_argument("--repo", type=Path, default=Path.cwd(), help="the checkout (Terraform)")
+    watched.add_argument("--run", default="", help="the workflow run (a URL)")
+    watched.add_argument(
+        "--rollback", action="store_true", help="the release is a rollback's target"
+    )
+    watched.add_argument("--wait-seconds", type=float, default=600.0, help="a cold start's wait")
+    watched.add_argument("--summary", type=Path, help="append the outcome here (Markdown)")
     check = commands.add_parser("check", help="refuse a release an environment did not pass")
     check.add_argument("--release", required=True, help="the release id")
     check.add_argument("--passed-in", required=True, help="the environment it must have passed")
     before = commands.add_parser("previous", help="the release live before the current one")
     before.add_argument("--environment", required=True, help="e.g. production")
+    target = commands.add_parser("resolve", help="a rollback's target, checked")
+    target.add_argument("--release", required=True, help="previous, or a release id")
+    target.add_argument("--environment", required=True, help="e.g. production")
     listed = commands.add_parser("list", help="the last releases and their verdicts")
     listed.add_argument("--last", type=int, default=10, help="how many (%(default)s)")
     return parser.parse_args(argv)
@@ -239,37 +194,58 @@ def run(arguments: argparse.Namespace) -> str:
         raise ReleaseError("no model bucket: pass --model-bucket or set MODEL_BUCKET")
     log = ReleaseLog(arguments.model_bucket, storage.s3_client())
     try:
-        return _command(arguments, log)
+        return COMMANDS[arguments.command](arguments, log)
     except (ClientError, BotoCoreError) as error:
         raise ReleaseStoreError(f"AWS refused: {error}") from None
 
 
-def _command(arguments: argparse.Namespace, log: ReleaseLog) -> str:
-    if arguments.command == "create":
-        release = create(arguments, log)
-        report(arguments.outputs, {"release-id": release.id})
-        return release.id
-    if arguments.command == "record":
-        event = Event(
-            release=arguments.release,
-            environment=checked_environment(arguments.environment),
-            kind=arguments.event,
-            at=now_text(),
-            run=arguments.run,
-            detail=arguments.detail,
-        )
-        log.add(event)
-        return f"{PROG}: {event.release} {event.kind} in {event.environment}"
-    if arguments.command == "verdict":
-        return verdict(log, arguments)
-    if arguments.command == "check":
-        environment = checked_environment(arguments.passed_in)
-        return f"{PROG}: {check_passed(log, arguments.release, environment)}"
-    if arguments.command == "previous":
-        current, earlier = previous(log, checked_environment(arguments.environment))
-        report(arguments.outputs, {"current": current, "previous": earlier})
-        return earlier
-    return table(log, arguments.last)
+def _create(arguments: argparse.Namespace, log: ReleaseLog) -> str:
+    release = release_build.create(
+        log,
+        git_sha=arguments.git_sha,
+        repo=arguments.repo,
+        prefix=arguments.name_prefix,
+        region=arguments.region,
+        verified=arguments.verified,
+    )
+    report(arguments.outputs, {"release-id": release.id})
+    return release.id
+
+
+def _record(arguments: argparse.Namespace, log: ReleaseLog) -> str:
+    environment = checked_environment(arguments.environment)
+    event = Event(arguments.release, environment, arguments.event, now_text(), arguments.run,
+                  arguments.detail)  # fmt: skip
+    log.add(event)
+    return f"{PROG}: {event.release} {event.kind} in {event.environment}"
+
+
+def _check(arguments: argparse.Namespace, log: ReleaseLog) -> str:
+    environment = checked_environment(arguments.passed_in)
+    return f"{PROG}: {check_passed(log, arguments.release, environment)}"
+
+
+def _resolve(arguments: argparse.Namespace, log: ReleaseLog) -> str:
+    release = resolve(log, arguments.release, checked_environment(arguments.environment))
+    report(arguments.outputs, {"release-id": release.id, "git-sha": release.git_sha})
+    return release.id
+
+
+def _previous(arguments: argparse.Namespace, log: ReleaseLog) -> str:
+    current, earlier = previous(log, checked_environment(arguments.environment))
+    report(arguments.outputs, {"current": current, "previous": earlier})
+    return earlier
+
+
+COMMANDS: Final[dict[str, Callable[[argparse.Namespace, ReleaseLog], str]]] = {
+    "create": _create,
+    "record": _record,
+    "watch": lambda arguments, log: watch(log, arguments),
+    "check": _check,
+    "resolve": _resolve,
+    "previous": _previous,
+    "list": lambda arguments, log: table(log, arguments.last),
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

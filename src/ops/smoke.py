@@ -190,25 +190,40 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _smoke(arguments: argparse.Namespace) -> None:
+    smoke_test(
+        arguments.api_endpoint,
+        arguments.bundle,
+        auth=arguments.auth,
+        region=arguments.region,
+        invoke_role_arn=arguments.invoke_role_arn,
+        wait_seconds=arguments.wait_seconds,
+    )
+
+
+def smoke_test(
+    api_endpoint: str,
+    bundle: str,
+    *,
+    auth: str = "iam",
+    region: str = "eu-central-1",
+    invoke_role_arn: str | None = None,
+    wait_seconds: float = 600.0,
+) -> None:
+    """Every example customer through the API, checked against ``bundle``; SmokeError (or
+    the API's or AWS's error) when one answer is wrong or missing."""
     try:
         settings = UiSettings.model_validate(
-            {
-                "API_ENDPOINT": arguments.api_endpoint,
-                "API_AUTH": arguments.auth,
-                "AWS_REGION": arguments.region,
-            }
+            {"API_ENDPOINT": api_endpoint, "API_AUTH": auth, "AWS_REGION": region}
         )
     except ValidationError as error:
         first = error.errors()[0]
         raise UsageError(f"{first['loc'][0]} {first['input']!r}: {first['msg']}") from None
-    service = build_service(Settings(bundle=arguments.bundle, predictor="local"))
+    service = build_service(Settings(bundle=bundle, predictor="local"))
     signer = None
-    if arguments.invoke_role_arn:
-        credentials = assumed_credentials(arguments.invoke_role_arn, arguments.region)
-        signer = SigV4Signer(arguments.region, credentials)
-    client = ApiClient(settings, signer)
-    scored = run(client, service, Patience(arguments.wait_seconds))
-    cli.progress(PROG)(f"{scored} customers answered correctly by {arguments.api_endpoint}")
+    if invoke_role_arn:
+        signer = SigV4Signer(region, assumed_credentials(invoke_role_arn, region))
+    scored = run(ApiClient(settings, signer), service, Patience(wait_seconds))
+    cli.progress(PROG)(f"{scored} customers answered correctly by {api_endpoint}")
 
 
 if __name__ == "__main__":

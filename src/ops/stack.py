@@ -22,10 +22,8 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
-import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,13 +31,20 @@ from pathlib import Path
 from typing import Final
 
 from churn import cli, storage
-from churn.errors import RefusedError
 from churn.names import name_prefix, state_key
 from churn.ops import plan_comment, pointers
-from churn.ops.releases import ReleaseLog
+from churn.ops.handover import (
+    ROOTS,
+    StackError,
+    hand_over,
+    parse_plans,
+    plan_store,
+    sha256_of,
+    take_over,
+)
+from churn.ops.releases import Release, ReleaseLog
 from churn.ops.terraform import AUTOMATION, Terraform, TerraformError
 
-ROOTS: Final = ("bootstrap", "pipeline", "platform")
 # Resources only an administrator applies: the CI identities and their boundary, and the
 # model bucket (its policy keeps published bundles immutable). The deploy role is denied
 # any change to them (terraform/modules/ci-identity), so a deploy plan that changes one
@@ -48,17 +53,9 @@ ADMINISTRATOR_OWNED: Final = ("module.ci_identity.", "module.workload_boundary."
 PROG: Final = "churn-stack"
 
 
-class StackError(RefusedError):
-    """A plan could not be handed over or verified; one line for the user."""
-
-
 def stack_env(prefix: str) -> dict[str, str]:
     """The caller's environment (credentials, TF_CLI_CONFIG_FILE) plus the prefix."""
     return os.environ | AUTOMATION | {"TF_VAR_name_prefix": prefix}
-
-
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @dataclass
@@ -110,60 +107,12 @@ class Stack:
         return {n: e["value"] for n, e in listed.items() if not e.get("sensitive")}
 
 
-def plan_store(repo: Path, run: str) -> str:
-    """Where a run's saved plans travel: plans/<run>/ in the state bucket the roots' own
-    backend.tf names (a fork changes it there, once)."""
-    backend = (repo / "terraform" / "pipeline" / "backend.tf").read_text()
-    bucket = re.search(r'^\s*bucket\s*=\s*"([^"]+)"', backend, re.MULTILINE)
-    if bucket is None:
-        raise StackError("terraform/pipeline/backend.tf names no state bucket")
-    return f"s3://{bucket.group(1)}/plans/{run}"
-
-
-def hand_over(plan_file: Path, store: str) -> str:
-    """Put the saved plan in the store; its URI."""
-    location = storage.S3Location.parse(store).child(plan_file.name)
-    storage.s3_client().put_object(
-        Bucket=location.bucket, Key=location.key, Body=plan_file.read_bytes()
-    )
-    return str(location)
-
-
-def take_over(store: str, root: str, sha256: str, out_dir: Path) -> Path:
-    """The saved plan from the store, refused unless its SHA-256 is the plan job's."""
-    location = storage.S3Location.parse(store).child(f"{root}.tfplan")
-    try:
-        content = storage.read_bytes(str(location))
-    except storage.StorageError as error:
-        raise StackError(f"the saved plan is gone ({error}); re-run the deploy") from None
-    if hashlib.sha256(content).hexdigest() != sha256:
-        raise StackError(f"{location} is not the plan the plan job saved (SHA-256 differs)")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    plan_file = (out_dir / f"{root}.tfplan").resolve()
-    plan_file.write_bytes(content)
-    return plan_file
-
-
 def report(outputs_file: Path | None, values: dict[str, str]) -> None:
     lines = "".join(f"{key}={value}\n" for key, value in values.items())
     print(lines, end="")
     if outputs_file is not None:
         with outputs_file.open("a") as sink:
             sink.write(lines)
-
-
-def parse_plans(text: str) -> dict[str, str]:
-    """root -> SHA-256, in apply order, from the deploy's JSON object."""
-    try:
-        plans = json.loads(text)
-    except json.JSONDecodeError:
-        raise StackError(f"--plans is not JSON: {text[:200]}") from None
-    if not isinstance(plans, dict) or not plans:
-        raise StackError("--plans must be a JSON object, root -> SHA-256")
-    for root, sha256 in plans.items():
-        if root not in ROOTS or not re.fullmatch(r"[0-9a-f]{64}", str(sha256)):
-            raise StackError(f"--plans: {root!r} -> {sha256!r} is not a root and a SHA-256")
-    return {str(root): str(sha256) for root, sha256 in plans.items()}
 
 
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -195,6 +144,11 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         "--model-bucket",
         default=os.environ.get("MODEL_BUCKET"),
         help="where --release's record is ($MODEL_BUCKET; default <prefix>models-<account>)",
+    )
+    plan.add_argument(
+        "--only-pointers",
+        action="store_true",
+        help="a rollback: plan only what the pointers reach, refuse anything else",
     )
     plan.add_argument("--no-lock", action="store_true", help="read state without the lock")
     plan.add_argument(
@@ -238,10 +192,36 @@ def pointers_for(stack: Stack, arguments: argparse.Namespace) -> tuple[list[str]
     return pointers.as_variables(found), found.get("release_id", "")
 
 
+def refuse_beyond_pointers(root: str, changes: plan_comment.StackPlan) -> None:
+    beyond = pointers.beyond_pointers(root, [c.address for c in changes.changes])
+    if beyond:
+        raise StackError(
+            f"a rollback of {root} would also change {', '.join(beyond)}: main's code has "
+            "moved since that release; deploy instead"
+        )
+
+
+def apply_pointers(repo: Path, root: str, release: Release, out_dir: Path) -> None:
+    """Move ``root``'s pointers to ``release`` (a rollback inside the approved job):
+    planned with targets, refused beyond the pointers, applied."""
+    stack = stack_of(repo, root)
+    variables = pointers.as_variables(pointers.from_release(root, release))
+    changed, plan_file, changes = stack.plan(
+        variables + pointers.targets(root), lock=True, out_dir=out_dir
+    )
+    refuse_beyond_pointers(root, changes)
+    if changed:
+        stack.apply(plan_file)
+
+
 def plan(arguments: argparse.Namespace) -> None:
     stack = stack_of(arguments.repo, arguments.root)
     variables, release = pointers_for(stack, arguments)
+    if arguments.only_pointers:
+        variables += pointers.targets(arguments.root)
     changed, plan_file, changes = stack.plan(variables, not arguments.no_lock, arguments.out_dir)
+    if arguments.only_pointers:
+        refuse_beyond_pointers(arguments.root, changes)
     owned = administrator_changes(changes)
     if owned:
         said = (

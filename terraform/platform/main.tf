@@ -134,8 +134,12 @@ module "iam" {
   ssm_parameter_path             = var.ui_settings_in_ssm ? local.ui_parameter_path : null
   create_log_read_policy         = var.create_log_read_policy
   permissions_boundary_arn       = data.aws_iam_policy.boundary.arn
-  # The deploy's smoke test runs as the pipeline's ml-engineer role (ci-identity's name).
-  smoke_test_principal_arns = ["arn:${data.aws_partition.current.partition}:iam::${local.account_id}:role/${var.name_prefix}ml-engineer"]
+  # The smoke tests run as the pipeline's ml-engineer role and, watching what it applied,
+  # the deploy role (ci-identity's names).
+  smoke_test_principal_arns = [
+    for role in ["ml-engineer", "terraform-deploy"] :
+    "arn:${data.aws_partition.current.partition}:iam::${local.account_id}:role/${var.name_prefix}${role}"
+  ]
 }
 
 # ---------------------------------------------------------------------------------------

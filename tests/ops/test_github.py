@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from churn.errors import ExitCode
-from churn.ops import github, github_api
+from churn.ops import github, github_api, github_pulls, github_settings
 from tests.rehearsal.github_api import (
     ADMINISTRATOR,
     APP_CLIENT_ID,
@@ -223,7 +223,7 @@ def test_a_rerun_reuses_the_branch_and_the_pull_request(
 def test_a_branch_someone_else_named_is_not_taken_for_a_rerun(world: World) -> None:
     """Only "already exists" is a re-run: any other refusal of the ref is the user's."""
     with pytest.raises(github_api.GitHubError, match="bad name") as refused:
-        github.start_branch(
+        github_pulls.start_branch(
             world.client(world.app_token()), "", git(world.checkout, "rev-parse", "HEAD")
         )
     assert refused.value.status == 422
@@ -237,7 +237,7 @@ def test_several_files_are_proposed_in_one_pull_request(
     monkeypatch.chdir(world.checkout)
     (world.checkout / TFVARS).write_text('model_version = "20261201T000000Z-abcdef"\n')
     (world.checkout / PINS).write_text("boto3==1.44.5\n")
-    said = github.propose(
+    said = github_pulls.propose(
         world.client(world.app_token()),
         base="main",
         branch="pins/42",
@@ -272,6 +272,49 @@ def test_an_app_token_needs_a_jwt_signed_with_the_apps_key(world: World) -> None
     assert world.app_token().startswith("ghs_")  # the App's own key is accepted
 
 
+@pytest.mark.parametrize(
+    ("outcome", "state"), [("success", "success"), ("failure", "failure"), ("cancelled", "error")]
+)
+def test_a_rollback_is_recorded_as_a_deployment_with_its_outcome(
+    world: World,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    outcome: str,
+    state: str,
+) -> None:
+    for name, value in (
+        ("GITHUB_API_URL", world.api.api_url),
+        ("GH_TOKEN", ACTIONS_TOKEN),
+        ("GITHUB_REPOSITORY", REPOSITORY),
+    ):
+        monkeypatch.setenv(name, value)
+    commit = git(world.checkout, "rev-parse", "HEAD")
+    arguments = ["deployment", "--environment", "production", "--ref", commit]
+    arguments += [
+        "--outcome",
+        outcome,
+        "--description",
+        "rollback to release 20261206T180000Z-0123456",
+    ]
+    assert github.main(arguments) == 0
+    (deployment,) = world.api.state.deployments.values()
+    assert (deployment["sha"], deployment["environment"]) == (commit, "production")
+    assert [s["state"] for s in deployment["statuses"]] == [state]
+    said = capsys.readouterr().out
+    assert (
+        said
+        == f"churn-github: deployment {deployment['id']} of {commit[:12]} in production: {state}\n"
+    )
+
+
+def test_a_deployment_of_a_commit_github_does_not_have_is_refused(world: World) -> None:
+    with pytest.raises(github_api.GitHubError, match="422 No ref found for"):
+        github.record_deployment(
+            world.client(ACTIONS_TOKEN), environment="production", ref="f" * 40,
+            outcome="success", description="rollback",
+        )  # fmt: skip
+
+
 # ---------------------------------------------------------------------------------------
 # secure-repository: the administrator's one-time hardening
 # ---------------------------------------------------------------------------------------
@@ -287,13 +330,13 @@ def test_secure_repository_puts_the_ref_in_every_subject_and_deploys_main_only(
     admin.call("POST", "environments/production/deployment-branch-policies", {"name": "feat/*"})
     state.has_issues = False  # a fork's start
     for _ in range(2):  # idempotent
-        said = github.secure_repository(
+        said = github_settings.secure_repository(
             admin, environment="production", branch="main", reviewers=[ADMINISTRATOR]
         )
     assert said[0] == "OIDC subjects now carry repo, context, ref"
     assert said[2] == "Issues on (the drift alert opens one)" and state.has_issues
     assert said[3] == "schedules on: score.yml, refresh-pins.yml, mutation.yml"
-    assert state.enabled_workflows == set(github.SCHEDULED_WORKFLOWS)
+    assert state.enabled_workflows == set(github_settings.SCHEDULED_WORKFLOWS)
     production = state.environments["production"]
     assert [p["name"] for p in production["policies"].values()] == ["main"]
     assert production["reviewers"] == [{"type": "User", "id": USER_IDS[ADMINISTRATOR]}]
@@ -315,7 +358,7 @@ def test_secure_repository_puts_the_ref_in_every_subject_and_deploys_main_only(
 
 def test_only_an_administrator_may_secure_the_repository(world: World) -> None:
     with pytest.raises(github_api.GitHubError, match="403 Resource not accessible by integration"):
-        github.secure_repository(
+        github_settings.secure_repository(
             world.client(ACTIONS_TOKEN), environment="production", branch="main", reviewers=[]
         )
     assert world.api.state.subject_template == {"use_default": True}

@@ -76,3 +76,22 @@ def test_placeholders_name_no_image_and_no_release() -> None:
         "ui": pointers.NO_IMAGE,
     }
     assert releases.DIGEST_PATTERN.match(pointers.NO_IMAGE)  # Terraform's validation takes it
+
+
+def test_a_rollback_plans_only_what_the_pointers_reach() -> None:
+    assert pointers.targets("pipeline") == [
+        "-target=module.training_task.aws_ecs_task_definition.this"
+    ]
+    assert "-target=module.sagemaker_endpoint" in pointers.targets("platform")
+    assert pointers.targets("bootstrap") == []
+    changed = [
+        "module.sagemaker_endpoint.aws_sagemaker_model.this",
+        "module.lambda.aws_lambda_function.this",
+        "module.iam.aws_iam_role_policy.lambda_execution",
+        "module.lambda.aws_cloudwatch_log_group.this",  # not a pointer: main's code moved
+        "module.lambda_extra.aws_lambda_function.this",  # a name that only starts alike
+    ]
+    assert pointers.beyond_pointers("platform", changed) == changed[3:]
+    assert pointers.beyond_pointers("pipeline", ["module.ecr.aws_ecr_repository.this"]) == [
+        "module.ecr.aws_ecr_repository.this"
+    ]

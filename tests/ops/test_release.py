@@ -15,7 +15,8 @@ import pytest
 
 from churn import artifacts
 from churn.errors import ExitCode
-from churn.ops import release, releases
+from churn.ops import release, releases, watch
+from churn.ops.smoke import SmokeError
 from tests.support.servers import MotoServer, make_bucket
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
@@ -253,26 +254,127 @@ def test_a_malformed_record_is_refused_not_half_read(world: World) -> None:
         world.log().read("20261206T180000Z-0123456")
 
 
-def test_a_smoke_steps_outcome_becomes_the_deploys_events(
+@dataclass
+class Production:
+    """The smoke test and the pointer move, as watch sees them: which release fails, what
+    was applied."""
+
+    failing: set[str]
+    applied: list[str]
+
+    def smoke(self, release: releases.Release) -> None:
+        if release.id in self.failing:
+            raise SmokeError(f"{release.id}: probability 0.9 through the API, 0.2 from the bundle")
+
+    def move_to(self, release: releases.Release) -> None:
+        self.applied.append(release.id)
+
+
+def watcher(world: World, production: Production) -> watch.Watch:
+    return watch.Watch(
+        world.log(), "production", production.smoke, production.move_to, run="run-7",
+        say=lambda line: None,
+    )  # fmt: skip
+
+
+def events_of(world: World) -> list[tuple[str, str]]:
+    return [(e.release, e.kind) for e in world.log().events() if e.environment == "production"]
+
+
+def test_a_release_that_passes_its_smoke_test_goes_live(
     world: World, capsys: pytest.CaptureFixture[str]
 ) -> None:
     first, second = releases_live_in_turn(world, capsys)
-
-    def verdict(release_id: str, outcome: str) -> int:
-        return world.run(
-            "verdict", "--release", release_id, "--environment", "production",
-            "--smoke", outcome, "--run", "https://github.com/o/r/actions/runs/7",
-        )  # fmt: skip
-
-    assert verdict(first, "success") == 0
-    assert verdict(second, "failure") == 0
-    assert verdict(second, "skipped") == ExitCode.REFUSED
-    assert "the smoke test's outcome is 'skipped': nothing recorded" in capsys.readouterr().err
-    kinds = [(e.release, e.kind) for e in world.log().events()]
-    assert kinds == [
+    production = Production(failing=set(), applied=[])
+    log = world.log()
+    assert watcher(world, production)(log.read(first)) == f"release {first} is live in production"
+    watcher(world, production)(log.read(second))
+    assert events_of(world) == [
         (first, "deployed"), (first, "smoke-passed"), (first, "live"),
-        (second, "deployed"), (second, "smoke-failed"),
+        (second, "deployed"), (second, "smoke-passed"), (second, "live"),
     ]  # fmt: skip
-    assert {e.run for e in world.log().events()} == {"https://github.com/o/r/actions/runs/7"}
-    # The failed release never went live: the first is still what a rollback would leave.
-    assert world.run("previous", "--environment", "production") == 1
+    assert production.applied == []  # nothing rolled back
+    assert {e.run for e in log.events()} == {"run-7"}
+
+
+def test_a_failed_smoke_test_brings_back_the_release_live_before(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = releases_live_in_turn(world, capsys)
+    production = Production(failing={second}, applied=[])
+    log = world.log()
+    watcher(world, production)(log.read(first))
+    with pytest.raises(watch.WatchError) as failed:
+        watcher(world, production)(log.read(second))
+    assert str(failed.value) == (
+        f"release {second} failed its smoke test in production ({second}: probability 0.9 "
+        f"through the API, 0.2 from the bundle); rolled back to {first}, which passed its "
+        "smoke test"
+    )
+    assert production.applied == [first]
+    assert events_of(world)[3:] == [
+        (second, "deployed"), (second, "smoke-failed"),
+        (first, "smoke-passed"), (first, "live"), (second, "rolled-back"),
+    ]  # fmt: skip
+    assert world.run("previous", "--environment", "production") == 1  # first is live again
+
+
+def test_a_first_release_that_fails_has_nothing_to_go_back_to(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, _ = releases_live_in_turn(world, capsys)
+    production = Production(failing={first}, applied=[])
+    with pytest.raises(watch.WatchError, match="no release was live there before it"):
+        watcher(world, production)(world.log().read(first))
+    assert production.applied == []
+    assert events_of(world) == [(first, "deployed"), (first, "smoke-failed")]
+
+
+def test_when_the_release_before_fails_too_both_are_named(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = releases_live_in_turn(world, capsys)
+    production = Production(failing=set(), applied=[])
+    log = world.log()
+    watcher(world, production)(log.read(first))
+    production.failing = {first, second}  # say, the endpoint itself is down
+    with pytest.raises(watch.WatchError, match=f"rolled back to {first}, which failed its smoke"):
+        watcher(world, production)(log.read(second))
+    assert events_of(world)[-1] == (first, "smoke-failed")
+
+
+def test_a_rollback_target_that_passes_retires_the_release_it_replaces(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = releases_live_in_turn(world, capsys)
+    production = Production(failing=set(), applied=[])
+    log = world.log()
+    watcher(world, production)(log.read(first))
+    watcher(world, production)(log.read(second))
+    watcher(world, production)(log.read(first), rollback=True)  # rollback.yml to "previous"
+    assert events_of(world)[-4:] == [
+        (first, "deployed"), (first, "smoke-passed"), (first, "live"), (second, "rolled-back"),
+    ]  # fmt: skip
+
+
+def test_a_rollback_goes_to_a_release_that_was_live_and_passed_its_smoke_test(
+    world: World, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    first, second = releases_live_in_turn(world, capsys)
+    production = Production(failing=set(), applied=[])
+    watcher(world, production)(world.log().read(first))
+    watcher(world, production)(world.log().read(second))
+    outputs = tmp_path / "outputs"
+    capsys.readouterr()
+    resolve = ["resolve", "--environment", "production", "--release"]
+    assert world.run("--outputs", str(outputs), *resolve, "previous") == 0
+    assert capsys.readouterr().out.strip() == first
+    assert outputs.read_text() == f"release-id={first}\ngit-sha={'a' * 40}\n"
+    assert world.run(*resolve, second) == 1
+    assert f"release {second} is what production serves already" in capsys.readouterr().err
+    for image in releases.IMAGES:  # a third release, never smoke-tested anywhere
+        push(world.prefix, image, "c" * 40)
+    assert world.create("c" * 40) == 0
+    third = capsys.readouterr().out.strip()
+    assert world.run(*resolve, third) == 1
+    assert f"release {third} never passed a smoke test: not a way back" in capsys.readouterr().err

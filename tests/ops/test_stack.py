@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from churn.ops import plan_comment, stack
+from churn.ops import handover, plan_comment, stack
 from tests.support.environments import REPO_ROOT
 from tests.support.servers import make_bucket
 
@@ -27,25 +27,25 @@ def test_a_handed_over_plan_is_taken_when_its_sha256_matches(store: str, tmp_pat
     saved = tmp_path / "plan" / "platform.tfplan"
     saved.parent.mkdir()
     saved.write_bytes(b"a saved plan")
-    assert stack.hand_over(saved, store) == f"{store}/platform.tfplan"
-    taken = stack.take_over(store, "platform", stack.sha256_of(saved), tmp_path / "apply")
+    assert handover.hand_over(saved, store) == f"{store}/platform.tfplan"
+    taken = handover.take_over(store, "platform", handover.sha256_of(saved), tmp_path / "apply")
     assert taken.read_bytes() == b"a saved plan"
 
 
 def test_a_plan_swapped_after_the_plan_job_is_refused(store: str, tmp_path: Path) -> None:
     saved = tmp_path / "platform.tfplan"
     saved.write_bytes(b"the reviewed plan")
-    reviewed = stack.sha256_of(saved)
+    reviewed = handover.sha256_of(saved)
     saved.write_bytes(b"another plan")
-    stack.hand_over(saved, store)
-    with pytest.raises(stack.StackError, match="not the plan the plan job saved"):
-        stack.take_over(store, "platform", reviewed, tmp_path / "apply")
+    handover.hand_over(saved, store)
+    with pytest.raises(handover.StackError, match="not the plan the plan job saved"):
+        handover.take_over(store, "platform", reviewed, tmp_path / "apply")
     assert not (tmp_path / "apply" / "platform.tfplan").exists()
 
 
 def test_a_missing_plan_says_to_rerun_the_deploy(store: str, tmp_path: Path) -> None:
-    with pytest.raises(stack.StackError, match=r"the saved plan is gone .*re-run the deploy"):
-        stack.take_over(store, "pipeline", "0" * 64, tmp_path)
+    with pytest.raises(handover.StackError, match=r"the saved plan is gone .*re-run the deploy"):
+        handover.take_over(store, "pipeline", "0" * 64, tmp_path)
 
 
 @pytest.mark.parametrize(
@@ -58,20 +58,20 @@ def test_a_missing_plan_says_to_rerun_the_deploy(store: str, tmp_path: Path) -> 
     ],
 )
 def test_the_plans_object_is_checked_before_anything_runs(plans: str, message: str) -> None:
-    with pytest.raises(stack.StackError, match=message):
-        stack.parse_plans(plans)
+    with pytest.raises(handover.StackError, match=message):
+        handover.parse_plans(plans)
 
 
 def test_the_plans_keep_their_order() -> None:
     sha = hashlib.sha256(b"x").hexdigest()
-    assert list(stack.parse_plans(f'{{"pipeline": "{sha}", "platform": "{sha}"}}')) == [
+    assert list(handover.parse_plans(f'{{"pipeline": "{sha}", "platform": "{sha}"}}')) == [
         "pipeline",
         "platform",
     ]
 
 
 def test_the_store_is_in_the_state_bucket_the_backend_names() -> None:
-    assert stack.plan_store(REPO_ROOT, "77") == "s3://teleco-churn-terraform-state/plans/77"
+    assert handover.plan_store(REPO_ROOT, "77") == "s3://teleco-churn-terraform-state/plans/77"
 
 
 def planned(*addresses: str) -> plan_comment.StackPlan:

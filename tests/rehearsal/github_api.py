@@ -97,6 +97,7 @@ class GitHubState:
     has_issues: bool = True  # a fork's start is False (GitHub turns Issues off in forks)
     # Workflows a fork has enabled; GitHub starts a fork's scheduled workflows disabled.
     enabled_workflows: set[str] = field(default_factory=set)
+    deployments: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.tokens[self.actions_token] = ACTIONS_BOT
@@ -361,6 +362,42 @@ class GitHubState:
         pull.update({key: body[key] for key in ("title", "body", "state") if key in body})
         return pull
 
+    def create_deployment(self, body: dict[str, Any], login: str) -> dict[str, Any]:
+        """GitHub's "Create a deployment": the ref must name a commit; an omitted
+        required_contexts would wait for every status check (none here), auto_merge would
+        merge the default branch into the ref: the callers turn both off."""
+        try:
+            sha = self.git("rev-parse", "--verify", f"{body['ref']}^{{commit}}")
+        except RefusedError:
+            raise RefusedError(422, f"No ref found for: {body['ref']}") from None
+        if body.get("auto_merge", True) or body.get("required_contexts") is None:
+            raise RefusedError(409, "the stand-in expects auto_merge false and no contexts")
+        deployment = {
+            "id": self.new_id(),
+            "sha": sha,
+            "ref": body["ref"],
+            "environment": body.get("environment", "production"),
+            "description": body.get("description", ""),
+            "creator": {"login": login},
+            "statuses": [],
+        }
+        self.deployments[deployment["id"]] = deployment
+        return deployment
+
+    def add_deployment_status(self, deployment_id: int, body: dict[str, Any]) -> dict[str, Any]:
+        states = {"error", "failure", "inactive", "in_progress", "queued", "pending", "success"}
+        if deployment_id not in self.deployments:
+            raise RefusedError(404, "Not Found")
+        if body.get("state") not in states:
+            raise RefusedError(422, f"state must be one of {sorted(states)}")
+        status = {
+            "id": self.new_id(),
+            "state": body["state"],
+            "description": body.get("description", ""),
+        }
+        self.deployments[deployment_id]["statuses"].append(status)
+        return status
+
     def add_comment(self, number: int, body: str, login: str) -> dict[str, Any]:
         if number not in self.pulls:
             raise RefusedError(404, "Not Found")
@@ -448,6 +485,10 @@ class GitHubState:
             return self.create_ref(str(body["ref"]), str(body["sha"]))
         if method == "PUT" and resource.startswith("contents/"):
             return self.put_contents(resource.removeprefix("contents/"), body, login)
+        if method == "POST" and resource == "deployments":
+            return self.create_deployment(body, login)
+        if method == "POST" and (match := re.fullmatch(r"deployments/(\d+)/statuses", resource)):
+            return self.add_deployment_status(int(match.group(1)), body)
         if method == "PATCH" and (match := re.fullmatch(r"git/refs/heads/(.+)", resource)):
             return self.update_ref(match.group(1), body)
         if method == "POST" and resource == "pulls":

@@ -10,8 +10,8 @@ a stand-in of the HTTP API's public endpoint, in the order a fork lives them:
 3. **pull request** on that branch: the Terraform checks, plans of both stacks, one plan
    comment created; a second push updates it in place; the tier jobs (`make test-<tier>`)
    set up and select their tests without running them (they are what runs this rehearsal).
-4. merge, then **deploy** (push to main): checks, images, plans, the one apply job,
-   the smoke test through the API;
+4. merge, then **deploy** (push to main): checks, images, the release record, plans of
+   it, the one apply job, which smoke-tests the release through the API;
 5. **score** (workflow_dispatch) over a customer base that has drifted: SageMaker Batch
    Transform (its jobs' work done by a stand-in in front of moto), the outputs published,
    the drift issue opened;
@@ -565,10 +565,20 @@ class Rehearsal:
         return head
 
     def deploy(self) -> str:
-        """The push to main: every job of deploy up to the smoke test."""
+        """The push to main: every job of deploy, up to the apply job that watches it."""
         checkout = self.checkout("main", "deploy")
         payload = {"ref": "refs/heads/main", "after": self.head("main"), "before": "0" * 40}
-        return self.act("push", "deploy.yml", "smoke", checkout, payload)
+        return self.act("push", "deploy.yml", "apply", checkout, payload)
+
+    def rollback(self, release: str, name: str) -> str:
+        """rollback.yml (workflow_dispatch on main) to ``release``: previous, or an id."""
+        checkout = self.checkout("main", name)
+        inputs = {"environment": "production", "release": release}
+        payload = {"ref": "refs/heads/main", "inputs": inputs}
+        log = self.act("workflow_dispatch", "rollback.yml", "deployment", checkout, payload, inputs)
+        for job, step, seconds in step_times(log):
+            self.say(f"rehearsal: rollback {job}: {step} in {seconds:.1f} s")
+        return log
 
     def score(self, bucket: str) -> str:
         """score (workflow_dispatch on main, Batch Transform) over a customer base that has
@@ -656,6 +666,23 @@ class Rehearsal:
             unused = [] if root == "bootstrap" else as_variables(placeholders(root))
             with self.timed(f"{root} destroyed"):
                 terraform.run("destroy", "-auto-approve", "-input=false", "-no-color", *unused)
+
+
+# act's line for a step that ended well: "[workflow/job] ✅  Success - Main <step> [1.2s]".
+STEP_DONE = re.compile(
+    r"^\[[^/\]]+/(?P<job>[^\]]+?)\s*\]\s+✅\s+Success - (?:Main |Post )?(?P<step>.+?) "
+    r"\[(?P<took>[\d.]+)(?P<unit>m?s)\]"
+)
+
+
+def step_times(log: str) -> list[tuple[str, str, float]]:
+    """(job, step, seconds) of every step act reports as done, in order."""
+    found = []
+    for line in log.splitlines():
+        if match := STEP_DONE.match(line.strip()):
+            seconds = float(match["took"]) / (1000 if match["unit"] == "ms" else 1)
+            found.append((match["job"].strip(), match["step"], seconds))
+    return found
 
 
 @contextmanager

@@ -268,6 +268,7 @@ ADMINISTRATOR_ACCESS = {"iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorA
 BATCH_ROLE = f"{IAM_ARN}:role/{PREFIX}batch-scoring-role"
 SCORES_OBJECT = f"{MODELS}/scores/2026-12-07/scores.csv"
 RELEASE_OBJECT = f"{MODELS}/releases/20261206T180000Z-1a0f6bb/release.json"
+RELEASE_EVENT = f"{MODELS}/releases/20261206T180000Z-1a0f6bb/events/x-production-live.json"
 
 
 def regional(service: str, resource: str) -> str:
@@ -321,6 +322,7 @@ ESCALATIONS = [
     ask(PLAN, "s3:GetObject", f"{MODELS}/data/telco-customer-churn.csv"),
     ask(PLAN, "s3:PutObject", RELEASE_OBJECT),
     ask(ENGINEER, "s3:DeleteObject", RELEASE_OBJECT),
+    ask(DEPLOY, "s3:PutObject", RELEASE_OBJECT),  # events only: the record is the release job's
     ask(PLAN, "lambda:GetFunction", regional("lambda", "function:someone-elses")),
     ask(PLAN, "secretsmanager:GetSecretValue", regional("secretsmanager", "secret:x")),
 ]  # fmt: skip
@@ -367,6 +369,11 @@ DUTIES = [
     ask(ENGINEER, "s3:GetObject", RELEASE_OBJECT),
     ask(ENGINEER, "ecr:DescribeRepositories", regional("ecr", f"repository/{PREFIX}api")),
     ask(PLAN, "s3:GetObject", RELEASE_OBJECT),
+    # churn-release watch, in the approved apply job: the bundle, the log, the smoke test.
+    ask(DEPLOY, "s3:GetObject", BUNDLE_OBJECT),
+    ask(DEPLOY, "s3:GetObject", RELEASE_OBJECT),
+    ask(DEPLOY, "s3:PutObject", RELEASE_EVENT),
+    ask(DEPLOY, "sts:AssumeRole", f"{IAM_ARN}:{SMOKE}"),
     # churn-score --engine batch-transform (score.yml): moto enforces none of these.
     ask(ENGINEER, "s3:GetObject", f"{MODELS}/customers/base.csv"),
     ask(ENGINEER, "s3:PutObject", SCORES_OBJECT),
@@ -535,7 +542,8 @@ def test_a_retrained_model_is_proposed_reviewed_merged_and_its_base_scored(
     )
     rehearsal.review(pull, checks=False)
     assert [c["id"] for c in plan_comments(rehearsal)] == [comment["id"]]  # updated in place
-    patches = [c for c in rehearsal.github.state.calls if c[0] == "PATCH"]
+    # What the workflows changed (the administrator's secure-repository PATCHes settings).
+    patches = [c for c in rehearsal.github.state.calls if c[0] == "PATCH" and c[2] != "fork-owner"]
     assert patches == [
         (
             "PATCH",
@@ -570,13 +578,14 @@ def test_a_retrained_model_is_proposed_reviewed_merged_and_its_base_scored(
     assert not {bucket, STATE_BUCKET} & buckets
 
 
-@pytest.mark.timeout(1800)  # about 8 minutes here, beside the others
+@pytest.mark.timeout(2400)  # about 8 minutes here, beside the others
 def test_a_new_model_on_main_is_deployed_converges_and_is_destroyed(
     rehearsal: Rehearsal,
 ) -> None:
     admin, pipeline = set_up_by_the_administrator(rehearsal)
     bucket = str(pipeline["bucket_name"])
-    version = rehearsal.admin_retrain(admin, rehearsal.upload_data(bucket), bucket)
+    data_uri = rehearsal.upload_data(bucket)
+    version = rehearsal.admin_retrain(admin, data_uri, bucket)
 
     rehearsal.deploy()
     release = check_platform(rehearsal, bucket, version)
@@ -592,18 +601,89 @@ def test_a_new_model_on_main_is_deployed_converges_and_is_destroyed(
         ("build-push", "ml-engineer", main),
         ("release", "ml-engineer", main),
         ("apply", "terraform-deploy", "environment:production:ref:refs/heads/main"),
-        ("smoke", "ml-engineer", main),
     }
     assert {job for job, _, subject in identities(rehearsal) if "environment" in subject} == {
         "apply"
     }
     check_iam(rehearsal)
 
+    # A second release changes the model only; then the way back to the first, without a
+    # build or a training: rollback.yml to the release that was live before.
+    second = check_second_release(rehearsal, admin, data_uri, bucket, release)
+    pushes = len(rehearsal.recorded("pushes"))
+    log = rehearsal.rollback("previous", "rollback-previous")
+    assert "churn-train" not in log and len(rehearsal.recorded("pushes")) == pushes
+    assert served() == (release.id, release.images["api"].reference, release.bundle.uri)
+    moved = planned_changes(log, "platform")
+    assert "module.lambda.aws_lambda_function.this" in moved  # the plan was read
+    assert moved <= POINTER_CHANGES, moved - POINTER_CHANGES  # and moved only the pointers
+    events = releases.ReleaseLog(bucket, boto3.client("s3")).events()
+    assert [(e.release, e.kind) for e in events][-4:] == [
+        (release.id, "deployed"), (release.id, "smoke-passed"), (release.id, "live"),
+        (second.id, "rolled-back"),
+    ]  # fmt: skip
+    (deployment,) = rehearsal.github.state.deployments.values()
+    assert (deployment["sha"], deployment["environment"]) == (release.git_sha, "production")
+    assert [s["state"] for s in deployment["statuses"]] == ["success"]
+
     admin = rehearsal.admin_checkout()
     assert rehearsal.unconverged(admin) == []
     rehearsal.destroy_all(admin, {}, roots=("platform",))
     assert not boto3.client("sagemaker").list_endpoints()["Endpoints"]
     assert not boto3.client("elbv2").describe_load_balancers()["LoadBalancers"]
+
+
+def served() -> tuple[str, str, str]:
+    """What production serves, read from AWS (moto): the release the Lambda names, its
+    image, and the bundle the SageMaker model and the Lambda read."""
+    functions = boto3.client("lambda")
+    name = f"{PREFIX}prediction-api"
+    variables = functions.get_function_configuration(FunctionName=name)["Environment"]["Variables"]
+    image = functions.get_function(FunctionName=name)["Code"]["ImageUri"]
+    sagemaker = boto3.client("sagemaker")
+    endpoint = sagemaker.describe_endpoint(EndpointName=f"{PREFIX}xgboost-endpoint")
+    config = sagemaker.describe_endpoint_config(EndpointConfigName=endpoint["EndpointConfigName"])
+    model = sagemaker.describe_model(ModelName=config["ProductionVariants"][0]["ModelName"])
+    data = model["PrimaryContainer"]["ModelDataUrl"]
+    assert data == variables["CHURN_BUNDLE"] + "model.tar.gz"  # the endpoint and the API agree
+    return variables["CHURN_RELEASE"], image, variables["CHURN_BUNDLE"]
+
+
+def check_second_release(
+    rehearsal: Rehearsal, admin: Path, data_uri: str, bucket: str, first: releases.Release
+) -> releases.Release:
+    """A new model on main, deployed: a second release, live, that changed the model."""
+    version = rehearsal.admin_retrain(admin, data_uri, bucket)
+    rehearsal.deploy()
+    log = releases.ReleaseLog(bucket, boto3.client("s3"))
+    assert log.ids()[0] == first.id
+    second = log.read(log.ids()[1])
+    assert second.bundle.version == version != first.bundle.version
+    assert served() == (second.id, second.images["api"].reference, second.bundle.uri)
+    return second
+
+
+# A rollback's plan may touch these resources only (churn.ops.pointers.POINTER_RESOURCES).
+POINTER_CHANGES = {
+    "module.sagemaker_endpoint.aws_sagemaker_model.this",
+    "module.sagemaker_endpoint.aws_sagemaker_endpoint_configuration.this",
+    "module.sagemaker_endpoint.aws_sagemaker_endpoint.this",
+    "module.lambda.aws_lambda_function.this",
+    "module.ui_task.aws_ecs_task_definition.this",
+    "module.ui_service.aws_ecs_service.this",
+    "module.iam.aws_iam_role_policy.lambda_execution",
+    "module.iam.aws_iam_role_policy.sagemaker_execution",
+}
+PLANNED = re.compile(r"# (?P<address>\S+) (?:will be|must be)")
+
+
+def planned_changes(log: str, root: str) -> set[str]:
+    """Addresses the plan job of ``root`` printed as changing (act prefixes each line)."""
+    return {
+        match["address"]
+        for line in log.splitlines()
+        if f"/plan-{root}/" in line and (match := PLANNED.search(line))
+    }
 
 
 TIER_COLLECTED = re.compile(

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from churn.ops import github
+from churn.ops import github_settings
 from tests.support.environments import REPO_ROOT
 from tests.support.tiers import TIERS
 
@@ -218,6 +218,7 @@ def test_triggers() -> None:
     )
     dispatch = load(WORKFLOWS / "retrain.yml")["on"]["workflow_dispatch"]["inputs"]
     assert set(dispatch) == {"data-uri", "where"}
+    assert set(load(WORKFLOWS / "rollback.yml")["on"]) == {"workflow_dispatch"}
     assert dispatch["where"]["options"] == ["runner", "ecs"]
     for path in FILES:
         if path.name.startswith("reusable-"):
@@ -245,24 +246,23 @@ def environments() -> dict[str, str]:
 
 def test_approval_means_approving_a_plan_once_per_deploy() -> None:
     """Only the job that applies saved plans is in the production environment: plans,
-    images, the release and the smoke test run without it, so a deploy asks for one
-    approval."""
+    images and the release run without it, so a deploy asks for one approval; the smoke
+    test and the way back run inside it (GitHub would ask again for any other job there)."""
     assert environments() == {"reusable-terraform-apply.yml:apply": "production"}
     deploy = jobs(WORKFLOWS / "deploy.yml")
     assert deploy["images"]["needs"] == "checks"
     assert deploy["release"]["needs"] == "images"
     assert deploy["plan-pipeline"]["needs"] == deploy["plan-platform"]["needs"] == "release"
-    assert set(deploy["apply"]["needs"]) == {"plan-pipeline", "plan-platform"}
-    assert set(deploy["smoke"]["needs"]) == {"release", "apply"}
+    assert set(deploy["apply"]["needs"]) == {"release", "plan-pipeline", "plan-platform"}
+    assert set(deploy) == {"checks", "images", "release", "plan-pipeline", "plan-platform", "apply"}
     assert load(WORKFLOWS / "deploy.yml")["concurrency"]["cancel-in-progress"] is False
     plans = deploy["apply"]["with"]["plans"]
     assert plans.index('"pipeline"') < plans.index('"platform"')  # applied in this order
-    assert any("churn-smoke" in step.get("run", "") for step in deploy["smoke"]["steps"])
 
 
-def test_a_deploy_plans_the_release_it_recorded_and_logs_the_smoke_verdict() -> None:
-    """Built once: the release job writes the record (churn-release create) and every plan
-    of the deploy is made from that record, not from a tag or "the latest"."""
+def test_a_deploy_plans_the_release_it_recorded_and_the_apply_job_watches_it() -> None:
+    """Built once: the release job writes the record (churn-release create), every plan of
+    the deploy is made from it, and the apply job smoke-tests it (churn-release watch)."""
     deploy = jobs(WORKFLOWS / "deploy.yml")
     (create,) = [s for s in deploy["release"]["steps"] if "churn-release" in s.get("run", "")]
     assert " create --git-sha " in create["run"] and create["env"]["GIT_SHA"] == "${{ github.sha }}"
@@ -270,12 +270,38 @@ def test_a_deploy_plans_the_release_it_recorded_and_logs_the_smoke_verdict() -> 
     for plan in ("plan-pipeline", "plan-platform"):
         assert deploy[plan]["with"]["hand-over"] is True
         assert deploy[plan]["with"]["release"] == "${{ needs.release.outputs.id }}"
-    steps = deploy["smoke"]["steps"]
-    smoke = next(i for i, s in enumerate(steps) if "churn-smoke" in s.get("run", ""))
-    (verdict,) = [s for s in steps[smoke:] if " verdict " in s.get("run", "")]
-    assert verdict["if"] == "${{ !cancelled() }}"  # a failed smoke test is logged too
-    assert verdict["env"]["OUTCOME"] == f"${{{{ steps.{steps[smoke]['id']}.outcome }}}}"
-    assert verdict["env"]["RELEASE"] == "${{ needs.release.outputs.id }}"
+    assert deploy["apply"]["with"]["watch-release"] == "${{ needs.release.outputs.id }}"
+    steps = jobs(WORKFLOWS / "reusable-terraform-apply.yml")["apply"]["steps"]
+    applying = next(i for i, s in enumerate(steps) if "apply-all" in s.get("run", ""))
+    (watching,) = [s for s in steps[applying:] if " watch " in s.get("run", "")]
+    assert watching["if"] == "inputs.watch-release != ''"
+    assert watching["env"]["RELEASE"] == "${{ inputs.watch-release }}"
+    assert '--summary "$GITHUB_STEP_SUMMARY"' in watching["run"]  # both ids, when it rolls back
+
+
+def test_a_rollback_moves_only_the_pointers_of_an_earlier_release() -> None:
+    """No build, no training: the release is resolved from the log, both stacks are planned
+    from it with --only-pointers, and the apply job watches it as a rollback's target."""
+    rollback = load(WORKFLOWS / "rollback.yml")
+    inputs = rollback["on"]["workflow_dispatch"]["inputs"]
+    assert set(inputs) == {"environment", "release"} and inputs["release"]["default"] == "previous"
+    deploy = load(WORKFLOWS / "deploy.yml")
+    assert rollback["concurrency"]["group"] == "deploy-${{ inputs.environment }}"
+    assert deploy["concurrency"]["group"] == "deploy-production"  # never beside a deploy
+    steps = rollback["jobs"]
+    assert set(steps) == {"resolve", "plan-pipeline", "plan-platform", "apply", "deployment"}
+    assert not any("build-push" in str(job) or "train" in str(job) for job in steps.values())
+    (resolve,) = [s for s in steps["resolve"]["steps"] if "churn-release" in s.get("run", "")]
+    assert " resolve --release " in resolve["run"]
+    for plan in ("plan-pipeline", "plan-platform"):
+        assert steps[plan]["with"]["only-pointers"] is True
+        assert steps[plan]["with"]["release"] == "${{ needs.resolve.outputs.id }}"
+    assert steps["apply"]["with"]["rollback"] is True
+    assert steps["apply"]["with"]["watch-release"] == "${{ needs.resolve.outputs.id }}"
+    (record,) = [s for s in steps["deployment"]["steps"] if "churn-github" in s.get("run", "")]
+    assert " deployment --environment " in record["run"]
+    assert record["env"]["OUTCOME"] == "${{ needs.apply.result }}"
+    assert steps["deployment"]["permissions"]["deployments"] == "write"
 
 
 def test_pull_requests_plan_with_what_is_deployed_and_comment() -> None:
@@ -320,7 +346,7 @@ def test_pull_requests_are_opened_with_the_apps_token(workflow: str, job: str) -
 def test_the_fork_setup_enables_every_scheduled_workflow() -> None:
     """A fork starts with its schedules off: churn-github secure-repository turns on each."""
     scheduled = {path.name for path in FILES if "schedule" in (load(path)["on"] or {})}
-    assert set(github.SCHEDULED_WORKFLOWS) == scheduled
+    assert set(github_settings.SCHEDULED_WORKFLOWS) == scheduled
 
 
 def test_the_pins_are_refreshed_weekly_by_make_constraints_and_proposed() -> None:

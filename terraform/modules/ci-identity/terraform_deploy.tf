@@ -169,6 +169,34 @@ data "aws_iam_policy_document" "deploy_services" {
     actions   = ["apigateway:*"]
     resources = local.http_apis
   }
+
+  # Watching what it applied (churn-release watch, in the approved job): the smoke test
+  # reads the release's bundle, signs its calls as the platform's smoke-test role, and the
+  # verdict (or the rollback) goes into the release's log, written once (listing the log:
+  # read-stacks' ListBucket on the project's buckets).
+  statement {
+    sid       = "ReadBundlesAndReleases"
+    actions   = ["s3:GetObject"]
+    resources = ["${var.model_bucket_arn}/models/*", "${var.model_bucket_arn}/releases/*"]
+  }
+
+  statement {
+    sid       = "RecordReleaseEvents"
+    actions   = ["s3:PutObject"]
+    resources = ["${var.model_bucket_arn}/releases/*/events/*"]
+  }
+
+  statement {
+    sid       = "UseTheBundleKey"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = [var.model_kms_key_arn]
+  }
+
+  statement {
+    sid       = "SmokeTestTheApi"
+    actions   = ["sts:AssumeRole"]
+    resources = ["${local.iam}:role/${var.name_prefix}smoke-test-role"]
+  }
 }
 
 # Two managed policies: one would near IAM's 6,144-character quota for a policy document.
