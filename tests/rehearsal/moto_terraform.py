@@ -40,8 +40,15 @@ def credentials(with_keys: bool) -> str:
     return f'  access_key = "{FAKE_KEY}"\n  secret_key = "{FAKE_KEY}"\n'
 
 
-def provider_override(endpoint: str, *, with_keys: bool = True) -> str:
-    endpoints = "\n".join(f'    {name} = "{endpoint}"' for name in MOTO_SERVICES)
+def provider_override(
+    endpoint: str, *, with_keys: bool = True, sagemaker: str | None = None
+) -> str:
+    """``sagemaker``: the SageMaker front (tests/support/batch_transform.py), which does
+    what moto leaves out (Batch Transform's work, UpdateEndpoint)."""
+    reached = {name: endpoint for name in MOTO_SERVICES} | (
+        {"sagemaker": sagemaker} if sagemaker else {}
+    )
+    endpoints = "\n".join(f'    {name} = "{url}"' for name, url in reached.items())
     return f"""{HEADER}provider "aws" {{
   region                      = "{REGION}"
 {credentials(with_keys)}  skip_credentials_validation = true
@@ -157,6 +164,7 @@ def write_moto_overrides(
     *,
     with_keys: bool = True,
     keys: dict[str, str] | None = None,
+    sagemaker: str | None = None,
 ) -> None:
     """Override files for every module with a gap and every root (provider, backend).
     ``keys`` maps a root to its state key, for runs that pass no ``-backend-config``."""
@@ -171,5 +179,5 @@ def write_moto_overrides(
             key = (keys or {}).get(root.name)
             backend = backend_override(endpoint, backend_tf, key, with_keys=with_keys)
         (root / OVERRIDE_FILE).write_text(
-            provider_override(endpoint, with_keys=with_keys) + backend
+            provider_override(endpoint, with_keys=with_keys, sagemaker=sagemaker) + backend
         )

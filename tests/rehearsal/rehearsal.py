@@ -44,6 +44,7 @@ import yaml
 from churn import storage
 from churn.names import DEFAULT_PREFIX, state_key
 from churn.ops.pointers import as_variables, placeholders
+from churn.ops.releases import ReleaseLog
 from churn.ops.terraform import Terraform, cli_config
 from tests.rehearsal.api_gateway import Gateway, serve_gateway
 from tests.rehearsal.github_api import (
@@ -266,7 +267,12 @@ class Rehearsal:
             self.git(admin, "reset", "-q", "--hard", "FETCH_HEAD")
         else:
             admin = self.checkout("main", "admin")
-        write_moto_overrides(admin / "terraform", self.moto.endpoint, with_keys=True)
+        write_moto_overrides(
+            admin / "terraform",
+            self.moto.endpoint,
+            with_keys=True,
+            sagemaker=self.proxy_env.get("AWS_ENDPOINT_URL_SAGEMAKER"),
+        )
         return admin
 
     def stack(
@@ -577,7 +583,7 @@ class Rehearsal:
         payload = {"ref": "refs/heads/main", "inputs": inputs}
         log = self.act("workflow_dispatch", "rollback.yml", "deployment", checkout, payload, inputs)
         for job, step, seconds in step_times(log):
-            self.say(f"rehearsal: rollback {job}: {step} in {seconds:.1f} s")
+            self.say(f"rehearsal: rollback, {job.rsplit('/', 1)[-1]}: {step} in {seconds:.1f} s")
         return log
 
     def score(self, bucket: str) -> str:
@@ -617,12 +623,12 @@ class Rehearsal:
         analysis: dict[str, Any] = json.loads(finished.stdout)
         return analysis
 
-    def unconverged(self, admin: Path) -> list[str]:
-        """Roots whose plan, with what is deployed and main's code, still finds changes
-        (should be none)."""
+    def unconverged(self, admin: Path, release: str) -> list[str]:
+        """Roots whose plan of the ``release`` that is live, with main's code, still finds
+        changes (should be none)."""
         changed = []
         for root in ("pipeline", "platform"):
-            planned = self.stack(admin, "plan", root, "--keep-deployed")
+            planned = self.stack(admin, "plan", root, "--release", release)
             if planned["has-changes"] != "false":
                 self.say(planned["stdout"][-4000:])
                 changed.append(root)
@@ -670,16 +676,18 @@ class Rehearsal:
 
 # act's line for a step that ended well: "[workflow/job] ✅  Success - Main <step> [1.2s]".
 STEP_DONE = re.compile(
-    r"^\[[^/\]]+/(?P<job>[^\]]+?)\s*\]\s+✅\s+Success - (?:Main |Post )?(?P<step>.+?) "
+    r"^\[[^/\]]+/(?P<job>[^\]]+?)\s*\]\s+✅\s+Success - Main (?P<step>.+?) "
     r"\[(?P<took>[\d.]+)(?P<unit>m?s)\]"
 )
 
 
 def step_times(log: str) -> list[tuple[str, str, float]]:
-    """(job, step, seconds) of every step act reports as done, in order."""
+    """(job, step, seconds) of every step of the workflow's own that act reports as done,
+    in order (the actions' stand-ins, and their pre and post steps, left out)."""
     found = []
     for line in log.splitlines():
-        if match := STEP_DONE.match(line.strip()):
+        match = STEP_DONE.match(line.strip())
+        if match and "@" not in match["step"] and "standins" not in match["step"]:
             seconds = float(match["took"]) / (1000 if match["unit"] == "ms" else 1)
             found.append((match["job"].strip(), match["step"], seconds))
     return found
@@ -744,7 +752,9 @@ def run_all(rehearsal: Rehearsal) -> None:
     rehearsal.deploy()
     rehearsal.score(str(pipeline["bucket_name"]))
     admin = rehearsal.admin_checkout()
-    changed = rehearsal.unconverged(admin)
+    bucket = str(pipeline["bucket_name"])
+    live = ReleaseLog(bucket, storage.s3_client()).ids()[-1]  # the one deploy's
+    changed = rehearsal.unconverged(admin, live)
     if changed:
         raise RehearsalError(f"second plan not empty for: {', '.join(changed)}")
     buckets = {

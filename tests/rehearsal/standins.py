@@ -225,7 +225,8 @@ def configure_aws_credentials() -> None:
         ("AWS_ENDPOINT_URL", endpoint),
     ):
         append("GITHUB_ENV", f"{name}={value}")
-    write_moto_overrides(workspace / "terraform", endpoint, with_keys=False)
+    sagemaker = os.environ.get("AWS_ENDPOINT_URL_SAGEMAKER")  # the rehearsal's front
+    write_moto_overrides(workspace / "terraform", endpoint, with_keys=False, sagemaker=sagemaker)
     # Not the real action's: Terraform's provider logs every AWS call it makes as this
     # role, for the rehearsal to check each against the role's policies (provider_calls).
     calls = Path(env("REHEARSAL_DIR")) / "provider-calls" / role_name

@@ -612,7 +612,8 @@ def test_a_new_model_on_main_is_deployed_converges_and_is_destroyed(
     second = check_second_release(rehearsal, admin, data_uri, bucket, release)
     pushes = len(rehearsal.recorded("pushes"))
     log = rehearsal.rollback("previous", "rollback-previous")
-    assert "churn-train" not in log and len(rehearsal.recorded("pushes")) == pushes
+    assert "reusable train" not in log and "reusable build and push" not in log
+    assert len(rehearsal.recorded("pushes")) == pushes  # no image built
     assert served() == (release.id, release.images["api"].reference, release.bundle.uri)
     moved = planned_changes(log, "platform")
     assert "module.lambda.aws_lambda_function.this" in moved  # the plan was read
@@ -627,7 +628,7 @@ def test_a_new_model_on_main_is_deployed_converges_and_is_destroyed(
     assert [s["state"] for s in deployment["statuses"]] == ["success"]
 
     admin = rehearsal.admin_checkout()
-    assert rehearsal.unconverged(admin) == []
+    assert rehearsal.unconverged(admin, release.id) == []  # the live release, planned again
     rehearsal.destroy_all(admin, {}, roots=("platform",))
     assert not boto3.client("sagemaker").list_endpoints()["Endpoints"]
     assert not boto3.client("elbv2").describe_load_balancers()["LoadBalancers"]
@@ -682,7 +683,7 @@ def planned_changes(log: str, root: str) -> set[str]:
     return {
         match["address"]
         for line in log.splitlines()
-        if f"/plan-{root}/" in line and (match := PLANNED.search(line))
+        if line.startswith(f"[plan-{root}/") and (match := PLANNED.search(line))
     }
 
 

@@ -160,3 +160,45 @@ def test_the_job_request_meets_sagemakers_documented_limits(bundle_dir: Path) ->
 )
 def test_instances_grow_with_the_base_up_to_the_cap(rows: int, instances: int) -> None:
     assert instance_count(rows, settings()) == instances
+
+
+def test_the_front_moves_an_endpoint_to_a_new_configuration_as_aws_does(
+    aws_env: dict[str, str],
+) -> None:
+    """moto has no UpdateEndpoint (a deploy that changes the model calls it): the front
+    does it, keeping the endpoint's name, ARN and tags."""
+    with serve_sagemaker(aws_env["AWS_ENDPOINT_URL"]) as front:
+        sagemaker = boto3.client("sagemaker", endpoint_url=front)
+        role = "arn:aws:iam::123456789012:role/teleco-customer-churn-sagemaker-execution-role"
+        for name in ("update-test-a", "update-test-b"):
+            sagemaker.create_model(
+                ModelName=name, ExecutionRoleArn=role,
+                PrimaryContainer={"Image": "x", "ModelDataUrl": f"s3://b/{name}/model.tar.gz"},
+            )  # fmt: skip
+            serverless = {"MemorySizeInMB": 2048, "MaxConcurrency": 5}
+            variant = {
+                "VariantName": "AllTraffic",
+                "ModelName": name,
+                "ServerlessConfig": serverless,
+            }
+            sagemaker.create_endpoint_config(EndpointConfigName=name, ProductionVariants=[variant])
+        created = sagemaker.create_endpoint(
+            EndpointName="update-test", EndpointConfigName="update-test-a",
+            Tags=[{"Key": "Project", "Value": "teleco-customer-churn"}],
+        )  # fmt: skip
+        updated = sagemaker.update_endpoint(
+            EndpointName="update-test", EndpointConfigName="update-test-b"
+        )
+        endpoint = sagemaker.describe_endpoint(EndpointName="update-test")
+        assert updated["EndpointArn"] == created["EndpointArn"] == endpoint["EndpointArn"]
+        assert (endpoint["EndpointConfigName"], endpoint["EndpointStatus"]) == (
+            "update-test-b",
+            "InService",
+        )
+        tags = sagemaker.list_tags(ResourceArn=endpoint["EndpointArn"])["Tags"]
+        assert tags == [{"Key": "Project", "Value": "teleco-customer-churn"}]
+        with pytest.raises(sagemaker.exceptions.ClientError):  # AWS: no such configuration
+            sagemaker.update_endpoint(EndpointName="update-test", EndpointConfigName="none")
+        assert sagemaker.describe_endpoint(EndpointName="update-test")["EndpointConfigName"] == (
+            "update-test-b"
+        )

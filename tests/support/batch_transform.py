@@ -1,4 +1,6 @@
-"""A stand-in for SageMaker Batch Transform's run of a job. The real service starts the
+"""A front of SageMaker in front of moto, doing two things moto leaves out.
+
+Batch Transform's run of a job. The real service starts the
 job's instances with the model's container (sagemaker-xgboost:1.7-1 on model.tar.gz),
 splits every input object into lines, sends MultiRecord batches through InputFilter, joins
 each answer to its input line (JoinSource=Input), applies OutputFilter and writes
@@ -6,6 +8,11 @@ each answer to its input line (JoinSource=Input), applies OutputFilter and write
 "Completed" at once) but runs nothing; this does that work, with the model's own archive,
 right after moto has recorded the job: a front that forwards every SageMaker call to moto
 (the endpoint AWS_ENDPOINT_URL_SAGEMAKER names) and runs each job it sees created.
+
+UpdateEndpoint (a deploy that changes the model): AWS moves the endpoint to the new
+endpoint configuration, keeping its name, ARN and tags; moto answers NotImplementedError.
+The front does it in moto: the endpoint deleted and created again, same name and tags, on
+the new configuration (moto's endpoints are InService at once, as AWS's become).
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from typing import Any
 import httpx
 import numpy as np
 import xgboost as xgb
+from botocore.exceptions import ClientError
 
 from churn import artifacts
 from churn.storage import S3Location
@@ -82,6 +90,24 @@ def run_transform_job(name: str, moto_endpoint: str) -> list[str]:
     return written
 
 
+def update_endpoint(request: dict[str, Any], moto_endpoint: str) -> tuple[int, bytes]:
+    """UpdateEndpoint, done in moto (see the module's docstring): status and answer (a
+    missing endpoint or configuration is refused as moto refuses it, nothing changed)."""
+    sagemaker = moto_admin().client("sagemaker", endpoint_url=moto_endpoint)
+    name, config = request["EndpointName"], request["EndpointConfigName"]
+    try:
+        endpoint = sagemaker.describe_endpoint(EndpointName=name)
+        sagemaker.describe_endpoint_config(EndpointConfigName=config)
+    except ClientError as error:
+        status = error.response["ResponseMetadata"]["HTTPStatusCode"]
+        refused = {"__type": error.response["Error"]["Code"], "message": str(error)}
+        return status, json.dumps(refused).encode()
+    tags = sagemaker.list_tags(ResourceArn=endpoint["EndpointArn"]).get("Tags", [])
+    sagemaker.delete_endpoint(EndpointName=name)
+    created = sagemaker.create_endpoint(EndpointName=name, EndpointConfigName=config, Tags=tags)
+    return 200, json.dumps({"EndpointArn": created["EndpointArn"]}).encode()
+
+
 def sagemaker_front(moto_endpoint: str) -> type[http.server.BaseHTTPRequestHandler]:
     """SageMaker as the jobs reach it: every call forwarded to moto as it came; when moto
     has recorded a CreateTransformJob, the job's work is done before the answer returns,
@@ -92,11 +118,15 @@ def sagemaker_front(moto_endpoint: str) -> type[http.server.BaseHTTPRequestHandl
 
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("content-length") or 0))
+            target = self.headers.get("x-amz-target", "")
+            if target.endswith(".UpdateEndpoint"):
+                status, updated = update_endpoint(json.loads(body), moto_endpoint)
+                send_json(self, status, updated, {"content-type": "application/x-amz-json-1.1"})
+                return
             headers = {k: v for k, v in self.headers.items() if k.lower() != "host"}
             answer = httpx.post(
                 moto_endpoint + self.path, content=body, headers=headers, timeout=60
             )
-            target = self.headers.get("x-amz-target", "")
             if target.endswith(".CreateTransformJob") and answer.is_success:
                 run_transform_job(json.loads(body)["TransformJobName"], moto_endpoint)
             kind = {"content-type": answer.headers.get("content-type", "application/json")}
