@@ -175,13 +175,16 @@ def test_the_front_moves_an_endpoint_to_a_new_configuration_as_aws_does(
                 ModelName=name, ExecutionRoleArn=role,
                 PrimaryContainer={"Image": "x", "ModelDataUrl": f"s3://b/{name}/model.tar.gz"},
             )  # fmt: skip
-            serverless = {"MemorySizeInMB": 2048, "MaxConcurrency": 5}
-            variant = {
-                "VariantName": "AllTraffic",
-                "ModelName": name,
-                "ServerlessConfig": serverless,
-            }
-            sagemaker.create_endpoint_config(EndpointConfigName=name, ProductionVariants=[variant])
+            sagemaker.create_endpoint_config(
+                EndpointConfigName=name,
+                ProductionVariants=[
+                    {
+                        "VariantName": "AllTraffic",
+                        "ModelName": name,
+                        "ServerlessConfig": {"MemorySizeInMB": 2048, "MaxConcurrency": 5},
+                    }
+                ],
+            )
         created = sagemaker.create_endpoint(
             EndpointName="update-test", EndpointConfigName="update-test-a",
             Tags=[{"Key": "Project", "Value": "teleco-customer-churn"}],
