@@ -32,10 +32,12 @@ ROOTS_WITH_POINTERS: Final = ("pipeline", "platform")
 Pointers = dict[str, str]
 
 # The resources the pointers reach: the images, the model (its endpoint, and the S3 scope
-# of the two roles that read its bundle) and what names the release.
+# of the two roles that read its bundle), and the release itself (terraform_data.release,
+# which the outputs read).
 POINTER_RESOURCES: Final = {
-    "pipeline": ("module.training_task.aws_ecs_task_definition.this",),
+    "pipeline": ("terraform_data.release", "module.training_task.aws_ecs_task_definition.this"),
     "platform": (
+        "terraform_data.release",
         "module.sagemaker_endpoint",
         "module.lambda.aws_lambda_function.this",
         "module.ui_task.aws_ecs_task_definition.this",

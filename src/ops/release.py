@@ -28,7 +28,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -47,9 +47,6 @@ from churn.ops.releases import (
     table,
 )
 from churn.ops.watch import Watch, WatchError, live_history
-
-if TYPE_CHECKING:
-    pass
 
 PROG: Final = "churn-release"
 

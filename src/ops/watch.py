@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Final, NoReturn
 
 from churn import cli
-from churn.errors import ChurnError, RefusedError
+from churn.errors import ChurnError, RefusedError, context
 from churn.ops.releases import Event, EventKind, Release, ReleaseLog, now_text
 
 PROG: Final = "churn-release"
@@ -67,7 +67,8 @@ class Watch:
             raise WatchError(f"{where}; no release was live there before it to go back to")
         previous = self.log.read(before)
         self.say(f"{where}; rolling back to {previous.id}")
-        self.move_to(previous)
+        with context(f"{where}; rolling back to {previous.id} failed"):
+            self.move_to(previous)
         try:
             self.smoke(previous)
         except ChurnError as again:

@@ -38,6 +38,13 @@ module "ecr" {
   lambda_pull_repositories = ["api"] # the prediction API runs as a container-image Lambda
 }
 
+# The release's pointer, kept in state: a rollback targets it with the task definition, so
+# the output that reads it names the image that runs (Terraform updates only the outputs
+# that depend on a targeted resource).
+resource "terraform_data" "release" {
+  input = var.training_image_digest
+}
+
 # ---------------------------------------------------------------------------------------
 # The training job as an on-demand ECS task (the retrain workflow's "train in AWS")
 # ---------------------------------------------------------------------------------------

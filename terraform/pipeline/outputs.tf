@@ -68,7 +68,7 @@ output "ml_engineer_secret_access_key" {
 
 output "training_image_digest" {
   description = "Digest of the training image the task runs: pull-request plans keep it."
-  value       = var.training_image_digest
+  value       = terraform_data.release.output
 }
 
 output "batch_scoring_role_arn" {

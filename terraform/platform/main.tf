@@ -21,6 +21,17 @@ locals {
   bundle_manifest  = "bundle.json" # churn.artifacts.MANIFEST, written last by every publisher
 }
 
+# The release's pointers, kept in state. A rollback plans with -target on what the pointers
+# reach, and Terraform updates only the outputs that depend on a targeted resource: the
+# outputs read this one, so after a rollback they name what runs.
+resource "terraform_data" "release" {
+  input = {
+    release_id    = var.release_id
+    image_digests = var.image_digests
+    model_version = var.model_version
+  }
+}
+
 data "aws_s3_bucket" "models" {
   bucket = local.model_bucket
 }

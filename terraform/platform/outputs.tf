@@ -30,17 +30,17 @@ output "lambda_function_name" {
 
 output "model_version" {
   description = "Version of the bundle being served."
-  value       = var.model_version
+  value       = terraform_data.release.output.model_version
 }
 
 output "release_id" {
   description = "The release being served: pull-request plans keep it."
-  value       = var.release_id
+  value       = terraform_data.release.output.release_id
 }
 
 output "image_digests" {
   description = "Digests of the API and UI images being served: pull-request plans keep them."
-  value       = var.image_digests
+  value       = terraform_data.release.output.image_digests
 }
 
 output "ecs_cluster_name" {

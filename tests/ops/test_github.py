@@ -73,6 +73,15 @@ def world(tmp_path: Path) -> Iterator[World]:
         yield World(api, checkout, private_key)
 
 
+def in_a_job(world: World, monkeypatch: pytest.MonkeyPatch, token: str) -> None:
+    """What a workflow step gives churn-github: the API's URL, a token, the repository, and
+    the checkout as its working directory."""
+    monkeypatch.chdir(world.checkout)
+    monkeypatch.setenv("GITHUB_API_URL", world.api.api_url)
+    monkeypatch.setenv("GH_TOKEN", token)
+    monkeypatch.setenv("GITHUB_REPOSITORY", REPOSITORY)
+
+
 def open_pull(world: World) -> int:
     pull = world.api.state.create_pull(
         {"title": "t", "head": "main", "base": "main"}, "churn-retrain[bot]"
@@ -109,13 +118,7 @@ def test_the_drift_issue_is_opened_once_then_updated_and_nobody_elses_is_touched
 ) -> None:
     open_pull(world)  # listed among the issues, as GitHub does: never taken for one
     world.api.state.create_issue({"title": TITLE, "body": "mine"}, "mallory")
-    monkeypatch.chdir(world.checkout)
-    for name, value in (
-        ("GITHUB_API_URL", world.api.api_url),
-        ("GH_TOKEN", ACTIONS_TOKEN),
-        ("GITHUB_REPOSITORY", REPOSITORY),
-    ):
-        monkeypatch.setenv(name, value)
+    in_a_job(world, monkeypatch, ACTIONS_TOKEN)
     for week in ("first", "second"):
         (world.checkout / "DRIFT.md").write_text(f"# Drift report\n{week} run\n")
         arguments = ["upsert-issue", "--title", TITLE, "--body", "DRIFT.md", "--label", "drift"]
@@ -136,13 +139,7 @@ def test_a_fork_without_issues_is_told_so_in_one_line(
     world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     world.api.state.has_issues = False  # how a fork starts
-    monkeypatch.chdir(world.checkout)
-    for name, value in (
-        ("GITHUB_API_URL", world.api.api_url),
-        ("GH_TOKEN", ACTIONS_TOKEN),
-        ("GITHUB_REPOSITORY", REPOSITORY),
-    ):
-        monkeypatch.setenv(name, value)
+    in_a_job(world, monkeypatch, ACTIONS_TOKEN)
     (world.checkout / "DRIFT.md").write_text("# Drift report\n")
     arguments = ["upsert-issue", "--title", TITLE, "--body", "DRIFT.md"]
     assert github.main(arguments) == ExitCode.DEPENDENCY
@@ -153,10 +150,7 @@ def test_a_fork_without_issues_is_told_so_in_one_line(
 def propose(
     world: World, token: str, monkeypatch: pytest.MonkeyPatch, *, body_unchanged: bool = False
 ) -> int:
-    monkeypatch.chdir(world.checkout)
-    monkeypatch.setenv("GITHUB_API_URL", world.api.api_url)
-    monkeypatch.setenv("GH_TOKEN", token)
-    monkeypatch.setenv("GITHUB_REPOSITORY", REPOSITORY)
+    in_a_job(world, monkeypatch, token)
     (world.checkout / TFVARS).write_text('model_version = "20261201T000000Z-abcdef"\n')
     if not body_unchanged:
         (world.checkout / "body.md").write_text("| metric | serving | new |\n")
@@ -282,12 +276,7 @@ def test_a_rollback_is_recorded_as_a_deployment_with_its_outcome(
     outcome: str,
     state: str,
 ) -> None:
-    for name, value in (
-        ("GITHUB_API_URL", world.api.api_url),
-        ("GH_TOKEN", ACTIONS_TOKEN),
-        ("GITHUB_REPOSITORY", REPOSITORY),
-    ):
-        monkeypatch.setenv(name, value)
+    in_a_job(world, monkeypatch, ACTIONS_TOKEN)
     commit = git(world.checkout, "rev-parse", "HEAD")
     arguments = ["deployment", "--environment", "production", "--ref", commit]
     arguments += [

@@ -80,7 +80,8 @@ def test_placeholders_name_no_image_and_no_release() -> None:
 
 def test_a_rollback_plans_only_what_the_pointers_reach() -> None:
     assert pointers.targets("pipeline") == [
-        "-target=module.training_task.aws_ecs_task_definition.this"
+        "-target=terraform_data.release",
+        "-target=module.training_task.aws_ecs_task_definition.this",
     ]
     assert "-target=module.sagemaker_endpoint" in pointers.targets("platform")
     assert pointers.targets("bootstrap") == []

@@ -16,6 +16,7 @@ import pytest
 from churn import artifacts
 from churn.errors import ExitCode
 from churn.ops import release, releases, watch
+from churn.ops.handover import StackError
 from churn.ops.smoke import SmokeError
 from tests.support.servers import MotoServer, make_bucket
 
@@ -378,3 +379,25 @@ def test_a_rollback_goes_to_a_release_that_was_live_and_passed_its_smoke_test(
     third = capsys.readouterr().out.strip()
     assert world.run(*resolve, third) == 1
     assert f"release {third} never passed a smoke test: not a way back" in capsys.readouterr().err
+
+
+def test_a_way_back_that_cannot_be_applied_says_both_what_failed_and_why(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = releases_live_in_turn(world, capsys)
+    production = Production(failing=set(), applied=[])
+    watcher(world, production)(world.log().read(first))
+    production.failing = {second}
+
+    def refused(release: releases.Release) -> None:
+        raise StackError("a rollback of platform would also change module.vpc.aws_vpc.this")
+
+    watch_with_refusal = watcher(world, production)
+    watch_with_refusal.move_to = refused
+    with pytest.raises(StackError) as failed:
+        watch_with_refusal(world.log().read(second))
+    assert str(failed.value).startswith(f"release {second} failed its smoke test in production (")
+    assert str(failed.value).endswith(
+        f"rolling back to {first} failed: a rollback of platform would also change "
+        "module.vpc.aws_vpc.this"
+    )

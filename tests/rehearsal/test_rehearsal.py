@@ -533,7 +533,7 @@ def test_a_retrained_model_is_proposed_reviewed_merged_and_its_base_scored(
     (comment,) = plan_comments(rehearsal)
     assert comment["user"]["login"] == "github-actions[bot]"
     assert "| pipeline | 0 | 0 | 0 | 0 |" in comment["body"]  # the deployed tag is kept
-    assert "| platform | 62 | 0 | 0 | 0 |" in comment["body"]
+    assert "| platform | 63 | 0 | 0 | 0 |" in comment["body"]
     assert {a["retention_days"] for a in rehearsal.recorded("artifacts")} == {1}
     assert {s["category"] for s in rehearsal.recorded("sarif")} == {"checkov"}
 
@@ -666,6 +666,7 @@ def check_second_release(
 
 # A rollback's plan may touch these resources only (churn.ops.pointers.POINTER_RESOURCES).
 POINTER_CHANGES = {
+    "terraform_data.release",
     "module.sagemaker_endpoint.aws_sagemaker_model.this",
     "module.sagemaker_endpoint.aws_sagemaker_endpoint_configuration.this",
     "module.sagemaker_endpoint.aws_sagemaker_endpoint.this",
