@@ -3,32 +3,7 @@
 # statements govern. Planned with a mocked provider.
 
 mock_provider "aws" {
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
-
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-
-  mock_data "aws_region" {
-    defaults = { name = "eu-central-1" }
-  }
-
-  mock_data "aws_kms_alias" {
-    defaults = { target_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" }
-  }
-
-  mock_data "aws_sagemaker_prebuilt_ecr_image" {
-    defaults = {
-      registry_id   = "492215442770"
-      registry_path = "492215442770.dkr.ecr.eu-central-1.amazonaws.com/sagemaker-xgboost:1.7-1"
-    }
-  }
-
-  mock_data "aws_iam_policy_document" {
-    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
-  }
+  source = "../mocks/aws"
 }
 
 variables {
