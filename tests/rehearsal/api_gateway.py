@@ -69,10 +69,8 @@ class Gateway:
     services: ExitStack  # the local APIs started for integrations, stopped with it
     authority: trustme.CA = field(default_factory=trustme.CA)
     # Fault injection for the rehearsal's own tests: serve this bundle instead of the
-    # Lambda's (a broken deployment the smoke test must catch), always, or only while the
-    # Lambda serves a release of one of these commits (release ids end with the commit).
+    # Lambda's (a broken deployment the smoke test must catch).
     bundle_override: str | None = None
-    faulty_commits: frozenset[str] = frozenset()
     serving: dict[str, str] = field(default_factory=dict)
     calls: list[dict[str, Any]] = field(default_factory=list)
     # access key -> (secret, role) of what a job's own AssumeRole got (the STS recorder)
@@ -93,11 +91,7 @@ class Gateway:
             return None
         functions = moto_admin().client("lambda", endpoint_url=self.moto_endpoint)
         configuration = functions.get_function_configuration(FunctionName=function.group(1))
-        variables = configuration["Environment"]["Variables"]
-        release = variables.get("CHURN_RELEASE", "")
-        faulty = any(release.endswith(f"-{commit[:7]}") for commit in self.faulty_commits)
-        override = self.bundle_override if faulty or not self.faulty_commits else None
-        bundle = override or variables["CHURN_BUNDLE"]
+        bundle = self.bundle_override or configuration["Environment"]["Variables"]["CHURN_BUNDLE"]
         if bundle not in self.serving:
             app = create_app(Settings(bundle=bundle, predictor="local"))
             self.serving[bundle] = self.services.enter_context(serve(app))
