@@ -12,6 +12,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import Final
 
 from churn.errors import ChurnError, ExitCode
@@ -36,6 +37,13 @@ def progress(prog: str) -> Progress:
         print(f"{prog}: {message}", file=sys.stderr, flush=True)
 
     return say
+
+
+def append_outputs(outputs_file: Path | None, values: dict[str, str]) -> None:
+    """``key=value`` lines appended to ``outputs_file`` (a workflow passes $GITHUB_OUTPUT)."""
+    if outputs_file is not None:
+        with outputs_file.open("a") as sink:
+            sink.write("".join(f"{key}={value}\n" for key, value in values.items()))
 
 
 def one_line(text: str) -> str:

@@ -51,9 +51,8 @@ from churn.ops.watch import Watch, WatchError, live_history
 PROG: Final = "churn-release"
 
 
-def previous(log: ReleaseLog, environment: str) -> tuple[str, str]:
-    """(the release live now, the one live before it) in ``environment``."""
-    history = live_history(log, environment)
+def previous(history: list[str], environment: str) -> tuple[str, str]:
+    """(the release live now, the one live before it), from ``environment``'s history."""
     if not history:
         raise ReleaseError(f"no release has been live in {environment}: nothing to go back to")
     current = history[-1]
@@ -65,8 +64,8 @@ def previous(log: ReleaseLog, environment: str) -> tuple[str, str]:
 
 def resolve(log: ReleaseLog, wanted: str, environment: str) -> Release:
     """The release a rollback in ``environment`` goes to."""
-    history = live_history(log, environment)
-    target = previous(log, environment)[1] if wanted == "previous" else wanted
+    history = live_history(log, environment)  # the log read once
+    target = previous(history, environment)[1] if wanted == "previous" else wanted
     release = log.read(target)
     if history and history[-1] == release.id:
         raise ReleaseError(f"release {release.id} is what {environment} serves already")
@@ -121,12 +120,6 @@ def check_passed(log: ReleaseLog, release_id: str, environment: str) -> str:
     if not passed:
         raise ReleaseError(f"release {release_id} did not pass {environment}'s smoke test: refused")
     return f"release {release_id} passed {environment}'s smoke test at {passed[-1].at}"
-
-
-def report(outputs_file: Path | None, values: dict[str, str]) -> None:
-    if outputs_file is not None:
-        with outputs_file.open("a") as sink:
-            sink.write("".join(f"{key}={value}\n" for key, value in values.items()))
 
 
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -205,7 +198,7 @@ def _create(arguments: argparse.Namespace, log: ReleaseLog) -> str:
         region=arguments.region,
         verified=arguments.verified,
     )
-    report(arguments.outputs, {"release-id": release.id})
+    cli.append_outputs(arguments.outputs, {"release-id": release.id})
     return release.id
 
 
@@ -224,13 +217,14 @@ def _check(arguments: argparse.Namespace, log: ReleaseLog) -> str:
 
 def _resolve(arguments: argparse.Namespace, log: ReleaseLog) -> str:
     release = resolve(log, arguments.release, checked_environment(arguments.environment))
-    report(arguments.outputs, {"release-id": release.id, "git-sha": release.git_sha})
+    cli.append_outputs(arguments.outputs, {"release-id": release.id, "git-sha": release.git_sha})
     return release.id
 
 
 def _previous(arguments: argparse.Namespace, log: ReleaseLog) -> str:
-    current, earlier = previous(log, checked_environment(arguments.environment))
-    report(arguments.outputs, {"current": current, "previous": earlier})
+    environment = checked_environment(arguments.environment)
+    current, earlier = previous(live_history(log, environment), environment)
+    cli.append_outputs(arguments.outputs, {"current": current, "previous": earlier})
     return earlier
 
 

@@ -108,11 +108,8 @@ class Stack:
 
 
 def report(outputs_file: Path | None, values: dict[str, str]) -> None:
-    lines = "".join(f"{key}={value}\n" for key, value in values.items())
-    print(lines, end="")
-    if outputs_file is not None:
-        with outputs_file.open("a") as sink:
-            sink.write(lines)
+    print("".join(f"{key}={value}\n" for key, value in values.items()), end="")
+    cli.append_outputs(outputs_file, values)
 
 
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
