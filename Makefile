@@ -48,19 +48,19 @@ help: ## list the targets
 
 setup: $(STAMP) ## create .venv with every pinned dependency (idempotent)
 
-$(STAMP): pyproject.toml constraints.txt requirements/*.txt src/*/requirements.txt scripts/setup.sh
+$(STAMP): pyproject.toml constraints.txt requirements/*.txt src/*/requirements.txt scripts/setup.sh scripts/venv.sh
 	scripts/setup.sh
 	@touch $@
 
 ops-tools: $(OPS_STAMP) ## create .venv-ops: only the ops CLIs and boto3 (CI's plan, apply and image jobs)
 
-$(OPS_STAMP): pyproject.toml constraints.txt src/ops/requirements.txt scripts/setup.sh
+$(OPS_STAMP): pyproject.toml constraints.txt src/ops/requirements.txt scripts/setup.sh scripts/venv.sh
 	VENV=$(OPS) EXTRAS=ops EDITABLE=no scripts/setup.sh
 	@touch $@
 
 scanners: $(SCANNERS_STAMP) ## create .venv-scanners: checkov, zizmor, check-jsonschema, actionlint, PMapper
 
-$(SCANNERS_STAMP): requirements/scanners/requirements.txt requirements/scanners/constraints.txt constraints.txt scripts/setup-scanners.sh
+$(SCANNERS_STAMP): requirements/scanners/requirements.txt requirements/scanners/constraints.txt constraints.txt scripts/setup-scanners.sh scripts/venv.sh
 	scripts/setup-scanners.sh
 	@touch $@
 

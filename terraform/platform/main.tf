@@ -77,6 +77,7 @@ module "vpc" {
   name_prefix              = var.name_prefix
   cidr                     = var.vpc_cidr
   zone_count               = var.zone_count
+  single_nat_gateway       = var.single_nat_gateway
   permissions_boundary_arn = data.aws_iam_policy.boundary.arn
 }
 

@@ -80,7 +80,7 @@ variable "vpc_cidr" {
 
 variable "zone_count" {
   type        = number
-  description = "Availability zones to span, each with its own NAT gateway."
+  description = "Availability zones to span, each with its own NAT gateway (unless single_nat_gateway)."
   default     = 2
   nullable    = false
 
@@ -88,6 +88,13 @@ variable "zone_count" {
     condition     = var.zone_count >= 2 && var.zone_count <= 4 && floor(var.zone_count) == var.zone_count
     error_message = "zone_count must be 2, 3 or 4."
   }
+}
+
+variable "single_nat_gateway" {
+  type        = bool
+  description = "One NAT gateway for all zones instead of one per zone: for a cheap environment such as staging (one gateway's hours; outbound access then depends on the first zone)."
+  default     = false
+  nullable    = false
 }
 
 variable "certificate_arn" {

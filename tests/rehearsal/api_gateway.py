@@ -34,7 +34,7 @@ import select
 import socket
 import ssl
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -60,6 +60,7 @@ class Integration:
 
     stages: frozenset[str]
     url: str  # the local API serving what the Lambda's environment names
+    crashes: bool = False  # the Lambda serves a release of a commit planted to crash
 
 
 @dataclass
@@ -71,6 +72,10 @@ class Gateway:
     # Fault injection for the rehearsal's own tests: serve this bundle instead of the
     # Lambda's (a broken deployment the smoke test must catch).
     bundle_override: str | None = None
+    # ...or crash while the Lambda serves a release of one of these commits (a release id
+    # ends with its commit's first 7 characters): API Gateway answers a Lambda that raised
+    # with 500 and {"message": "Internal Server Error"}, which the smoke test does not retry.
+    crashing_commits: set[str] = field(default_factory=set)
     serving: dict[str, str] = field(default_factory=dict)
     calls: list[dict[str, Any]] = field(default_factory=list)
     # access key -> (secret, role) of what a job's own AssumeRole got (the STS recorder)
@@ -91,11 +96,14 @@ class Gateway:
             return None
         functions = moto_admin().client("lambda", endpoint_url=self.moto_endpoint)
         configuration = functions.get_function_configuration(FunctionName=function.group(1))
-        bundle = self.bundle_override or configuration["Environment"]["Variables"]["CHURN_BUNDLE"]
+        variables = configuration["Environment"]["Variables"]
+        bundle = self.bundle_override or variables["CHURN_BUNDLE"]
         if bundle not in self.serving:
             app = create_app(Settings(bundle=bundle, predictor="local"))
             self.serving[bundle] = self.services.enter_context(serve(app))
-        return Integration(stages, self.serving[bundle])
+        release = variables.get("CHURN_RELEASE", "")
+        crashes = any(release.endswith(f"-{commit[:7]}") for commit in self.crashing_commits)
+        return Integration(stages, self.serving[bundle], crashes)
 
     def secret_and_role(self, access_key: str) -> tuple[str, str] | None:
         if access_key in self.chained:
@@ -169,6 +177,9 @@ class Gateway:
             )
             self.calls[-1]["status"] = 403
             return reply(403, {"message": message})
+        if integration.crashes:
+            self.calls[-1]["status"] = 500
+            return reply(500, {"message": "Internal Server Error"})
         forwarded = httpx.request(
             method,
             integration.url + target,
@@ -235,7 +246,8 @@ def proxy_handler(gateway: Gateway) -> type[http.server.BaseHTTPRequestHandler]:
             self.send_response(200, "Connection established")
             self.end_headers()
             sockets = [self.connection, upstream]
-            with upstream:
+            # A side that hangs up mid-transfer ends the tunnel, as in any proxy.
+            with upstream, suppress(BrokenPipeError, ConnectionResetError):
                 while True:
                     readable, _, broken = select.select(sockets, [], sockets, 60)
                     if broken or not readable:

@@ -64,6 +64,7 @@ ACT: Final = Path(sys.executable).parent / "act"
 # owner/repo of each remote action -> its stand-in under tests/rehearsal/actions.
 STAND_INS: Final = {
     "actions/setup-python": "setup-python",
+    "astral-sh/setup-uv": "setup-uv",
     "hashicorp/setup-terraform": "setup-terraform",
     "terraform-linters/setup-tflint": "setup-tflint",
     "aws-actions/configure-aws-credentials": "configure-aws-credentials",
@@ -372,10 +373,12 @@ class Rehearsal:
         inputs: dict[str, str] | None = None,
         secrets_withheld: Sequence[str] = (),
         extra_env: dict[str, str] | None = None,
+        failing_step: str | None = None,
     ) -> str:
         """Run one job of a workflow (and the jobs it needs) with act; its log.
         ``secrets_withheld``: secrets this run does not get (Dependabot gets none);
-        ``extra_env``: more of the jobs' environment."""
+        ``extra_env``: more of the jobs' environment; ``failing_step``: the run must fail,
+        at this step and no other."""
         self.runs += 1
         run = self.workdir / "runs" / f"{self.runs:02d}-{workflow.removesuffix('.yml')}-{job}"
         (run / "artifacts").mkdir(parents=True)
@@ -427,7 +430,14 @@ class Rehearsal:
         log = finished.stdout + finished.stderr
         (run / "act.log").write_text(log)
         failed = failures(log)
-        if finished.returncode != 0 or failed:
+        if failing_step is not None:
+            steps = sorted({step for _, _, step in failed})
+            if finished.returncode == 0 or steps != [failing_step]:
+                raise RehearsalError(
+                    f"{workflow} should have failed at {failing_step!r} only, failed at "
+                    f"{steps} (log: {run / 'act.log'})\n{log[-4000:]}"
+                )
+        elif finished.returncode != 0 or failed:
             where = "; ".join(f"job {j}, step {s!r}" for _, j, s in failed) or "act itself"
             raise RehearsalError(
                 f"{workflow} failed: {where} (log: {run / 'act.log'})\n{log[-4000:]}"
@@ -547,7 +557,7 @@ class Rehearsal:
         """A person's commit pushed to ``branch`` (made from ``base`` when given: a new
         branch); the branch's new head."""
         work = self.checkout(f"origin/{base or branch}", f"push-{branch}")
-        self.git(work, "switch", "-q", "-c", branch)
+        self.git(work, "switch", "-q", "-C", branch)  # -C: main exists in the clone
         (work / path).write_text(text)
         self.git(work, "add", path)
         self.git(
@@ -570,20 +580,23 @@ class Rehearsal:
         self.github.state.pulls[pull["number"]]["state"] = "closed"
         return head
 
-    def deploy(self) -> str:
-        """The push to main: every job of deploy, up to the apply job that watches it."""
+    def deploy(self, failing_step: str | None = None) -> str:
+        """The push to main: every job of deploy, up to the apply job that watches it (which
+        must fail at ``failing_step`` when given)."""
         checkout = self.checkout("main", "deploy")
         payload = {"ref": "refs/heads/main", "after": self.head("main"), "before": "0" * 40}
-        return self.act("push", "deploy.yml", "apply", checkout, payload)
+        return self.act("push", "deploy.yml", "apply", checkout, payload, failing_step=failing_step)
 
-    def rollback(self, release: str, name: str) -> str:
-        """rollback.yml (workflow_dispatch on main) to ``release``: previous, or an id."""
-        checkout = self.checkout("main", name)
+    def rollback(self, release: str) -> str:
+        """rollback.yml (workflow_dispatch on main) to ``release``: previous, or an id; the
+        wall time of each of its steps said."""
+        checkout = self.checkout("main", f"rollback-{release}")
         inputs = {"environment": "production", "release": release}
         payload = {"ref": "refs/heads/main", "inputs": inputs}
         log = self.act("workflow_dispatch", "rollback.yml", "deployment", checkout, payload, inputs)
         for job, step, seconds in step_times(log):
-            self.say(f"rehearsal: rollback, {job.rsplit('/', 1)[-1]}: {step} in {seconds:.1f} s")
+            where = job.rsplit("/", 1)[-1]
+            self.say(f"rehearsal: rollback to {release}, {where}: {step} in {seconds:.1f} s")
         return log
 
     def score(self, bucket: str) -> str:

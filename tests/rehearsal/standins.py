@@ -62,7 +62,8 @@ def record(kind: str, entry: dict[str, Any]) -> None:
 
 
 # ---------------------------------------------------------------------------------------
-# actions/setup-python, hashicorp/setup-terraform, terraform-linters/setup-tflint
+# actions/setup-python, astral-sh/setup-uv, hashicorp/setup-terraform,
+# terraform-linters/setup-tflint
 # ---------------------------------------------------------------------------------------
 
 
@@ -80,6 +81,27 @@ def setup_python() -> None:
     append("GITHUB_PATH", str(bin_dir))
     append("GITHUB_OUTPUT", f"python-version={wanted}")
     append("GITHUB_OUTPUT", f"python-path={python}")
+
+
+def setup_uv() -> None:
+    """The uv the version file pins (``uv==X.Y.Z``), from this machine: the rehearsal's own
+    venv has the project's pinned uv."""
+    pins = (Path(env("GITHUB_WORKSPACE")) / action_input("version-file")).read_text()
+    found = re.search(r"^uv==(\S+)$", pins, re.M)
+    if found is None:
+        raise StandInError(f"{action_input('version-file')} pins no uv (uv==X.Y.Z)")
+    uv = Path(env("REHEARSAL_PYTHON")).with_name("uv")
+    shown = subprocess.run([str(uv), "--version"], capture_output=True, text=True, check=True)
+    if shown.stdout.split()[1] != found.group(1):
+        raise StandInError(f"this machine has {shown.stdout.strip()}, the pin is {found.group(1)}")
+    bin_dir = Path(env("RUNNER_TEMP")) / "uv-bin"
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    link = bin_dir / "uv"
+    link.unlink(missing_ok=True)
+    link.symlink_to(uv)
+    append("GITHUB_PATH", str(bin_dir))
+    append("GITHUB_OUTPUT", f"uv-version={found.group(1)}")
+    append("GITHUB_OUTPUT", f"uv-path={link}")
 
 
 def setup_terraform() -> None:
@@ -419,6 +441,7 @@ def push(state: dict[str, Any], target: str) -> None:
 STAND_INS: Final[dict[str, Callable[[], None]]] = {
     "setup-python": setup_python,
     "setup-terraform": setup_terraform,
+    "setup-uv": setup_uv,
     "setup-tflint": setup_tflint,
     "configure-aws-credentials": configure_aws_credentials,
     "upload-artifact": upload_artifact,

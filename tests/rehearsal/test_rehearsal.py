@@ -1,13 +1,17 @@
 """The GitOps loop through the real workflow files (act), against moto, the GitHub
-stand-in and the API Gateway stand-in, as three stories that run side by side (each with
+stand-in and the API Gateway stand-in, as four stories that run side by side (each with
 its own stand-ins):
 
 - a retrained model proposed, reviewed, merged and its customer base scored: what each
   stack made, the retrain's pull request, the plan comment (created, then updated in place),
   the identities each job got, Batch Transform and the drift issue, a second environment's
   plan, the administrator's stacks destroyed;
-- a new model on main deployed: the images, the one apply job, the smoke test through the
-  API, the IAM analysis, empty second plans, the platform destroyed;
+- a new model on main deployed: the images, the release record, the one apply job, the
+  smoke test through the API, the IAM analysis; a second release (the model only), then
+  rollback.yml to `previous` and to that second release by its id; empty second plans, the
+  platform destroyed;
+- a release that crashes in production (a planted fault) brought back to the one before it
+  by its own deploy;
 - the pull request's tier jobs: each selects its tier's tests, together every test once.
 
 ``make rehearse`` runs the same steps as one story, without the checks."""
@@ -607,31 +611,55 @@ def test_a_new_model_on_main_is_deployed_converges_and_is_destroyed(
     }
     check_iam(rehearsal)
 
-    # A second release changes the model only; then the way back to the first, without a
-    # build or a training: rollback.yml to the release that was live before.
+    # A second release changes the model only; then rollback.yml, to `previous` (the first)
+    # and to the second by its id, each without a build or a training.
     second = check_second_release(rehearsal, admin, data_uri, bucket, release)
     pushes = len(rehearsal.recorded("pushes"))
-    log = rehearsal.rollback("previous", "rollback-previous")
-    assert "reusable train" not in log and "reusable build and push" not in log
+    check_rollback(rehearsal, rehearsal.rollback("previous"), release)
+    check_rollback(rehearsal, rehearsal.rollback(second.id), second)
     assert len(rehearsal.recorded("pushes")) == pushes  # no image built
-    assert served() == (release.id, release.images["api"].reference, release.bundle.uri)
-    moved = planned_changes(log, "platform")
-    assert "module.lambda.aws_lambda_function.this" in moved  # the plan was read
-    assert moved <= POINTER_CHANGES, moved - POINTER_CHANGES  # and moved only the pointers
     events = releases.ReleaseLog(bucket, boto3.client("s3")).events()
-    assert [(e.release, e.kind) for e in events][-4:] == [
+    assert [(e.release, e.kind) for e in events][6:] == [
         (release.id, "deployed"), (release.id, "smoke-passed"), (release.id, "live"),
         (second.id, "rolled-back"),
+        (second.id, "deployed"), (second.id, "smoke-passed"), (second.id, "live"),
+        (release.id, "rolled-back"),
     ]  # fmt: skip
-    (deployment,) = rehearsal.github.state.deployments.values()
-    assert (deployment["sha"], deployment["environment"]) == (release.git_sha, "production")
-    assert [s["state"] for s in deployment["statuses"]] == ["success"]
+    deployments = rehearsal.github.state.deployments.values()
+    assert [
+        (d["sha"], d["environment"], [s["state"] for s in d["statuses"]]) for d in deployments
+    ] == [
+        (release.git_sha, "production", ["success"]),
+        (second.git_sha, "production", ["success"]),
+    ]
 
     admin = rehearsal.admin_checkout()
-    assert rehearsal.unconverged(admin, release.id) == []  # the live release, planned again
+    assert rehearsal.unconverged(admin, second.id) == []  # the live release, planned again
     rehearsal.destroy_all(admin, {}, roots=("platform",))
     assert not boto3.client("sagemaker").list_endpoints()["Endpoints"]
     assert not boto3.client("elbv2").describe_load_balancers()["LoadBalancers"]
+
+
+@pytest.mark.timeout(1800)  # about 8 minutes here, beside the others
+def test_a_release_that_crashes_in_production_is_rolled_back_by_itself(
+    rehearsal: Rehearsal,
+) -> None:
+    """A first release deployed, then a second whose API crashes (a planted fault): its own
+    deploy brings the first back. A story of its own, beside the deploy story: it needs a
+    release live before the crashing one, and one deploy story holding both took longer than
+    the whole suite may."""
+    admin, pipeline = set_up_by_the_administrator(rehearsal)
+    bucket = str(pipeline["bucket_name"])
+    version = rehearsal.admin_retrain(admin, rehearsal.upload_data(bucket), bucket)
+    rehearsal.deploy()
+    first = check_platform(rehearsal, bucket, version)
+    crashed = check_a_crashing_release_rolls_back_by_itself(rehearsal, bucket, first)
+    events = releases.ReleaseLog(bucket, boto3.client("s3")).events()
+    assert [(e.release, e.kind) for e in events][3:] == [
+        (crashed.id, "deployed"), (crashed.id, "smoke-failed"),
+        (first.id, "smoke-passed"), (first.id, "live"), (crashed.id, "rolled-back"),
+    ]  # fmt: skip
+    assert not rehearsal.github.state.deployments  # a deploy's outcome is its run's
 
 
 def served() -> tuple[str, str, str]:
@@ -662,6 +690,44 @@ def check_second_release(
     assert second.bundle.version == version != first.bundle.version
     assert served() == (second.id, second.images["api"].reference, second.bundle.uri)
     return second
+
+
+# The apply job's last step: the smoke test, and the way back when it fails.
+WATCH_STEP = "smoke-test the release; on failure bring back the one live before it"
+
+
+def check_a_crashing_release_rolls_back_by_itself(
+    rehearsal: Rehearsal, bucket: str, live: releases.Release
+) -> releases.Release:
+    """A docs-only commit on main whose release crashes in production (a planted fault: the
+    API stand-in answers it with a Lambda's 500): the apply job's watch applies the release
+    live before it again, smoke-tests that, and fails the deploy naming both. The release."""
+    readme = (REPO_ROOT / "README.md").read_text()
+    head = rehearsal.push_to_branch("main", "README.md", readme + "\n", "Docs")
+    rehearsal.gateway.crashing_commits.add(head)
+    calls = len(rehearsal.gateway.calls)
+    log = rehearsal.deploy(failing_step=WATCH_STEP)
+    history = releases.ReleaseLog(bucket, boto3.client("s3"))
+    crashed = history.read(history.ids()[-1])
+    assert crashed.git_sha == head and crashed.bundle == live.bundle
+    said = f"release {crashed.id} failed its smoke test in production"
+    assert f"{said} (" in log and f"rolled back to {live.id}, which passed its smoke test" in log
+    # Production serves the release before it: moto's state, and the API stand-in's answers
+    # (the crashed release's 500, then the smoke test of the one brought back).
+    assert served() == (live.id, live.images["api"].reference, live.bundle.uri)
+    statuses = [c["status"] for c in rehearsal.gateway.calls[calls:]]
+    assert statuses[0] == 500 and set(statuses[1:]) == {200}, statuses
+    return crashed
+
+
+def check_rollback(rehearsal: Rehearsal, log: str, target: releases.Release) -> None:
+    """rollback.yml brought ``target`` back: no build, no training, and a plan of the
+    pointers only."""
+    assert "reusable train" not in log and "reusable build and push" not in log
+    assert served() == (target.id, target.images["api"].reference, target.bundle.uri)
+    moved = planned_changes(log, "platform")
+    assert "module.lambda.aws_lambda_function.this" in moved  # the plan was read
+    assert moved <= POINTER_CHANGES, moved - POINTER_CHANGES  # and moved only the pointers
 
 
 # A rollback's plan may touch these resources only (churn.ops.pointers.POINTER_RESOURCES).

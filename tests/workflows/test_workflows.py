@@ -250,8 +250,9 @@ def test_approval_means_approving_a_plan_once_per_deploy() -> None:
     test and the way back run inside it (GitHub would ask again for any other job there)."""
     assert environments() == {"reusable-terraform-apply.yml:apply": "production"}
     deploy = jobs(WORKFLOWS / "deploy.yml")
-    assert deploy["images"]["needs"] == "checks"
-    assert deploy["release"]["needs"] == "images"
+    assert "needs" not in deploy["images"]  # beside the checks
+    assert deploy["images"]["if"] == deploy["checks"]["if"]  # only main deploys
+    assert set(deploy["release"]["needs"]) == {"checks", "images"}
     assert deploy["plan-pipeline"]["needs"] == deploy["plan-platform"]["needs"] == "release"
     assert set(deploy["apply"]["needs"]) == {"release", "plan-pipeline", "plan-platform"}
     assert set(deploy) == {"checks", "images", "release", "plan-pipeline", "plan-platform", "apply"}
@@ -290,7 +291,10 @@ def test_a_rollback_moves_only_the_pointers_of_an_earlier_release() -> None:
     assert deploy["concurrency"]["group"] == "deploy-production"  # never beside a deploy
     steps = rollback["jobs"]
     assert set(steps) == {"resolve", "plan-pipeline", "plan-platform", "apply", "deployment"}
-    assert not any("build-push" in str(job) or "train" in str(job) for job in steps.values())
+    called = [str(job.get("uses", "")) for job in steps.values()]
+    runs = [str(s.get("run", "")) for job in steps.values() for s in job.get("steps", [])]
+    assert not [u for u in called if "build-push" in u or "train" in u]
+    assert not [r for r in runs if "churn-train" in r or "churn-push-images" in r]
     (resolve,) = [s for s in steps["resolve"]["steps"] if "churn-release" in s.get("run", "")]
     assert " resolve --release " in resolve["run"]
     for plan in ("plan-pipeline", "plan-platform"):

@@ -68,8 +68,15 @@ resource "aws_route_table_association" "public" {
   route_table_id = aws_route_table.public.id
 }
 
+# One NAT gateway per zone, so a zone's outage takes only its own subnets' way out
+# (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-basics.html); one in all
+# with single_nat_gateway.
+locals {
+  nat_count = var.single_nat_gateway ? 1 : var.zone_count
+}
+
 resource "aws_eip" "nat" {
-  count = var.zone_count
+  count = local.nat_count
 
   domain = "vpc"
   tags   = { Name = "${var.name_prefix}nat-${local.zones[count.index]}" }
@@ -78,7 +85,7 @@ resource "aws_eip" "nat" {
 }
 
 resource "aws_nat_gateway" "this" {
-  count = var.zone_count
+  count = local.nat_count
 
   allocation_id = aws_eip.nat[count.index].id
   subnet_id     = aws_subnet.public[count.index].id
@@ -113,7 +120,7 @@ resource "aws_route" "private_nat" {
 
   route_table_id         = aws_route_table.private[count.index].id
   destination_cidr_block = "0.0.0.0/0"
-  nat_gateway_id         = aws_nat_gateway.this[count.index].id
+  nat_gateway_id         = aws_nat_gateway.this[var.single_nat_gateway ? 0 : count.index].id
 }
 
 resource "aws_route_table_association" "private" {

@@ -19,7 +19,7 @@ output "private_subnet_ids" {
 }
 
 output "nat_public_ips" {
-  description = "Public addresses the private subnets reach the internet from, one per zone."
+  description = "Public addresses the private subnets reach the internet from, one per NAT gateway."
   value       = aws_eip.nat[*].public_ip
 }
 

@@ -23,7 +23,7 @@ variable "cidr" {
 
 variable "zone_count" {
   type        = number
-  description = "Availability zones to span (one public subnet, private subnet and NAT gateway each)."
+  description = "Availability zones to span (one public subnet, private subnet and, unless single_nat_gateway, NAT gateway each)."
   default     = 2
   nullable    = false
 
@@ -31,6 +31,13 @@ variable "zone_count" {
     condition     = var.zone_count >= 2 && var.zone_count <= 4 && floor(var.zone_count) == var.zone_count
     error_message = "zone_count must be 2, 3 or 4 (an ALB needs two zones)."
   }
+}
+
+variable "single_nat_gateway" {
+  type        = bool
+  description = "One NAT gateway, in the first zone, for every private subnet: a cheap environment (staging) pays one gateway's hours instead of one per zone, and loses outbound access from every zone while that zone is down."
+  default     = false
+  nullable    = false
 }
 
 variable "s3_gateway_endpoint" {
