@@ -3,8 +3,12 @@
 compare every answer with the same bundle scored in this process. Any difference, a wrong
 model version, or an error fails the deploy run.
 
-A serverless endpoint that has just been created answers 503 (or API Gateway 502) while it
-starts: those are retried, after the Retry-After the API sends, for a bounded time.
+A serverless endpoint that has just been created makes the API answer 503 while it starts:
+that is retried, after the Retry-After the API sends, for a bounded time. A 502 means a
+failure, not a start: API Gateway's when the function ran and failed (or answered in the
+wrong shape), the API's own when the model endpoint failed. A crashing release is retried a
+few times only, in case the failure was passing, and then fails the test instead of holding
+the deploy for the whole wait.
 
 With ``--invoke-role-arn`` the calls are signed as that role, assumed with the ambient
 credentials (in the deploy: ml-engineer assumes the platform's smoke-test role, the only
@@ -41,8 +45,13 @@ PROG: Final = "churn-smoke"
 
 TOLERANCE: Final = 1e-6
 DRIVERS: Final = 5  # asked of each answer, whose additivity is checked
-# A cold or starting deployment: the API's 503 (endpoint starting) and API Gateway's 502.
+# A cold or starting deployment: the API's 503 (endpoint starting), retried until the wait
+# ends. 502 is a failure: API Gateway's when the function ran and returned an error or a
+# malformed response (https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway-errors.html),
+# the API's when the model endpoint failed; tried FUNCTION_ERROR_ATTEMPTS times in a row at most.
 RETRYABLE: Final = frozenset({502, 503})
+FUNCTION_ERROR: Final = 502
+FUNCTION_ERROR_ATTEMPTS: Final = 3
 DEFAULT_PAUSE_SECONDS: Final = 5.0
 
 
@@ -128,12 +137,18 @@ class Patience:
         self.deadline = self.clock() + self.seconds
 
     def predict(self, client: ApiClient, customer: dict[str, Any]) -> dict[str, Any]:
+        function_errors = 0
         while True:
             try:
                 return client.predict(customer, drivers=DRIVERS)
             except ApiError as error:
                 if error.status not in RETRYABLE:
                     raise
+                function_errors = function_errors + 1 if error.status == FUNCTION_ERROR else 0
+                if function_errors == FUNCTION_ERROR_ATTEMPTS:
+                    raise SmokeError(
+                        f"the API's function failed {function_errors} times in a row: {error}"
+                    ) from None
                 pause = DEFAULT_PAUSE_SECONDS if error.retry_after is None else error.retry_after
                 if self.clock() + pause > self.deadline:
                     raise SmokeError(
@@ -176,7 +191,7 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         "--wait-seconds",
         type=float,
         default=600.0,
-        help="how long 502/503 answers of a starting deployment are retried (default 600)",
+        help="how long 503 answers of a starting deployment are retried (default 600)",
     )
     arguments = parser.parse_args(argv)
     if arguments.invoke_role_arn and arguments.auth != "iam":

@@ -73,8 +73,9 @@ class Gateway:
     # Lambda's (a broken deployment the smoke test must catch).
     bundle_override: str | None = None
     # ...or crash while the Lambda serves a release of one of these commits (a release id
-    # ends with its commit's first 7 characters): API Gateway answers a Lambda that raised
-    # with 500 and {"message": "Internal Server Error"}, which the smoke test does not retry.
+    # ends with its commit's first 7 characters): API Gateway answers a function that
+    # raised with 502 and {"message": "Internal server error"} (Lambda's "Handling Lambda
+    # errors with an API Gateway API").
     crashing_commits: set[str] = field(default_factory=set)
     serving: dict[str, str] = field(default_factory=dict)
     calls: list[dict[str, Any]] = field(default_factory=list)
@@ -178,8 +179,8 @@ class Gateway:
             self.calls[-1]["status"] = 403
             return reply(403, {"message": message})
         if integration.crashes:
-            self.calls[-1]["status"] = 500
-            return reply(500, {"message": "Internal Server Error"})
+            self.calls[-1]["status"] = 502
+            return reply(502, {"message": "Internal server error"})
         forwarded = httpx.request(
             method,
             integration.url + target,

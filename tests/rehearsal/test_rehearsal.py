@@ -700,8 +700,9 @@ def check_a_crashing_release_rolls_back_by_itself(
     rehearsal: Rehearsal, bucket: str, live: releases.Release
 ) -> releases.Release:
     """A docs-only commit on main whose release crashes in production (a planted fault: the
-    API stand-in answers it with a Lambda's 500): the apply job's watch applies the release
-    live before it again, smoke-tests that, and fails the deploy naming both. The release."""
+    API stand-in answers it as API Gateway answers a failing function, 502): the apply
+    job's watch applies the release live before it again, smoke-tests that, and fails the
+    deploy naming both. The release."""
     readme = (REPO_ROOT / "README.md").read_text()
     head = rehearsal.push_to_branch("main", "README.md", readme + "\n", "Docs")
     rehearsal.gateway.crashing_commits.add(head)
@@ -713,10 +714,11 @@ def check_a_crashing_release_rolls_back_by_itself(
     said = f"release {crashed.id} failed its smoke test in production"
     assert f"{said} (" in log and f"rolled back to {live.id}, which passed its smoke test" in log
     # Production serves the release before it: moto's state, and the API stand-in's answers
-    # (the crashed release's 500, then the smoke test of the one brought back).
+    # (the crashed release's three 502s, then the smoke test of the one brought back).
     assert served() == (live.id, live.images["api"].reference, live.bundle.uri)
     statuses = [c["status"] for c in rehearsal.gateway.calls[calls:]]
-    assert statuses[0] == 500 and set(statuses[1:]) == {200}, statuses
+    assert statuses[:3] == [502] * 3 and set(statuses[3:]) == {200}, statuses
+    assert "the API's function failed 3 times in a row: the prediction API failed (502)" in log
     return crashed
 
 
