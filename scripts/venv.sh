@@ -11,7 +11,7 @@ fi
 # constraints.txt in it, and UV set to the installer for the rest: uv, pinned there too
 # (it resolves against the same pins about ten times faster than pip and writes no bytecode
 # up front). Where the pinned uv is on PATH already (CI's setup-uv step), it makes the venv
-# without pip's bootstrap (a job's ops venv: about 1 s instead of 10); elsewhere pip
+# without pip's bootstrap (a job's ops venv: about 2 s instead of 10); elsewhere pip
 # installs uv into the venv first.
 venv_with() {
   local dir="$1"
