@@ -11,12 +11,14 @@ data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 # ---------------------------------------------------------------------------------------
-# What the pipeline stack made, found by the names both stacks derive from the prefix
+# What the pipeline stack made, found by the names both stacks derive from its prefix
 # ---------------------------------------------------------------------------------------
 
 locals {
-  account_id       = data.aws_caller_identity.current.account_id
-  model_bucket     = "${var.name_prefix}models-${local.account_id}"
+  account_id = data.aws_caller_identity.current.account_id
+  # The pipeline's names: its own environment's, or the one a staging platform shares.
+  artifacts_prefix = coalesce(var.artifacts_prefix, var.name_prefix)
+  model_bucket     = "${local.artifacts_prefix}models-${local.account_id}"
   model_key_prefix = "models/${var.model_version}/"
   bundle_manifest  = "bundle.json" # churn.artifacts.MANIFEST, written last by every publisher
 }
@@ -58,13 +60,13 @@ data "aws_kms_alias" "models" {
 data "aws_ecr_repository" "this" {
   for_each = toset(["api", "ui"])
 
-  name = "${var.name_prefix}${each.key}"
+  name = "${local.artifacts_prefix}${each.key}"
 }
 
 # The pipeline's workload boundary: every role here must carry it (the deploy role can
 # create no role without it).
 data "aws_iam_policy" "boundary" {
-  name = "${var.name_prefix}workload-boundary"
+  name = "${local.artifacts_prefix}workload-boundary"
 }
 
 # ---------------------------------------------------------------------------------------

@@ -30,6 +30,17 @@ variable "name_prefix" {
   }
 }
 
+variable "artifacts_prefix" {
+  type        = string
+  description = "Prefix of the pipeline stack whose model bucket, ECR repositories and workload boundary this platform uses; null: name_prefix's own. A staging platform (its own name_prefix) sets the production pipeline's, so both environments serve the same bundles and images by digest, built once."
+  default     = null
+
+  validation {
+    condition     = var.artifacts_prefix == null || can(regex("^[a-z0-9][a-z0-9-]{1,24}-$", var.artifacts_prefix))
+    error_message = "artifacts_prefix must be 3-26 lowercase letters, digits and hyphens, ending in a hyphen (the pipeline's name_prefix), or null."
+  }
+}
+
 variable "model_version" {
   type        = string
   description = "Version of the bundle to serve (s3://<model bucket>/models/<version>/); set in model.auto.tfvars, which the retrain pull request bumps."
