@@ -184,6 +184,7 @@ bench: setup data browser ## print benchmark figures: training, API, UI, scoring
 	PYTHONPATH=. $(BIN)/python bench/api.py --bundle $(ARTIFACTS)
 	PYTHONPATH=. $(BIN)/python bench/ui.py --bundle $(ARTIFACTS)
 	PYTHONPATH=. $(BIN)/python bench/score.py --data $(DATA) --bundle $(ARTIFACTS)
+	PYTHONPATH=. $(BIN)/python bench/idle_cost.py
 
 constraints: ## re-resolve every requirement file afresh and rewrite constraints.txt
 	scripts/constraints.sh

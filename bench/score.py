@@ -35,6 +35,7 @@ from typing import Final
 import numpy as np
 import xgboost as xgb
 
+from bench.prices import PRICES, PRICES_AS_OF
 from churn import artifacts, contract
 from churn.api.predictors import csv_payload
 from churn.api.schemas import BatchRequest
@@ -320,44 +321,7 @@ def report(
 
 
 # ---------------------------------------------------------------------------- cost plan
-# The three ways to score a base, priced from what this run measured. The list prices AWS
-# publishes on the pages named (on demand, us-east-1; the project deploys to eu-central-1,
-# where these run 0-20 % higher), long unchanged and written down here on 2026-12-03
-# without re-reading them: this machine cannot reach those pages. Check before budgeting.
-PRICES_AS_OF: Final = "2026-12-03"
-
-
-@dataclass(frozen=True)
-class Price:
-    usd: float
-    unit: str
-    page: str
-
-
-SAGEMAKER_PAGE: Final = "https://aws.amazon.com/sagemaker/pricing/"
-PRICES: Final = {
-    "transform_hour": Price(0.23, "ml.m5.xlarge hour, Batch Transform", SAGEMAKER_PAGE),
-    "serverless_gb_second": Price(0.00002, "GB-second, Serverless Inference", SAGEMAKER_PAGE),
-    "serverless_data_gb": Price(0.016, "GB in or out, Serverless Inference", SAGEMAKER_PAGE),
-    "lambda_gb_second": Price(
-        0.0000166667, "GB-second, Lambda (x86)", "https://aws.amazon.com/lambda/pricing/"
-    ),
-    "lambda_request": Price(0.0000002, "request, Lambda", "https://aws.amazon.com/lambda/pricing/"),
-    "http_api_request": Price(
-        0.000001, "request per 512 KB, HTTP API", "https://aws.amazon.com/api-gateway/pricing/"
-    ),
-    "fargate_vcpu_hour": Price(
-        0.04048, "vCPU-hour, Fargate (Linux/x86)", "https://aws.amazon.com/fargate/pricing/"
-    ),
-    "fargate_gb_hour": Price(
-        0.004445, "GB-hour, Fargate", "https://aws.amazon.com/fargate/pricing/"
-    ),
-    "transfer_out_gb": Price(
-        0.09,
-        "GB from S3 out to the internet (a GitHub runner)",
-        "https://aws.amazon.com/s3/pricing/",
-    ),
-}
+# The three ways to score a base, priced from what this run measured (bench/prices.py).
 
 # Assumptions: settings of this project or documented figures, except the start-up times,
 # the network wait and the runner's figures, which nothing here can measure.

@@ -110,12 +110,33 @@ def score_prices(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def idle_cost(results: dict[str, Any]) -> str:
+    rows = results["environments"]
+    parts = list(rows[0]["parts"])
+    lines = [
+        _row(
+            [
+                f"environment (us-east-1 prices of {results['prices_as_of']})",
+                *parts,
+                "a month",
+                "as configured",
+            ]
+        ),
+        "|---|" + "---:|" * (len(parts) + 1) + "---|",
+    ]
+    for row in rows:
+        costs = [f"${row['parts'][part]:.2f}" for part in parts]
+        lines.append(_row([row["name"], *costs, f"**${row['total']:.2f}**", row["said"]]))
+    return "\n".join(lines)
+
+
 # Each table: the results file it is made from, and how.
 TABLES: Final[dict[str, tuple[str, Callable[[dict[str, Any]], str]]]] = {
     "mutation-scores": ("mutation.json", mutation_scores),
     "score-scale": ("bench-score.json", score_scale),
     "score-plans": ("bench-score.json", score_plans),
     "score-prices": ("bench-score.json", score_prices),
+    "idle-cost": ("idle-cost.json", idle_cost),
 }
 
 
@@ -125,7 +146,7 @@ def rendered(name: str) -> str:
 
 
 def pages() -> list[Path]:
-    return sorted(DOCS.glob("*.md"))
+    return [*REPO.glob("README.md"), *sorted(DOCS.glob("*.md"))]
 
 
 def write(source: str | None = None) -> list[str]:

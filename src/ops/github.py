@@ -195,8 +195,9 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     secure.add_argument(
         "--reviewer",
         action="append",
-        required=True,
-        help="a login whose approval a deploy needs (repeat for several; one approval is enough)",
+        default=[],
+        help="a login whose approval a deploy needs (repeat for several; one approval is "
+        "enough); production needs one, staging may have none",
     )
     return parser.parse_args(argv)
 
@@ -209,6 +210,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _command(arguments: argparse.Namespace) -> str:
     """What the command did, in lines for stdout."""
     if arguments.command == "secure-repository":
+        if arguments.environment == "production" and not arguments.reviewer:
+            raise RefusedError("production needs a --reviewer: its approval is the deploy's")
         github = GitHub.from_environment(arguments.repository)
         done = secure_repository(
             github,

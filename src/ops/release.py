@@ -33,7 +33,7 @@ from typing import Final
 from botocore.exceptions import BotoCoreError, ClientError
 
 from churn import cli, storage
-from churn.names import name_prefix
+from churn.names import ENVIRONMENTS, name_prefix
 from churn.ops import release_build
 from churn.ops.releases import (
     EVENT_KINDS,
@@ -77,7 +77,7 @@ def resolve(log: ReleaseLog, wanted: str, environment: str) -> Release:
 def watch(log: ReleaseLog, arguments: argparse.Namespace) -> str:
     """Smoke-test the applied release; roll back on failure. Imported here: the smoke test
     needs the project's full environment, which the other commands do without."""
-    from churn.ops import smoke, stack  # noqa: PLC0415
+    from churn.ops import pointers, smoke, stack  # noqa: PLC0415
 
     def smoke_test(release: Release) -> None:
         smoke.smoke_test(
@@ -88,11 +88,13 @@ def watch(log: ReleaseLog, arguments: argparse.Namespace) -> str:
             wait_seconds=arguments.wait_seconds,
         )
 
-    def move_to(release: Release) -> None:
-        for root in ("pipeline", "platform"):
-            stack.apply_pointers(arguments.repo, root, release, Path(".cache") / "rollback")
-
     environment = checked_environment(arguments.environment)
+
+    def move_to(release: Release) -> None:
+        out_dir = Path(".cache") / "rollback"
+        for root in [r for r in pointers.ROOTS_WITH_POINTERS if r in stack.ROOTS_OF[environment]]:
+            stack.apply_pointers(arguments.repo, environment, root, release, out_dir)
+
     watcher = Watch(log, environment, smoke_test, move_to, arguments.run)
     release = log.read(arguments.release)
     try:
@@ -156,7 +158,7 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     record.add_argument("--detail", default="", help="one line more")
     watched = commands.add_parser("watch", help="smoke-test what was applied; roll back on failure")
     watched.add_argument("--release", required=True, help="the release just applied")
-    watched.add_argument("--environment", required=True, help="e.g. staging, production")
+    watched.add_argument("--environment", required=True, choices=ENVIRONMENTS)
     watched.add_argument("--api-endpoint", required=True, help="the HTTP API's base URL")
     watched.add_argument("--invoke-role-arn", help="sign the API calls as this role")
     watched.add_argument("--repo", type=Path, default=Path.cwd(), help="the checkout (Terraform)")

@@ -46,6 +46,7 @@ ID_PATTERN: Final = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{7}$")
 DIGEST_PATTERN: Final = re.compile(r"^sha256:[0-9a-f]{64}$")
 SHA_PATTERN: Final = re.compile(r"^[0-9a-f]{40}$")
 ENVIRONMENT_PATTERN: Final = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
+AT_PATTERN: Final = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+0000$")  # now_text()
 # The images a release carries, by their ECR repositories' suffixes: every image built.
 IMAGES: Final = tuple(push_images.IMAGES)
 
@@ -269,8 +270,20 @@ class ReleaseLog:
         for key in self._keys(PREFIX):
             parts = key.split("/")
             if len(parts) == 4 and parts[2] == "events" and (wanted is None or parts[1] in wanted):
-                found.append(Event(**self._get(key)))
+                found.append(self._event(key, parts[1], parts[3]))
         return sorted(found, key=lambda e: (e.at, e.name))
+
+    def _event(self, key: str, release_id: str, name: str) -> Event:
+        """An event, refused unless its key says what it says: each environment's deploy
+        role may write only keys naming its environment (terraform/modules/ci-identity),
+        so a document claiming another environment's verdict is a forgery."""
+        try:
+            event = Event(**self._get(key))
+        except TypeError:
+            raise ReleaseError(f"s3://{self.bucket}/{key} is not a release event") from None
+        if not AT_PATTERN.match(event.at) or (event.release, event.name) != (release_id, name):
+            raise ReleaseError(f"s3://{self.bucket}/{key} does not say what its key says")
+        return event
 
 
 def table(log: ReleaseLog, last: int) -> str:

@@ -3,7 +3,9 @@
 - The environment is the name prefix (``NAME_PREFIX``, default ``teleco-customer-churn-``):
   it names every resource and each root's state key (``<prefix>/<root>/terraform.tfstate``,
   a partial backend configuration), so a second prefix never plans against the first one's
-  state.
+  state. ``--environment staging`` plans the platform only, under production's prefix plus
+  ``stg-`` (``churn.names``), serving production's bundles and images
+  (``artifacts_prefix``), sized by the root's ``staging.tfvars``.
 - ``plan`` saves the plan, prints it, and writes its digest (addresses and actions, no
   values) for the pull-request comment. What the stack is planned with comes from a release
   record (``--release ID``: a deploy or a rollback) or from what the state says is deployed
@@ -31,7 +33,7 @@ from pathlib import Path
 from typing import Final
 
 from churn import cli, storage
-from churn.names import name_prefix, state_key
+from churn.names import ENVIRONMENTS, environment_prefix, name_prefix, state_key
 from churn.ops import plan_comment, pointers
 from churn.ops.handover import (
     ROOTS,
@@ -53,15 +55,25 @@ ADMINISTRATOR_OWNED: Final = ("module.ci_identity.", "module.workload_boundary."
 PROG: Final = "churn-stack"
 
 
-def stack_env(prefix: str) -> dict[str, str]:
-    """The caller's environment (credentials, TF_CLI_CONFIG_FILE) plus the prefix."""
-    return os.environ | AUTOMATION | {"TF_VAR_name_prefix": prefix}
+# Staging has a platform of its own and serves production's pipeline (bundles, images,
+# releases): its deploy role may change nothing else.
+ROOTS_OF: Final = {"production": ROOTS, "staging": ("platform",)}
+
+
+def stack_env(prefix: str, environment: str) -> dict[str, str]:
+    """The caller's environment (credentials, TF_CLI_CONFIG_FILE) plus the prefixes."""
+    variables = {"TF_VAR_name_prefix": prefix}
+    if environment != "production":
+        variables["TF_VAR_artifacts_prefix"] = name_prefix()
+    return os.environ | AUTOMATION | variables
 
 
 @dataclass
 class Stack:
     terraform: Terraform
     prefix: str
+    # -var-file arguments of the environment's size (plans only: a saved plan carries them)
+    settings: tuple[str, ...] = ()
 
     @property
     def root(self) -> str:
@@ -84,7 +96,7 @@ class Stack:
         plan_file = (out_dir / f"{self.root}.tfplan").resolve()
         finished = self.terraform.run(
             "plan", "-input=false", "-no-color", f"-lock={str(lock).lower()}",
-            "-detailed-exitcode", f"-out={plan_file}", *variables, check=False,
+            "-detailed-exitcode", f"-out={plan_file}", *self.settings, *variables, check=False,
         )  # fmt: skip
         print(finished.stdout, end="")
         if finished.returncode not in (0, 2):
@@ -127,6 +139,12 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     for command in (plan, apply):
         command.add_argument("root", choices=ROOTS)
     for command in (plan, apply, apply_all):
+        command.add_argument(
+            "--environment",
+            choices=ENVIRONMENTS,
+            default=os.environ.get("DEPLOY_ENVIRONMENT") or "production",
+            help="where ($DEPLOY_ENVIRONMENT; default production)",
+        )
         command.add_argument("--repo", type=Path, default=Path.cwd(), help="repository root")
         command.add_argument("--out-dir", type=Path, default=Path(".cache") / "plans")
         command.add_argument("--outputs", type=Path, help="append key=value lines here")
@@ -156,12 +174,16 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def stack_of(repo: Path, root: str) -> Stack:
+def stack_of(repo: Path, root: str, environment: str) -> Stack:
     folder = repo.resolve() / "terraform" / root
     if not folder.is_dir():
         raise StackError(f"{folder}: no such stack; --repo names the repository's root")
-    prefix = name_prefix()
-    stack = Stack(Terraform(folder, stack_env(prefix)), prefix)
+    if root not in ROOTS_OF[environment]:
+        raise StackError(f"{environment} has no {root} of its own: it serves production's")
+    prefix = environment_prefix(environment)
+    sized = folder / f"{environment}.tfvars"
+    settings = (f"-var-file={sized.name}",) if sized.exists() else ()
+    stack = Stack(Terraform(folder, stack_env(prefix, environment)), prefix, settings)
     stack.init()
     return stack
 
@@ -177,7 +199,7 @@ def pointers_for(stack: Stack, arguments: argparse.Namespace) -> tuple[list[str]
     if root not in pointers.ROOTS_WITH_POINTERS:
         return [], ""
     if arguments.release:
-        bucket = arguments.model_bucket or pointers.model_bucket(stack.prefix)
+        bucket = arguments.model_bucket or pointers.model_bucket(name_prefix())
         release = ReleaseLog(bucket, storage.s3_client()).read(arguments.release)
         return pointers.as_variables(pointers.from_release(root, release)), release.id
     if not arguments.keep_deployed:
@@ -198,10 +220,12 @@ def refuse_beyond_pointers(root: str, changes: plan_comment.StackPlan) -> None:
         )
 
 
-def apply_pointers(repo: Path, root: str, release: Release, out_dir: Path) -> None:
+def apply_pointers(
+    repo: Path, environment: str, root: str, release: Release, out_dir: Path
+) -> None:
     """Move ``root``'s pointers to ``release`` (a rollback inside the approved job):
     planned with targets, refused beyond the pointers, applied."""
-    stack = stack_of(repo, root)
+    stack = stack_of(repo, root, environment)
     variables = pointers.as_variables(pointers.from_release(root, release))
     changed, plan_file, changes = stack.plan(
         variables + pointers.targets(root), lock=True, out_dir=out_dir
@@ -212,7 +236,7 @@ def apply_pointers(repo: Path, root: str, release: Release, out_dir: Path) -> No
 
 
 def plan(arguments: argparse.Namespace) -> None:
-    stack = stack_of(arguments.repo, arguments.root)
+    stack = stack_of(arguments.repo, arguments.root, arguments.environment)
     variables, release = pointers_for(stack, arguments)
     if arguments.only_pointers:
         variables += pointers.targets(arguments.root)
@@ -235,16 +259,18 @@ def plan(arguments: argparse.Namespace) -> None:
         "release-id": release,
     }
     if arguments.hand_over:
-        values["stored"] = hand_over(plan_file, plan_store(arguments.repo, arguments.hand_over))
+        values["stored"] = hand_over(
+            plan_file, plan_store(arguments.repo, arguments.hand_over, arguments.environment)
+        )
     report(arguments.outputs, values)
 
 
 def apply_all(arguments: argparse.Namespace) -> None:
-    store = plan_store(arguments.repo, arguments.take_over)
+    store = plan_store(arguments.repo, arguments.take_over, arguments.environment)
     outputs: dict[str, dict[str, object]] = {}
     for root, sha256 in parse_plans(arguments.plans).items():
         plan_file = take_over(store, root, sha256, arguments.out_dir)
-        stack = stack_of(arguments.repo, root)
+        stack = stack_of(arguments.repo, root, arguments.environment)
         stack.apply(plan_file)
         outputs[root] = stack.outputs()
     report(arguments.outputs, {"outputs-json": json.dumps(outputs, sort_keys=True)})
@@ -256,7 +282,7 @@ def run(arguments: argparse.Namespace) -> None:
     elif arguments.command == "apply-all":
         apply_all(arguments)
     else:
-        stack = stack_of(arguments.repo, arguments.root)
+        stack = stack_of(arguments.repo, arguments.root, arguments.environment)
         stack.apply((arguments.out_dir / f"{arguments.root}.tfplan").resolve())
         report(arguments.outputs, {"outputs-json": json.dumps(stack.outputs(), sort_keys=True)})
 

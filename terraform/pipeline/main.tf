@@ -102,6 +102,7 @@ module "ci_identity" {
   github_repository    = var.github_repository
   create_oidc_provider = var.create_github_oidc_provider
   enable_static_user   = var.enable_static_ci_user
+  staging              = var.enable_staging
   model_bucket_arn     = module.models.arn
   model_kms_key_arn    = module.models.kms_key_arn
   ecr_repository_arns  = values(module.ecr.repository_arns)

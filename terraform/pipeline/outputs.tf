@@ -47,6 +47,12 @@ output "terraform_plan_role_arn" {
   sensitive = true
 }
 
+output "staging_deploy_role_arn" {
+  description = "Role staging's apply job (environment staging) assumes: the repository secret AWS_STAGING_DEPLOY_ROLE_ARN (null unless enable_staging)."
+  value       = module.ci_identity.staging_deploy_role_arn
+  sensitive   = true # as the production one
+}
+
 output "terraform_deploy_role_arn" {
   description = "Role the deploy's apply job (environment production) assumes: the repository secret AWS_DEPLOY_ROLE_ARN."
   value       = module.ci_identity.deploy_role_arn

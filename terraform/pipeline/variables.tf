@@ -109,6 +109,18 @@ variable "create_github_oidc_provider" {
   nullable    = false
 }
 
+variable "enable_staging" {
+  type        = bool
+  description = "Make staging's deploy role (<name_prefix>stg-terraform-deploy): the deploy then applies main's release to staging's platform, smoke-tests it, and only then to production (set the repository variable STAGING to true and the secret AWS_STAGING_DEPLOY_ROLE_ARN)."
+  default     = false
+  nullable    = false
+
+  validation {
+    condition     = !var.enable_staging || length(var.name_prefix) <= 22
+    error_message = "With enable_staging, name_prefix must be at most 22 characters: staging's is name_prefix plus stg-, and load balancer names stop at 32."
+  }
+}
+
 variable "enable_static_ci_user" {
   type        = bool
   description = "Also create the original design's ml-engineer IAM user with a static access key."

@@ -149,10 +149,11 @@ module "iam" {
   create_log_read_policy         = var.create_log_read_policy
   permissions_boundary_arn       = data.aws_iam_policy.boundary.arn
   # The smoke tests run as the pipeline's ml-engineer role and, watching what it applied,
-  # the deploy role (ci-identity's names).
+  # this environment's deploy role (ci-identity's names). Both must exist: IAM refuses a
+  # trust policy naming a role that does not.
   smoke_test_principal_arns = [
-    for role in ["ml-engineer", "terraform-deploy"] :
-    "arn:${data.aws_partition.current.partition}:iam::${local.account_id}:role/${var.name_prefix}${role}"
+    for role in ["${local.artifacts_prefix}ml-engineer", "${var.name_prefix}terraform-deploy"] :
+    "arn:${data.aws_partition.current.partition}:iam::${local.account_id}:role/${role}"
   ]
 }
 
@@ -269,6 +270,7 @@ module "ui_service" {
   cluster_arn                = module.ecs.arn
   task_definition_arn        = module.ui_task.arn
   desired_count              = var.ui_desired_count
+  schedule                   = var.ui_schedule
   capacity_provider_strategy = module.ecs.capacity_provider_strategy
   subnet_ids                 = module.vpc.private_subnet_ids
   security_group_ids         = [module.ui_security_group.id]

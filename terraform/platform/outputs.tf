@@ -72,3 +72,8 @@ output "log_read_policy_arn" {
   description = "ARN of the <prefix>read-logs policy to attach to operators (null unless create_log_read_policy)."
   value       = module.iam.log_read_policy_arn
 }
+
+output "model_bucket" {
+  description = "The bucket the platform serves bundles from and whose releases/ log records its deploys (the pipeline's; production's for staging)."
+  value       = local.model_bucket
+}

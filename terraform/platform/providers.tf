@@ -3,6 +3,7 @@ provider "aws" {
   profile = var.aws_profile
 
   default_tags {
-    tags = merge(var.tags, { Stack = "platform" })
+    # NamePrefix fences the environments of one account (the deploy roles' fence policy).
+    tags = merge(var.tags, { Stack = "platform", NamePrefix = var.name_prefix })
   }
 }

@@ -234,6 +234,16 @@ variable "ui_desired_count" {
   }
 }
 
+variable "ui_schedule" {
+  type = object({
+    start    = string
+    stop     = string
+    timezone = optional(string, "UTC")
+  })
+  description = "Office hours of the UI (the ecs-service module's schedule): cron expressions that start ui_desired_count tasks and stop them all; null runs it around the clock. staging.tfvars sets one."
+  default     = null
+}
+
 variable "wait_for_steady_state" {
   type        = bool
   description = "Make apply wait until the UI service's deployment is steady (a failed rollout then fails the deploy)."

@@ -4,6 +4,7 @@ a front door."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import unicodedata
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bench import idle_cost
 from scripts import docs_tables
 from tests.support.environments import REPO_ROOT
 
@@ -110,6 +112,16 @@ def test_a_table_edited_by_hand_is_stale(tmp_path: Path, monkeypatch: pytest.Mon
     assert docs_tables.stale() == []
     page.write_text(block.format(docs_tables.rendered(name).replace("%", "percent")))
     assert docs_tables.stale() == [f"page.md: {name}"]
+
+
+def test_the_idle_costs_follow_the_terraform_configuration() -> None:
+    """The README's idle costs are counted from the Terraform files and the price table:
+    a change to either without `make bench` leaves them stale, and that fails here."""
+    stored = json.loads((docs_tables.DATA / "idle-cost.json").read_text())
+    assert stored == json.loads(json.dumps(idle_cost.priced()))
+    staging, production = sorted(stored["environments"], key=lambda e: e["name"], reverse=True)
+    assert staging["settings"]["nat_gateways"] == 1 < production["settings"]["nat_gateways"]
+    assert staging["total"] < production["total"]
 
 
 def test_the_readme_is_a_front_door() -> None:

@@ -345,6 +345,18 @@ def test_secure_repository_puts_the_ref_in_every_subject_and_deploys_main_only(
         subject("push", "refs/heads/feat/x", "production")
 
 
+def test_production_without_a_reviewer_is_refused_staging_may_have_none(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    arguments = ["secure-repository", "--repository", REPOSITORY]
+    assert github.main([*arguments, "--environment", "production"]) == ExitCode.REFUSED
+    assert capsys.readouterr().err == (
+        "churn-github: error: production needs a --reviewer: its approval is the deploy's\n"
+    )
+    staging = github.parse_arguments([*arguments, "--environment", "staging"])
+    assert staging.reviewer == []
+
+
 def test_only_an_administrator_may_secure_the_repository(world: World) -> None:
     with pytest.raises(github_api.GitHubError, match="403 Resource not accessible by integration"):
         github_settings.secure_repository(

@@ -174,6 +174,34 @@ def test_production_refuses_a_release_staging_did_not_pass(
     assert f"release {release_id} passed staging's smoke test at" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize(
+    ("key_environment", "changed"),
+    [
+        ("staging", {"environment": "staging", "kind": "smoke-failed"}),  # key says passed
+        ("staging", {"at": "x-staging-y"}),  # a time that would smuggle a name in
+        ("staging", {"release": "20261206T180000Z-0123456"}),  # another release's verdict
+    ],
+)
+def test_a_forged_event_is_refused_not_believed(
+    world: World,
+    capsys: pytest.CaptureFixture[str],
+    key_environment: str,
+    changed: dict[str, str],
+) -> None:
+    """Each deploy role may write only event keys naming its environment (ci-identity);
+    a document that says otherwise than its key stops the log being read at all."""
+    assert world.create() == 0
+    release_id = capsys.readouterr().out.strip()
+    event = releases.Event(release_id, "production", "smoke-passed", releases.now_text())
+    key = f"releases/{release_id}/events/{event.name}".replace("production", key_environment)
+    forged = {**vars(event), **changed}
+    boto3.client("s3").put_object(Bucket=world.bucket, Key=key, Body=json.dumps(forged).encode())
+    assert world.run("check", "--release", release_id, "--passed-in", "production") == 1
+    assert capsys.readouterr().err == (
+        f"churn-release: error: s3://{world.bucket}/{key} does not say what its key says\n"
+    )
+
+
 def test_events_are_refused_for_unknown_releases_and_environments(
     world: World, capsys: pytest.CaptureFixture[str]
 ) -> None:

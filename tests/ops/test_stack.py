@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from churn import names
+from churn.names import ENVIRONMENTS
 from churn.ops import handover, plan_comment, stack
 from tests.support.environments import REPO_ROOT
 from tests.support.servers import make_bucket
@@ -70,8 +72,45 @@ def test_the_plans_keep_their_order() -> None:
     ]
 
 
-def test_the_store_is_in_the_state_bucket_the_backend_names() -> None:
-    assert handover.plan_store(REPO_ROOT, "77") == "s3://teleco-churn-terraform-state/plans/77"
+def test_the_store_is_in_the_state_bucket_the_backend_names_one_per_environment() -> None:
+    stores = {env: handover.plan_store(REPO_ROOT, "77", env) for env in ENVIRONMENTS}
+    assert stores == {
+        "production": "s3://teleco-churn-terraform-state/plans/77/production",
+        "staging": "s3://teleco-churn-terraform-state/plans/77/staging",
+    }
+
+
+def test_staging_is_named_from_productions_prefix_and_serves_its_artifacts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NAME_PREFIX", "acme-churn-")
+    settings = stack.stack_env(names.environment_prefix("staging"), "staging")
+    assert (settings["TF_VAR_name_prefix"], settings["TF_VAR_artifacts_prefix"]) == (
+        "acme-churn-stg-",
+        "acme-churn-",
+    )
+    assert "TF_VAR_artifacts_prefix" not in stack.stack_env("acme-churn-", "production")
+    assert (
+        names.state_key("acme-churn-stg-", "platform")
+        == "acme-churn-stg/platform/terraform.tfstate"
+    )
+
+
+def test_staging_has_no_pipeline_of_its_own(tmp_path: Path) -> None:
+    with pytest.raises(handover.StackError, match="staging has no pipeline of its own"):
+        stack.stack_of(REPO_ROOT, "pipeline", "staging")
+
+
+def test_each_environment_sizes_the_platform_from_a_file_of_its_own() -> None:
+    """staging.tfvars holds only what a cheap environment changes (the size), nothing
+    that names where it is."""
+    sized = (REPO_ROOT / "terraform" / "platform" / "staging.tfvars").read_text()
+    assigned = {
+        line.split("=")[0].strip()
+        for line in sized.splitlines()
+        if "=" in line and not line.lstrip().startswith("#") and not line.startswith(" ")
+    }
+    assert assigned and not assigned & {"name_prefix", "artifacts_prefix", "region"}
 
 
 def planned(*addresses: str) -> plan_comment.StackPlan:

@@ -60,6 +60,7 @@ class Integration:
 
     stages: frozenset[str]
     url: str  # the local API serving what the Lambda's environment names
+    function: str  # the Lambda's name (its environment's prefix)
     crashes: bool = False  # the Lambda serves a release of a commit planted to crash
 
 
@@ -72,11 +73,12 @@ class Gateway:
     # Fault injection for the rehearsal's own tests: serve this bundle instead of the
     # Lambda's (a broken deployment the smoke test must catch).
     bundle_override: str | None = None
-    # ...or crash while the Lambda serves a release of one of these commits (a release id
-    # ends with its commit's first 7 characters): API Gateway answers a function that
+    # ...or crash while one of these (commit, function) pairs holds: the function serves a
+    # release of the commit (a release id ends with its commit's first 7 characters), so a
+    # fault can be planted in one environment only. API Gateway answers a function that
     # raised with 502 and {"message": "Internal server error"} (Lambda's "Handling Lambda
     # errors with an API Gateway API").
-    crashing_commits: set[str] = field(default_factory=set)
+    crashing: set[tuple[str, str]] = field(default_factory=set)
     serving: dict[str, str] = field(default_factory=dict)
     calls: list[dict[str, Any]] = field(default_factory=list)
     # access key -> (secret, role) of what a job's own AssumeRole got (the STS recorder)
@@ -103,8 +105,11 @@ class Gateway:
             app = create_app(Settings(bundle=bundle, predictor="local"))
             self.serving[bundle] = self.services.enter_context(serve(app))
         release = variables.get("CHURN_RELEASE", "")
-        crashes = any(release.endswith(f"-{commit[:7]}") for commit in self.crashing_commits)
-        return Integration(stages, self.serving[bundle], crashes)
+        crashes = any(
+            release.endswith(f"-{commit[:7]}") and name == function.group(1)
+            for commit, name in self.crashing
+        )
+        return Integration(stages, self.serving[bundle], function.group(1), crashes)
 
     def secret_and_role(self, access_key: str) -> tuple[str, str] | None:
         if access_key in self.chained:
@@ -170,7 +175,15 @@ class Gateway:
         after_stage = path[len(stage) + 1 :]
         stage_arn = f"arn:aws:execute-api:{region}:{account}:{api_id}/{stage}"
         resource = f"{stage_arn}/{method}{after_stage}"
-        self.calls.append({"method": method, "path": path, "role": role, "resource": resource})
+        self.calls.append(
+            {
+                "method": method,
+                "path": path,
+                "role": role,
+                "resource": resource,
+                "function": integration.function,
+            }
+        )
         if not self.allowed(role, resource):
             message = (
                 f"User: {role} is not authorized to perform: execute-api:Invoke "

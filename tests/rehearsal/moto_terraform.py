@@ -30,6 +30,7 @@ MOTO_SERVICES: Final = (
     "elbv2",
     "cloudwatch",
     "ssm",
+    "appautoscaling",
 )
 
 
@@ -147,6 +148,7 @@ resource "aws_ecs_service" "this" {
 
   lifecycle {
     ignore_changes = [
+      desired_count, # as the module's own lifecycle (an override replaces the whole list)
       capacity_provider_strategy,
       health_check_grace_period_seconds,
       enable_ecs_managed_tags,

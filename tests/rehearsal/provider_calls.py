@@ -15,6 +15,7 @@ from typing import Final
 # rpc.service (the SDK's service id) -> the IAM service prefix.
 PREFIXES: Final = {
     "ApiGatewayV2": "apigateway",
+    "Application Auto Scaling": "application-autoscaling",
     "CloudWatch Logs": "logs",
     "EC2": "ec2",
     "ECR": "ecr",

@@ -330,11 +330,13 @@ class Rehearsal:
         )
         return uri
 
-    def secure_github(self) -> str:
-        """README, step 4: the administrator's `churn-github secure-repository`."""
+    def secure_github(self, environment: str = "production") -> str:
+        """README, step 4: the administrator's `churn-github secure-repository` (staging's
+        without a reviewer: a deploy goes there by itself)."""
+        reviewers = ["--reviewer", ADMINISTRATOR] * (environment == "production")
         finished = subprocess.run(
             [sys.executable, "-m", "churn.ops.github", "secure-repository",
-             "--repository", self.repository, "--reviewer", ADMINISTRATOR],
+             "--repository", self.repository, "--environment", environment, *reviewers],
             env=os.environ | {
                 "GH_TOKEN": self.github.state.administrator_token,
                 "GITHUB_API_URL": self.github.api_url,
@@ -360,6 +362,9 @@ class Rehearsal:
             "SCORING_ROLE_ARN": str(pipeline["batch_scoring_role_arn"]),
             "XGBOOST_IMAGE": str(pipeline["xgboost_image"]),
         }
+        if pipeline.get("staging_deploy_role_arn"):  # README, "Staging"
+            self.secrets["AWS_STAGING_DEPLOY_ROLE_ARN"] = str(pipeline["staging_deploy_role_arn"])
+            self.variables["STAGING"] = "true"
 
     # -- act --------------------------------------------------------------------------------
 

@@ -155,13 +155,25 @@ def tflint(arguments: Sequence[str]) -> None:
 # ---------------------------------------------------------------------------------------
 
 
+# The one expression a job's environment is written as (reusable-terraform-apply.yml),
+# and the job variable holding its value.
+ENVIRONMENT_INPUT: Final = ("${{ inputs.environment }}", "DEPLOY_ENVIRONMENT")
+
+
 def job_environment(workspace: Path, job: str) -> str | None:
     """The environment the running job declares (GitHub puts it in the token's subject;
-    act does not tell a step, so it is read from the workflow files)."""
+    act does not tell a step, so it is read from the workflow files, and an expression's
+    value from the job's environment variable of the same value)."""
     for path in sorted((workspace / ".github" / "workflows").glob("*.yml")):
         document = yaml.safe_load(path.read_text())
         declared = (document.get("jobs") or {}).get(job, {}).get("environment")
+        if declared == ENVIRONMENT_INPUT[0]:
+            return env(ENVIRONMENT_INPUT[1])
         if isinstance(declared, str):
+            if "${{" in declared:
+                raise StandInError(
+                    f"{path.name}: job {job}'s environment {declared} is unknown here"
+                )
             return declared
     return None
 

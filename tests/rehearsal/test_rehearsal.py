@@ -636,41 +636,209 @@ def test_a_new_model_on_main_is_deployed_rolled_back_and_converges(
     assert rehearsal.unconverged(admin, second.id) == []  # the live release, planned again
 
 
-@pytest.mark.timeout(1800)  # about 14 minutes here, beside the others
-def test_a_release_that_crashes_in_production_is_rolled_back_by_itself_then_destroyed(
+@pytest.mark.timeout(2700)
+def test_with_staging_on_each_release_reaches_production_only_through_it(
     rehearsal: Rehearsal,
 ) -> None:
-    """A first release deployed, then a second whose API crashes (a planted fault): its own
-    deploy brings the first back. A story of its own, beside the deploy story: it needs a
-    release live before the crashing one, and one deploy story holding both took longer than
-    the whole suite may."""
+    """The fork's administrator turns staging on (a committed setting, a secret, a
+    variable). Two releases go through staging, then production, the second a new model
+    only: production serves exactly what staging verified. A release that crashes in staging
+    (a planted fault) goes back there to the one before it and never reaches production;
+    one that passes staging and crashes in production (another) is brought back there by
+    its own deploy. Then the production platform is destroyed."""
+    tfvars = "terraform/pipeline/terraform.tfvars"
+    setting = (
+        (REPO_ROOT / tfvars).read_text().replace("enable_staging = false", "enable_staging = true")
+    )
+    assert "enable_staging = true" in setting
+    rehearsal.push_to_branch("main", tfvars, setting, "Staging on")
     admin, pipeline = set_up_by_the_administrator(rehearsal)
+    assert str(pipeline["staging_deploy_role_arn"]).endswith(f":{STAGE_DEPLOY}")
+    assert "environment staging: branch main only, 0 required reviewer(s)" in (
+        rehearsal.secure_github("staging")
+    )
     bucket = str(pipeline["bucket_name"])
-    version = rehearsal.admin_retrain(admin, rehearsal.upload_data(bucket), bucket)
-    rehearsal.deploy()
+    data_uri = rehearsal.upload_data(bucket)
+    version = rehearsal.admin_retrain(admin, data_uri, bucket)
+    log = rehearsal.deploy()
     first = check_platform(rehearsal, bucket, version)
-    crashed = check_a_crashing_release_rolls_back_by_itself(rehearsal, bucket, first)
-    events = releases.ReleaseLog(bucket, boto3.client("s3")).events()
-    assert [(e.release, e.kind) for e in events][3:] == [
-        (crashed.id, "deployed"), (crashed.id, "smoke-failed"),
-        (first.id, "smoke-passed"), (first.id, "live"), (crashed.id, "rolled-back"),
+    check_promoted(rehearsal, bucket, first)
+    passed = [e for e in releases.ReleaseLog(bucket, boto3.client("s3")).events([first.id])]
+    assert f"release {first.id} passed staging's smoke test at {passed[1].at}" in log
+    assert ("apply", f"{STAGING}terraform-deploy", "environment:staging:ref:refs/heads/main") in {
+        (job, f"{PREFIX}{role}", subject) for job, role, subject in identities(rehearsal)
+    }
+    check_fence(rehearsal)
+
+    second = check_second_release(rehearsal, admin, data_uri, bucket, first)
+    check_promoted(rehearsal, bucket, second)
+    third = check_a_release_crashing_in_staging_never_reaches_production(rehearsal, bucket, second)
+    crashed = check_a_crashing_release_rolls_back_by_itself(rehearsal, bucket, second)
+    events = releases.ReleaseLog(bucket, boto3.client("s3")).events([third.id, crashed.id])
+    assert [(e.release, e.environment, e.kind) for e in events] == [
+        (third.id, "staging", "deployed"), (third.id, "staging", "smoke-failed"),
+        (third.id, "staging", "rolled-back"),
+        (crashed.id, "staging", "deployed"), (crashed.id, "staging", "smoke-passed"),
+        (crashed.id, "staging", "live"),
+        (crashed.id, "production", "deployed"), (crashed.id, "production", "smoke-failed"),
+        (crashed.id, "production", "rolled-back"),
     ]  # fmt: skip
     assert not rehearsal.github.state.deployments  # a deploy's outcome is its run's
-    # The platform comes down (here rather than in the deploy story, the longer of the two).
     rehearsal.destroy_all(rehearsal.admin_checkout(), {}, roots=("platform",))
-    assert not boto3.client("sagemaker").list_endpoints()["Endpoints"]
-    assert not boto3.client("elbv2").describe_load_balancers()["LoadBalancers"]
+    assert not boto3.client("sagemaker").list_endpoints(NameContains=f"{PREFIX}xgboost")[
+        "Endpoints"
+    ]
 
 
-def served() -> tuple[str, str, str]:
-    """What production serves, read from AWS (moto): the release the Lambda names, its
-    image, and the bundle the SageMaker model and the Lambda read."""
+STAGING = f"{PREFIX}stg-"
+STAGE_DEPLOY = f"role/{STAGING}terraform-deploy"
+
+
+def ui_image(prefix: str) -> str:
+    """The image the UI service of an environment runs (its task definition's)."""
+    ecs = boto3.client("ecs")
+    service = ecs.describe_services(cluster=f"{prefix}cluster", services=[f"{prefix}service"])
+    task = ecs.describe_task_definition(taskDefinition=service["services"][0]["taskDefinition"])
+    return str(task["taskDefinition"]["containerDefinitions"][0]["image"])
+
+
+def check_promoted(rehearsal: Rehearsal, bucket: str, release: releases.Release) -> None:
+    """``release`` went to staging first and production after: both serve exactly its
+    digests and bundle (moto's state); staging verified it before production was touched;
+    staging is the cheap environment (one NAT gateway, office hours)."""
+    assert (
+        served(STAGING)
+        == served(PREFIX)
+        == (release.id, release.images["api"].reference, release.bundle.uri)
+    )
+    assert ui_image(STAGING) == ui_image(PREFIX) == release.images["ui"].reference
+    events = releases.ReleaseLog(bucket, boto3.client("s3")).events([release.id])
+    assert [(e.environment, e.kind) for e in events] == [
+        ("staging", "deployed"), ("staging", "smoke-passed"), ("staging", "live"),
+        ("production", "deployed"), ("production", "smoke-passed"), ("production", "live"),
+    ]  # fmt: skip
+    functions = {c["function"] for c in rehearsal.gateway.calls}
+    assert functions == {f"{PREFIX}prediction-api", f"{STAGING}prediction-api"}
+    nat = boto3.client("ec2").describe_nat_gateways()["NatGateways"]
+    tagged = [n for n in nat if {"Key": "NamePrefix", "Value": STAGING} in n.get("Tags", [])]
+    assert len(tagged) == 1  # single_nat_gateway
+    actions = boto3.client("application-autoscaling").describe_scheduled_actions(
+        ServiceNamespace="ecs", ResourceId=f"service/{STAGING}cluster/{STAGING}service"
+    )["ScheduledActions"]
+    bounds = {
+        a["ScheduledActionName"].rsplit("-", 1)[1]: (
+            a["Schedule"],
+            a["ScalableTargetAction"]["MinCapacity"],
+            a["Timezone"],
+        )
+        for a in actions
+    }
+    assert bounds == {
+        "start": ("cron(0 7 ? * MON-FRI *)", 1, "Europe/Berlin"),
+        "stop": ("cron(0 19 ? * MON-FRI *)", 0, "Europe/Berlin"),
+    }
+
+
+def check_a_release_crashing_in_staging_never_reaches_production(
+    rehearsal: Rehearsal, bucket: str, live: releases.Release
+) -> releases.Release:
+    """A docs-only commit whose release crashes in staging (a planted fault): staging's
+    watch brings ``live`` back there, and production's jobs never apply: it still serves
+    ``live``, untouched (moto's state), and the API stand-in saw no call to it."""
+    readme = (REPO_ROOT / "README.md").read_text()
+    head = rehearsal.push_to_branch("main", "README.md", readme + "\n\n", "Docs")
+    rehearsal.gateway.crashing.add((head, f"{STAGING}prediction-api"))
+    calls = len(rehearsal.gateway.calls)
+    log = rehearsal.deploy(failing_step=WATCH_STEP)
+    history = releases.ReleaseLog(bucket, boto3.client("s3"))
+    crashed = history.read(history.ids()[-1])
+    assert crashed.git_sha == head
+    assert f"release {crashed.id} failed its smoke test in staging" in log
+    assert not [line for line in log.splitlines() if line.startswith("[apply/")]  # never ran
+    assert (
+        served(PREFIX)
+        == served(STAGING)
+        == (live.id, live.images["api"].reference, live.bundle.uri)
+    )
+    production = [
+        c for c in rehearsal.gateway.calls[calls:] if c["function"].startswith(f"{PREFIX}p")
+    ]
+    assert production == []
+    return crashed
+
+
+def check_fence(rehearsal: Rehearsal) -> None:
+    """The two deploy roles of one account (PMapper over the applied documents): each
+    changes its own environment's state and resources only; staging's records no
+    production verdict; still no administrator and no escalation path."""
+    staging_state = (
+        f"arn:aws:s3:::{STATE_BUCKET}/teleco-customer-churn-stg/platform/terraform.tfstate"
+    )
+    pipeline_state = f"arn:aws:s3:::{STATE_BUCKET}/teleco-customer-churn/pipeline/terraform.tfstate"
+    nat = regional("ec2", "natgateway/nat-0123456789abcdef0")
+    functions = {p: regional("lambda", f"function:{p}prediction-api") for p in (PREFIX, STAGING)}
+    staging_lambda_role = f"{IAM_ARN}:role/{STAGING}lambda-execution-role"
+    staging_fence = f"{IAM_ARN}:policy/{STAGING}terraform-deploy-fence"
+    api = "arn:aws:apigateway:eu-central-1::/apis/a1b2c3"
+    production_tag = {"aws:ResourceTag/NamePrefix": PREFIX, **IN_REGION}
+    staging_tag = {"aws:ResourceTag/NamePrefix": STAGING, **IN_REGION}
+    event = f"{MODELS}/releases/20261206T180000Z-1a0f6bb/events/x-%s-smoke-passed.json"
+    refused = [
+        ask(DEPLOY, "s3:PutObject", staging_state),
+        ask(STAGE_DEPLOY, "s3:PutObject", STATE_OBJECT),
+        ask(STAGE_DEPLOY, "s3:GetObject", pipeline_state),  # it would hold a static key
+        ask(DEPLOY, "lambda:UpdateFunctionCode", functions[STAGING]),
+        ask(STAGE_DEPLOY, "lambda:UpdateFunctionCode", functions[PREFIX]),
+        ask(STAGE_DEPLOY, "ec2:DeleteNatGateway", nat, **production_tag),
+        ask(DEPLOY, "ec2:DeleteNatGateway", nat, **staging_tag),
+        ask(STAGE_DEPLOY, "apigateway:DELETE", api, **production_tag),
+        ask(STAGE_DEPLOY, "s3:PutObject", event % "production"),
+        ask(STAGE_DEPLOY, "iam:PutRolePolicy", LAMBDA_ROLE, **WITH_BOUNDARY),
+        ask(DEPLOY, "iam:PutRolePolicy", staging_lambda_role, **WITH_BOUNDARY),
+        ask(STAGE_DEPLOY, "ecr:PutImage", regional("ecr", f"repository/{PREFIX}api")),
+        ask(STAGE_DEPLOY, "iam:CreatePolicyVersion", staging_fence),
+    ]  # fmt: skip
+    allowed = [
+        ask(STAGE_DEPLOY, "s3:PutObject", staging_state),
+        ask(STAGE_DEPLOY, "s3:PutObject", event % "staging"),
+        ask(STAGE_DEPLOY, "ec2:DeleteNatGateway", nat, **staging_tag),
+        ask(DEPLOY, "ec2:DeleteNatGateway", nat, **production_tag),
+        ask(STAGE_DEPLOY, "apigateway:DELETE", api, **staging_tag),
+        ask(STAGE_DEPLOY, "lambda:CreateFunction", functions[STAGING]),
+        ask(STAGE_DEPLOY, "ecr:BatchGetImage", regional("ecr", f"repository/{PREFIX}api")),
+        ask(STAGE_DEPLOY, "iam:CreateRole", staging_lambda_role, **WITH_BOUNDARY),
+        ask(STAGE_DEPLOY, "application-autoscaling:PutScheduledAction", "*", **IN_REGION),
+        ask(DEPLOY, "application-autoscaling:RegisterScalableTarget", "*", **IN_REGION),
+    ]  # fmt: skip
+    calls = actions_by_role(rehearsal.records / "provider-calls")
+    assert f"{STAGING}terraform-deploy" in calls
+    made = [ask(f"role/{r}", a, None) for r, done in calls.items() for a in sorted(done)]
+    analysis = rehearsal.iam_analysis(refused + allowed + made)
+    assert analysis["admins"] == [] and analysis["escalations"] == []
+    answers = analysis["answers"]
+
+    def said(answer: dict[str, Any]) -> str:
+        return f"{answer['principal']} {answer['action']} {answer['resource'] or ''}"
+
+    assert [said(a) for a in answers[: len(refused)] if a["allowed"]] == []
+    assert [said(a) for a in answers[len(refused) :] if not a["allowed"]] == []
+    rehearsal.say(
+        f"rehearsal: the fence between environments: {len(refused)} crossings refused, "
+        f"{len(allowed)} own duties and {len(made)} calls the provider made allowed; "
+        f"{len(analysis['principals'])} principals, 0 administrators, 0 escalation paths"
+    )
+
+
+def served(prefix: str = PREFIX) -> tuple[str, str, str]:
+    """What an environment serves (production by default), read from AWS (moto): the
+    release the Lambda names, its image, and the bundle the SageMaker model and the Lambda
+    read."""
     functions = boto3.client("lambda")
-    name = f"{PREFIX}prediction-api"
+    name = f"{prefix}prediction-api"
     variables = functions.get_function_configuration(FunctionName=name)["Environment"]["Variables"]
     image = functions.get_function(FunctionName=name)["Code"]["ImageUri"]
     sagemaker = boto3.client("sagemaker")
-    endpoint = sagemaker.describe_endpoint(EndpointName=f"{PREFIX}xgboost-endpoint")
+    endpoint = sagemaker.describe_endpoint(EndpointName=f"{prefix}xgboost-endpoint")
     config = sagemaker.describe_endpoint_config(EndpointConfigName=endpoint["EndpointConfigName"])
     model = sagemaker.describe_model(ModelName=config["ProductionVariants"][0]["ModelName"])
     data = model["PrimaryContainer"]["ModelDataUrl"]
@@ -705,7 +873,7 @@ def check_a_crashing_release_rolls_back_by_itself(
     deploy naming both. The release."""
     readme = (REPO_ROOT / "README.md").read_text()
     head = rehearsal.push_to_branch("main", "README.md", readme + "\n", "Docs")
-    rehearsal.gateway.crashing_commits.add(head)
+    rehearsal.gateway.crashing.add((head, f"{PREFIX}prediction-api"))
     calls = len(rehearsal.gateway.calls)
     log = rehearsal.deploy(failing_step=WATCH_STEP)
     history = releases.ReleaseLog(bucket, boto3.client("s3"))
@@ -716,7 +884,8 @@ def check_a_crashing_release_rolls_back_by_itself(
     # Production serves the release before it: moto's state, and the API stand-in's answers
     # (the crashed release's three 502s, then the smoke test of the one brought back).
     assert served() == (live.id, live.images["api"].reference, live.bundle.uri)
-    statuses = [c["status"] for c in rehearsal.gateway.calls[calls:]]
+    production = f"{PREFIX}prediction-api"
+    statuses = [c["status"] for c in rehearsal.gateway.calls[calls:] if c["function"] == production]
     assert statuses[:3] == [502] * 3 and set(statuses[3:]) == {200}, statuses
     assert "the API's function failed 3 times in a row: the prediction API failed (502)" in log
     return crashed

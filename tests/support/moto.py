@@ -59,13 +59,15 @@ class MotoServer:
 
 @contextmanager
 def start_moto_server(log: Path) -> Iterator[MotoServer]:
-    """moto in server mode, as its own process. AWS-managed IAM policies are loaded, as
-    the stacks attach some (moto leaves them out by default)."""
+    """moto in server mode, as its own process (with the gap moto_server.py fills).
+    AWS-managed IAM policies are loaded, as the stacks attach some (moto leaves them out by
+    default)."""
     port = free_port()
     env = os.environ | {"MOTO_IAM_LOAD_MANAGED_POLICIES": "true"}
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", LOOPBACK, "-p", str(port)],
+            [sys.executable, "-m", "tests.support.moto_server", "-H", LOOPBACK, "-p", str(port)],
+            cwd=Path(__file__).resolve().parents[2],  # the repository: tests.support imports
             stdout=sink,
             stderr=subprocess.STDOUT,
             env=env,

@@ -244,18 +244,29 @@ def environments() -> dict[str, str]:
     return found
 
 
-def test_approval_means_approving_a_plan_once_per_deploy() -> None:
-    """Only the job that applies saved plans is in the production environment: plans,
-    images and the release run without it, so a deploy asks for one approval; the smoke
-    test and the way back run inside it (GitHub would ask again for any other job there)."""
-    assert environments() == {"reusable-terraform-apply.yml:apply": "production"}
+def test_approval_means_approving_a_plan_once_per_environment() -> None:
+    """Only the job that applies saved plans is in an environment (the caller's choice,
+    production by default): plans, images and the release run without it, so a deploy asks
+    for one approval per environment; the smoke test and the way back run inside it (GitHub
+    would ask again for any other job there)."""
+    assert environments() == {"reusable-terraform-apply.yml:apply": "${{ inputs.environment }}"}
+    apply_inputs = load(WORKFLOWS / "reusable-terraform-apply.yml")["on"]["workflow_call"]["inputs"]
+    assert apply_inputs["environment"]["default"] == "production"
     deploy = jobs(WORKFLOWS / "deploy.yml")
     assert "needs" not in deploy["images"]  # beside the checks
     assert deploy["images"]["if"] == deploy["checks"]["if"]  # only main deploys
     assert set(deploy["release"]["needs"]) == {"checks", "images"}
     assert deploy["plan-pipeline"]["needs"] == deploy["plan-platform"]["needs"] == "release"
-    assert set(deploy["apply"]["needs"]) == {"release", "plan-pipeline", "plan-platform"}
-    assert set(deploy) == {"checks", "images", "release", "plan-pipeline", "plan-platform", "apply"}
+    assert set(deploy["apply"]["needs"]) == {
+        "release",
+        "plan-pipeline",
+        "plan-platform",
+        "apply-staging",
+    }
+    assert set(deploy) == {
+        "checks", "images", "release", "plan-staging", "apply-staging", "plan-pipeline",
+        "plan-platform", "apply",
+    }  # fmt: skip
     assert load(WORKFLOWS / "deploy.yml")["concurrency"]["cancel-in-progress"] is False
     plans = deploy["apply"]["with"]["plans"]
     assert plans.index('"pipeline"') < plans.index('"platform"')  # applied in this order
@@ -280,6 +291,33 @@ def test_a_deploy_plans_the_release_it_recorded_and_the_apply_job_watches_it() -
     assert '--summary "$GITHUB_STEP_SUMMARY"' in watching["run"]  # both ids, when it rolls back
 
 
+def test_staging_is_a_switch_and_production_refuses_what_staging_did_not_pass() -> None:
+    """STAGING=true: staging's platform is planned and applied (its own role, the staging
+    environment) from the same record; production's apply runs only after it succeeded and
+    checks the releases' log itself before applying. Off: staging's jobs are skipped and
+    production's apply runs as before."""
+    deploy = jobs(WORKFLOWS / "deploy.yml")
+    assert deploy["plan-staging"]["if"] == "${{ vars.STAGING == 'true' }}"
+    assert deploy["plan-staging"]["with"] == {
+        "root": "platform", "environment": "staging", "release": "${{ needs.release.outputs.id }}",
+        "hand-over": True,
+    }  # fmt: skip
+    staging = deploy["apply-staging"]
+    assert staging["with"]["environment"] == "staging"
+    assert staging["with"]["watch-release"] == deploy["apply"]["with"]["watch-release"]
+    assert staging["secrets"]["aws-role-arn"] == "${{ secrets.AWS_STAGING_DEPLOY_ROLE_ARN }}"
+    assert "needs.apply-staging.result == 'success'" in deploy["apply"]["if"]
+    assert "vars.STAGING != 'true'" in deploy["apply"]["if"]
+    assert (
+        deploy["apply"]["with"]["passed-in"] == "${{ vars.STAGING == 'true' && 'staging' || '' }}"
+    )
+    steps = jobs(WORKFLOWS / "reusable-terraform-apply.yml")["apply"]["steps"]
+    checking = next(i for i, s in enumerate(steps) if " check " in s.get("run", ""))
+    applying = next(i for i, s in enumerate(steps) if "apply-all" in s.get("run", ""))
+    assert checking < applying  # refused before anything changes
+    assert '--passed-in "$PASSED_IN"' in steps[checking]["run"]
+
+
 def test_a_rollback_moves_only_the_pointers_of_an_earlier_release() -> None:
     """No build, no training: the release is resolved from the log, both stacks are planned
     from it with --only-pointers, and the apply job watches it as a rollback's target."""
@@ -287,8 +325,7 @@ def test_a_rollback_moves_only_the_pointers_of_an_earlier_release() -> None:
     inputs = rollback["on"]["workflow_dispatch"]["inputs"]
     assert set(inputs) == {"environment", "release"} and inputs["release"]["default"] == "previous"
     deploy = load(WORKFLOWS / "deploy.yml")
-    assert rollback["concurrency"]["group"] == "deploy-${{ inputs.environment }}"
-    assert deploy["concurrency"]["group"] == "deploy-production"  # never beside a deploy
+    assert rollback["concurrency"]["group"] == deploy["concurrency"]["group"] == "deploy"
     steps = rollback["jobs"]
     assert set(steps) == {"resolve", "plan-pipeline", "plan-platform", "apply", "deployment"}
     called = [str(job.get("uses", "")) for job in steps.values()]

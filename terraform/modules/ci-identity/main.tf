@@ -13,6 +13,12 @@ locals {
   name       = "${var.name_prefix}ml-engineer"
   oidc_host  = "token.actions.githubusercontent.com"
   repository = "repo:${var.github_repository}"
+  # Each environment's prefix: staging's is production's plus stg- (churn.names derives the
+  # same; a test checks), and it has a deploy role of its own.
+  environments = merge(
+    { production = var.name_prefix },
+    var.staging ? { staging = "${var.name_prefix}stg-" } : {},
+  )
 }
 
 data "aws_caller_identity" "current" {}
@@ -46,23 +52,28 @@ locals {
 # ref out of an environment's subject, so any branch declaring `production` would match
 # (https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect#customizing-the-token-claims).
 locals {
-  main_ref    = "ref:refs/heads/${var.github_branch}"
-  on_main     = "${local.repository}:${local.main_ref}:${local.main_ref}"
-  main_deploy = "${local.repository}:environment:${var.github_environment}:${local.main_ref}"
+  main_ref = "ref:refs/heads/${var.github_branch}"
+  on_main  = "${local.repository}:${local.main_ref}:${local.main_ref}"
+  deploys_from = {
+    for env in keys(local.environments) :
+    env => "${local.repository}:environment:${env == "production" ? var.github_environment : env}:${local.main_ref}"
+  }
   # A pull request's ref is refs/pull/<number>/merge; only this repository's pull requests
   # get a token (forks' pull_request runs have none).
   pull_requests = "${local.repository}:pull_request:ref:refs/pull/*/merge"
 
   # Subjects per role and condition operator: StringEquals for exact subjects,
   # StringLike for patterns.
-  trusted_subjects = {
-    # The train, image and smoke-test jobs: on main, no environment.
-    ml-engineer = { StringEquals = [local.on_main] }
-    # Pull requests plan for review; the deploy plans on main before its apply job.
-    terraform-plan = { StringEquals = [local.on_main], StringLike = [local.pull_requests] }
-    # The apply job: the production environment, and main.
-    terraform-deploy = { StringEquals = [local.main_deploy] }
-  }
+  trusted_subjects = merge(
+    {
+      # The train, image and smoke-test jobs: on main, no environment.
+      ml-engineer = { StringEquals = [local.on_main] }
+      # Pull requests plan for review; the deploy plans on main before its apply jobs.
+      terraform-plan = { StringEquals = [local.on_main], StringLike = [local.pull_requests] }
+    },
+    # Each apply job: its environment, and main.
+    { for env, subject in local.deploys_from : "terraform-deploy-${env}" => { StringEquals = [subject] } },
+  )
 }
 
 data "aws_iam_policy_document" "trust" {
@@ -102,34 +113,37 @@ data "aws_iam_policy_document" "trust" {
 
 locals {
   state_bucket_arn = "arn:${local.partition}:s3:::${var.state_bucket}"
-  # <prefix without its hyphen>/<root>/terraform.tfstate (churn.names.state_key)
-  state_objects = "${local.state_bucket_arn}/${trimsuffix(var.name_prefix, "-")}/*"
+  # <prefix without its hyphen>/<root>/terraform.tfstate (churn.names.state_key): one key
+  # per environment, so no prefix pattern of one matches the other's.
+  state_objects = { for env, prefix in local.environments : env => "${local.state_bucket_arn}/${trimsuffix(prefix, "-")}/*" }
   # The project's log groups: the Lambda's, the API's access logs, ECS tasks', flow logs,
   # WAF's (which WAF requires to be named aws-waf-logs-*).
-  log_groups = [
-    for group in ["/aws/lambda/${var.name_prefix}*", "/aws/apigateway/${var.name_prefix}*", "/ecs/${var.name_prefix}*", "/vpc/${var.name_prefix}*", "aws-waf-logs-${var.name_prefix}*"] :
+  log_groups_of = { for env, prefix in local.environments : env => [
+    for group in ["/aws/lambda/${prefix}*", "/aws/apigateway/${prefix}*", "/ecs/${prefix}*", "/vpc/${prefix}*", "aws-waf-logs-${prefix}*"] :
     "arn:${local.partition}:logs:${local.region}:${local.account}:log-group:${group}"
-  ]
+  ] }
   # The web ACL in front of the UI, and the AWS managed rule groups it references.
-  web_acls = [
-    "arn:${local.partition}:wafv2:${local.region}:${local.account}:regional/webacl/${var.name_prefix}*/*",
+  web_acls_of = { for env, prefix in local.environments : env => [
+    "arn:${local.partition}:wafv2:${local.region}:${local.account}:regional/webacl/${prefix}*/*",
     "arn:${local.partition}:wafv2:${local.region}:${local.account}:regional/managedruleset/*/*",
-  ]
+  ] }
   # HTTP APIs are named by generated ids: every API of the region, and its tags.
   http_apis = [for path in ["/apis", "/apis/*", "/tags/*"] : "arn:${local.partition}:apigateway:${local.region}::${path}"]
   ecs_arn   = "arn:${local.partition}:ecs:${local.region}:${local.account}"
   elb_arn   = "arn:${local.partition}:elasticloadbalancing:${local.region}:${local.account}"
   # Keys are named by generated ids: a key is the project's when an alias of its says so.
   project_key_aliases = ["alias/${var.name_prefix}*", "alias/${var.state_bucket}"]
-  # What the stacks make under the prefix, by name: what a plan reads and a deploy changes
-  # (the load balancer's parts, the web ACLs and the HTTP APIs are added where they differ).
-  named_resources = concat(
-    ["arn:${local.partition}:ecr:${local.region}:${local.account}:repository/${var.name_prefix}*"],
-    ["${local.ecs_arn}:cluster/${var.name_prefix}*", "${local.ecs_arn}:service/${var.name_prefix}*", "${local.ecs_arn}:task-definition/${var.name_prefix}*"],
-    ["arn:${local.partition}:lambda:${local.region}:${local.account}:function:${var.name_prefix}*"],
-    ["arn:${local.partition}:sagemaker:${local.region}:${local.account}:*/${var.name_prefix}*"],
-    local.log_groups, [for group in local.log_groups : "${group}:*"],
-    ["arn:${local.partition}:ssm:${local.region}:${local.account}:parameter/${var.name_prefix}*"],
-    local.web_acls,
-  )
+  # What the stacks make under each environment's prefix, by name: what a plan reads and a
+  # deploy changes (the load balancer's parts, the web ACLs and the HTTP APIs are added
+  # where they differ).
+  named_resources = { for env, prefix in local.environments : env => concat(
+    ["arn:${local.partition}:ecr:${local.region}:${local.account}:repository/${prefix}*"],
+    ["${local.ecs_arn}:cluster/${prefix}*", "${local.ecs_arn}:service/${prefix}*", "${local.ecs_arn}:task-definition/${prefix}*"],
+    ["arn:${local.partition}:lambda:${local.region}:${local.account}:function:${prefix}*"],
+    ["arn:${local.partition}:sagemaker:${local.region}:${local.account}:*/${prefix}*"],
+    local.log_groups_of[env], [for group in local.log_groups_of[env] : "${group}:*"],
+    ["arn:${local.partition}:ssm:${local.region}:${local.account}:parameter/${prefix}*"],
+    local.web_acls_of[env],
+  ) }
+
 }

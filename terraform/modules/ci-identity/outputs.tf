@@ -27,5 +27,20 @@ output "plan_role_arn" {
 
 output "deploy_role_arn" {
   description = "ARN of the role production deploys apply Terraform with (secret AWS_DEPLOY_ROLE_ARN)."
-  value       = aws_iam_role.deploy.arn
+  value       = aws_iam_role.deploy["production"].arn
+}
+
+output "staging_deploy_role_arn" {
+  description = "ARN of the role staging deploys apply Terraform with (secret AWS_STAGING_DEPLOY_ROLE_ARN; null unless staging)."
+  value       = try(aws_iam_role.deploy["staging"].arn, null)
+}
+
+output "deploy_role_names" {
+  description = "Each environment's deploy role, by environment."
+  value       = { for env, role in aws_iam_role.deploy : env => role.name }
+}
+
+output "deploy_policy_names" {
+  description = "The deploy roles' own managed policies (what only an administrator changes)."
+  value       = concat([for policy in aws_iam_policy.deploy : policy.name], [for policy in aws_iam_policy.deploy_iam : policy.name], [for policy in aws_iam_policy.deploy_fence : policy.name])
 }

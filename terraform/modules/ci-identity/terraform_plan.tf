@@ -3,13 +3,8 @@
 # and terraform-plan, the read-only role
 # ---------------------------------------------------------------------------------------
 
+# The state's objects are not here: each deploy role reads its own environment's only.
 data "aws_iam_policy_document" "read_stacks" {
-  statement {
-    sid       = "ReadTheState"
-    actions   = ["s3:GetObject"]
-    resources = [local.state_objects]
-  }
-
   statement {
     sid       = "ListTheState"
     actions   = ["s3:ListBucket"]
@@ -67,7 +62,7 @@ data "aws_iam_policy_document" "read_stacks" {
     sid     = "ReadTheProjectsServices"
     actions = ["ecr:Describe*", "ecr:GetLifecyclePolicy", "ecr:GetRepositoryPolicy", "ecr:ListTagsForResource", "ecs:Describe*", "ecs:ListTagsForResource", "lambda:Get*", "lambda:List*", "sagemaker:Describe*", "sagemaker:ListTags", "logs:ListTagsForResource", "logs:ListTagsLogGroup", "ssm:GetParameter*", "ssm:ListTagsForResource", "wafv2:Get*", "wafv2:List*"]
     # GetWebACLForResource names the load balancer too.
-    resources = concat(local.named_resources, ["${local.elb_arn}:loadbalancer/app/${var.name_prefix}*"])
+    resources = concat(local.named_resources["production"], ["${local.elb_arn}:loadbalancer/app/${var.name_prefix}*"])
   }
 
   statement {
@@ -103,6 +98,12 @@ resource "aws_iam_role_policy_attachment" "plan_reads" {
 # the state bucket (the apply job checks each plan's SHA-256 from the plan job's output),
 # and plan from a release record (churn-stack plan --release), which they read themselves.
 data "aws_iam_policy_document" "hand_over_plans" {
+  statement {
+    sid       = "ReadEveryEnvironmentsState"
+    actions   = ["s3:GetObject"]
+    resources = values(local.state_objects)
+  }
+
   statement {
     sid       = "HandOverSavedPlans"
     actions   = ["s3:PutObject"]

@@ -44,6 +44,13 @@ variable "github_environment" {
   }
 }
 
+variable "staging" {
+  type        = bool
+  description = "Make staging's deploy role too (<name_prefix>stg-terraform-deploy, trusted in the staging environment on github_branch): it applies staging's platform only, in this account."
+  default     = false
+  nullable    = false
+}
+
 variable "create_oidc_provider" {
   type        = bool
   description = "Create the account's GitHub OIDC provider; false when the account already has one."

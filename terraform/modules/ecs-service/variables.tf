@@ -126,3 +126,25 @@ variable "wait_for_steady_state" {
   default     = true
   nullable    = false
 }
+
+variable "schedule" {
+  type = object({
+    start    = string
+    stop     = string
+    timezone = optional(string, "UTC")
+  })
+  description = "Office hours: Application Auto Scaling cron expressions that start desired_count tasks and stop them all, in timezone (an IANA name); null runs the service around the clock."
+  default     = null
+
+  validation {
+    condition = var.schedule == null || alltrue([
+      for at in try([var.schedule.start, var.schedule.stop], []) : can(regex("^cron\\((\\S+ ){5}\\S+\\)$", at))
+    ])
+    error_message = "schedule.start and schedule.stop must be cron(Minutes Hours Day-of-month Month Day-of-week Year) expressions, e.g. cron(0 7 ? * MON-FRI *)."
+  }
+
+  validation {
+    condition     = var.schedule == null || can(regex("^[A-Za-z]+(/[A-Za-z0-9_+-]+)*$", var.schedule.timezone))
+    error_message = "schedule.timezone must be an IANA time zone name, e.g. Europe/Berlin or UTC."
+  }
+}

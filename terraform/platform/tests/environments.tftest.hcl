@@ -64,3 +64,32 @@ run "a_malformed_artifacts_prefix_is_refused" {
 
   expect_failures = [var.artifacts_prefix]
 }
+
+# A cheap environment stops its UI outside office hours: Application Auto Scaling owns the
+# service's size, the schedule owns its bounds.
+run "office_hours_start_and_stop_the_ui" {
+  command = plan
+
+  variables {
+    ui_desired_count = 1
+    ui_schedule      = { start = "cron(0 7 ? * MON-FRI *)", stop = "cron(0 19 ? * MON-FRI *)", timezone = "Europe/Berlin" }
+  }
+
+  assert {
+    condition = (
+      module.ui_service.scheduled_actions["start"] == "teleco-customer-churn-service-start"
+      && module.ui_service.scheduled_actions["stop"] == "teleco-customer-churn-service-stop"
+      && module.ui_service.scheduled_action_bounds["start"] == 1 && module.ui_service.scheduled_action_bounds["stop"] == 0
+    )
+    error_message = "the schedule starts ui_desired_count tasks and stops them all"
+  }
+}
+
+run "around_the_clock_by_default" {
+  command = plan
+
+  assert {
+    condition     = length(module.ui_service.scheduled_actions) == 0 && length(module.ui_service.scheduled_action_bounds) == 0
+    error_message = "production runs its UI around the clock"
+  }
+}
