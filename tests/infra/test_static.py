@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from churn.names import DEFAULT_PREFIX
+from churn.names import DEFAULT_PREFIX, STAGING_SUFFIX, environment_prefix
 from churn.ops.terraform import Terraform, prepare_roots
 from tests.support.environments import REPO_ROOT
 
@@ -136,3 +136,11 @@ def test_the_default_prefix_is_the_same_everywhere() -> None:
         assert default and default.group(1) == DEFAULT_PREFIX, root
     naming = (REPO_ROOT / "policies" / "naming.py").read_text()
     assert f'PREFIX: Final = "{DEFAULT_PREFIX}"' in naming
+
+
+def test_staging_is_named_alike_by_the_clis_and_by_its_deploy_role() -> None:
+    """churn-stack names staging's resources and state key; ci-identity names the deploy
+    role allowed to touch them: both derive the name from production's prefix the same way."""
+    identity = (REPO_ROOT / "terraform" / "modules" / "ci-identity" / "main.tf").read_text()
+    assert f'staging = "${{var.name_prefix}}{STAGING_SUFFIX}"' in identity
+    assert environment_prefix("staging") == DEFAULT_PREFIX + STAGING_SUFFIX

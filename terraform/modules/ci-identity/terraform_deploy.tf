@@ -300,8 +300,17 @@ data "aws_iam_policy_document" "deploy_fence" {
     actions   = ["ec2:*", "apigateway:*", "elasticloadbalancing:*", "ecs:*", "lambda:*", "sagemaker:*", "logs:*", "application-autoscaling:*", "wafv2:*"]
     resources = ["*"]
 
+    # Both must hold: the resource carries the tag, and it names another prefix. (Not
+    # StringNotEqualsIfExists: a missing key makes that true, which would deny every
+    # create, whose resource has no tags yet.)
     condition {
-      test     = "StringNotEqualsIfExists"
+      test     = "Null"
+      variable = "aws:ResourceTag/NamePrefix"
+      values   = ["false"]
+    }
+
+    condition {
+      test     = "StringNotEquals"
       variable = "aws:ResourceTag/NamePrefix"
       values   = [each.value]
     }
