@@ -254,8 +254,9 @@ def proxy_handler(gateway: Gateway) -> type[http.server.BaseHTTPRequestHandler]:
         def tunnel(self, host: str, port: int) -> None:
             try:
                 upstream = socket.create_connection((host, port), timeout=30)
-            except OSError:
-                self.send_error(502, f"cannot reach {host}:{port}")
+            except OSError:  # offline: the caller may have given up already
+                with suppress(BrokenPipeError, ConnectionResetError):
+                    self.send_error(502, f"cannot reach {host}:{port}")
                 return
             self.send_response(200, "Connection established")
             self.end_headers()

@@ -9,8 +9,10 @@ its own stand-ins):
 - a new model on main deployed: the images, the release record, the one apply job, the
   smoke test through the API, the IAM analysis; a second release (the model only), then
   rollback.yml to `previous` and to that second release by its id; empty second plans;
-- a release that crashes in production (a planted fault) brought back to the one before it
-  by its own deploy; the platform destroyed;
+- staging switched on: two releases through staging then production (the same digests and
+  bundle in both), one that crashes in staging (a planted fault) and never reaches
+  production, one that crashes in production only and is brought back by its own deploy;
+  the fence between the two deploy roles; production's platform destroyed;
 - the pull request's tier jobs: each selects its tier's tests, together every test once.
 
 ``make rehearse`` runs the same steps as one story, without the checks."""
@@ -508,7 +510,7 @@ def set_up_by_the_administrator(rehearsal: Rehearsal) -> tuple[Path, dict[str, A
 
 
 # Each test below is a story of its own, with its own moto, GitHub and gateway stand-ins, so
-# the three run side by side on parallel workers; `make rehearse` runs them as one story.
+# they run side by side on parallel workers; `make rehearse` runs them as one story.
 
 
 @pytest.mark.timeout(1800)  # about 11 minutes here, beside the others
