@@ -44,7 +44,6 @@ from churn.ops.releases import (
     ReleaseStoreError,
     checked_environment,
     now_text,
-    table,
 )
 from churn.ops.watch import Watch, WatchError, live_history
 
@@ -122,6 +121,29 @@ def check_passed(log: ReleaseLog, release_id: str, environment: str) -> str:
     if not passed:
         raise ReleaseError(f"release {release_id} did not pass {environment}'s smoke test: refused")
     return f"release {release_id} passed {environment}'s smoke test at {passed[-1].at}"
+
+
+def table(log: ReleaseLog, last: int) -> str:
+    """The last releases, newest first, with the last event in each environment."""
+    ids = log.ids()[-last:]
+    if not ids:
+        return "no releases yet"
+    verdicts: dict[tuple[str, str], str] = {}
+    environments: list[str] = []
+    for event in log.events(ids):
+        if event.environment not in environments:
+            environments.append(event.environment)
+        verdicts[(event.release, event.environment)] = event.kind
+    header = ["release", "commit", "model", *environments]
+    rows = [header]
+    for release_id in reversed(ids):
+        release = log.read(release_id)
+        cells = [verdicts.get((release_id, e), "-") for e in environments]
+        rows.append([release_id, release.git_sha[:7], release.bundle.version, *cells])
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    )
 
 
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:

@@ -284,26 +284,3 @@ class ReleaseLog:
         if not AT_PATTERN.match(event.at) or (event.release, event.name) != (release_id, name):
             raise ReleaseError(f"s3://{self.bucket}/{key} does not say what its key says")
         return event
-
-
-def table(log: ReleaseLog, last: int) -> str:
-    """The last releases, newest first, with the last event in each environment."""
-    ids = log.ids()[-last:]
-    if not ids:
-        return "no releases yet"
-    verdicts: dict[tuple[str, str], str] = {}
-    environments: list[str] = []
-    for event in log.events(ids):
-        if event.environment not in environments:
-            environments.append(event.environment)
-        verdicts[(event.release, event.environment)] = event.kind
-    header = ["release", "commit", "model", *environments]
-    rows = [header]
-    for release_id in reversed(ids):
-        release = log.read(release_id)
-        cells = [verdicts.get((release_id, e), "-") for e in environments]
-        rows.append([release_id, release.git_sha[:7], release.bundle.version, *cells])
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    return "\n".join(
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
-    )
