@@ -360,7 +360,7 @@ DUTIES = [
     ask(DEPLOY, "s3:PutObject", STATE_OBJECT),
     ask(DEPLOY, "ecr:PutImage", regional("ecr", f"repository/{PREFIX}api")),
     ask(DEPLOY, "wafv2:AssociateWebACL", regional("wafv2", f"regional/webacl/{PREFIX}ui/0f1e2d3c")),
-    ask(DEPLOY, "s3:GetObject", f"arn:aws:s3:::{STATE_BUCKET}/plans/42/platform.tfplan"),
+    ask(DEPLOY, "s3:GetObject", f"arn:aws:s3:::{STATE_BUCKET}/plans/42/production/platform.tfplan"),
     ask(PLAN, "s3:GetObject", STATE_OBJECT),
     ask(PLAN, "s3:PutObject", f"arn:aws:s3:::{STATE_BUCKET}/plans/42/platform.tfplan"),
     ask(PLAN, "ec2:DescribeVpcs", "*"),
@@ -778,6 +778,7 @@ def check_fence(rehearsal: Rehearsal) -> None:
     )
     pipeline_state = f"arn:aws:s3:::{STATE_BUCKET}/teleco-customer-churn/pipeline/terraform.tfstate"
     nat = regional("ec2", "natgateway/nat-0123456789abcdef0")
+    plans = f"arn:aws:s3:::{STATE_BUCKET}/plans/42"
     functions = {p: regional("lambda", f"function:{p}prediction-api") for p in (PREFIX, STAGING)}
     staging_lambda_role = f"{IAM_ARN}:role/{STAGING}lambda-execution-role"
     staging_fence = f"{IAM_ARN}:policy/{STAGING}terraform-deploy-fence"
@@ -789,6 +790,7 @@ def check_fence(rehearsal: Rehearsal) -> None:
         ask(DEPLOY, "s3:PutObject", staging_state),
         ask(STAGE_DEPLOY, "s3:PutObject", STATE_OBJECT),
         ask(STAGE_DEPLOY, "s3:GetObject", pipeline_state),  # it would hold a static key
+        ask(STAGE_DEPLOY, "s3:GetObject", f"{plans}/production/pipeline.tfplan"),  # and so this
         ask(DEPLOY, "lambda:UpdateFunctionCode", functions[STAGING]),
         ask(STAGE_DEPLOY, "lambda:UpdateFunctionCode", functions[PREFIX]),
         ask(STAGE_DEPLOY, "ec2:DeleteNatGateway", nat, **production_tag),
@@ -802,6 +804,7 @@ def check_fence(rehearsal: Rehearsal) -> None:
     ]  # fmt: skip
     allowed = [
         ask(STAGE_DEPLOY, "s3:PutObject", staging_state),
+        ask(STAGE_DEPLOY, "s3:GetObject", f"{plans}/staging/platform.tfplan"),
         ask(STAGE_DEPLOY, "s3:PutObject", event % "staging"),
         ask(STAGE_DEPLOY, "ec2:DeleteNatGateway", nat, **staging_tag),
         ask(DEPLOY, "ec2:DeleteNatGateway", nat, **production_tag),

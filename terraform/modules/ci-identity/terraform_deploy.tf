@@ -128,10 +128,12 @@ data "aws_iam_policy_document" "deploy_services" {
     resources = [local.state_objects[each.key]]
   }
 
+  # Its own environment's saved plans only (plans/<run>/<environment>/, churn.ops.handover):
+  # a saved plan embeds its stack's prior state, the other environment's included.
   statement {
     sid       = "TakeOverSavedPlans"
     actions   = ["s3:GetObject"]
-    resources = ["${local.state_bucket_arn}/plans/*"]
+    resources = ["${local.state_bucket_arn}/plans/*/${each.key}/*"]
   }
 
   statement {

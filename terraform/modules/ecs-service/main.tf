@@ -54,6 +54,7 @@ resource "aws_ecs_service" "this" {
 # count into [min, max] at once, so a new desired_count applies on the next deploy
 # (https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html).
 # With a schedule, its actions own min and max (a deploy at night must not start the UI).
+# Two resources, one per case: ignore_changes cannot depend on a variable.
 # ---------------------------------------------------------------------------------------
 
 locals {
