@@ -24,7 +24,6 @@ ROOT: Final = Path(__file__).resolve().parents[1]
 TERRAFORM: Final = ROOT / "terraform"
 HOURS_A_MONTH: Final = 730  # AWS's pricing pages' month
 WEEKS_A_MONTH: Final = 52 / 12
-# Public IPv4 addresses of an internet-facing ALB: one per zone it spans.
 CRON: Final = re.compile(r"cron\((\d+) (\d+) \? \* (MON-FRI|\*) \*\)")
 
 
@@ -102,20 +101,29 @@ def task_hour() -> float:
     return vcpu * PRICES["fargate_vcpu_hour"].usd + gb * PRICES["fargate_gb_hour"].usd
 
 
+def usd(name: str) -> float:
+    return PRICES[name].usd
+
+
 def monthly(environment: Environment) -> dict[str, float]:
-    hour = {name: price.usd for name, price in PRICES.items()}
     waf_rules = (TERRAFORM / "modules" / "waf" / "main.tf").read_text().count("\n  rule {")
     spot_tasks = environment.ui_tasks - environment.on_demand_tasks
     task = task_hour() * environment.ui_hours
+    # Public addresses: each NAT gateway's, and the internet-facing ALB's, one per zone.
+    addresses = environment.nat_gateways + environment.zones
     return {
-        "NAT gateways": environment.nat_gateways * hour["nat_gateway_hour"] * HOURS_A_MONTH,
-        "public IPv4 (NAT, ALB)": (environment.nat_gateways + environment.zones)
-        * hour["public_ipv4_hour"]
-        * HOURS_A_MONTH,
-        "load balancer": hour["alb_hour"] * HOURS_A_MONTH,
-        "UI tasks": task * (environment.on_demand_tasks + spot_tasks * hour["fargate_spot_share"]),
-        "web ACL and rules": hour["waf_web_acl_month"] + waf_rules * hour["waf_rule_month"],
+        "NAT gateways": environment.nat_gateways * usd("nat_gateway_hour") * HOURS_A_MONTH,
+        "public IPv4 (NAT, ALB)": addresses * usd("public_ipv4_hour") * HOURS_A_MONTH,
+        "load balancer": usd("alb_hour") * HOURS_A_MONTH,
+        "UI tasks": task * (environment.on_demand_tasks + spot_tasks * usd("fargate_spot_share")),
+        "web ACL and rules": usd("waf_web_acl_month") + waf_rules * usd("waf_rule_month"),
     }
+
+
+def shared_keys() -> int:
+    """KMS keys of the roots both environments share (each private bucket has one)."""
+    roots = [TERRAFORM / root / "main.tf" for root in ("bootstrap", "pipeline")]
+    return sum(path.read_text().count('source = "../modules/private-bucket"') for path in roots)
 
 
 def priced() -> dict[str, object]:
@@ -136,7 +144,9 @@ def priced() -> dict[str, object]:
                 "settings": asdict(environment),
             }
         )
-    return {"prices_as_of": PRICES_AS_OF, "environments": rows}
+    keys = shared_keys()
+    shared = {"kms_keys": keys, "total": round(keys * usd("kms_key_month"), 2)}
+    return {"prices_as_of": PRICES_AS_OF, "environments": rows, "shared": shared}
 
 
 def main() -> int:

@@ -127,6 +127,11 @@ def idle_cost(results: dict[str, Any]) -> str:
     for row in rows:
         costs = [f"${row['parts'][part]:.2f}" for part in parts]
         lines.append(_row([row["name"], *costs, f"**${row['total']:.2f}**", row["said"]]))
+    shared = results["shared"]
+    lines.append(
+        f"\nBoth share the bootstrap and pipeline stacks: {shared['kms_keys']} KMS keys, "
+        f"${shared['total']:.2f} a month."
+    )
     return "\n".join(lines)
 
 

@@ -60,9 +60,9 @@ PROG: Final = "churn-stack"
 ROOTS_OF: Final = {"production": ROOTS, "staging": ("platform",)}
 
 
-def stack_env(prefix: str, environment: str) -> dict[str, str]:
+def stack_env(environment: str) -> dict[str, str]:
     """The caller's environment (credentials, TF_CLI_CONFIG_FILE) plus the prefixes."""
-    variables = {"TF_VAR_name_prefix": prefix}
+    variables = {"TF_VAR_name_prefix": environment_prefix(environment)}
     if environment != "production":
         variables["TF_VAR_artifacts_prefix"] = name_prefix()
     return os.environ | AUTOMATION | variables
@@ -183,7 +183,7 @@ def stack_of(repo: Path, root: str, environment: str) -> Stack:
     prefix = environment_prefix(environment)
     sized = folder / f"{environment}.tfvars"
     settings = (f"-var-file={sized.name}",) if sized.exists() else ()
-    stack = Stack(Terraform(folder, stack_env(prefix, environment)), prefix, settings)
+    stack = Stack(Terraform(folder, stack_env(environment)), prefix, settings)
     stack.init()
     return stack
 

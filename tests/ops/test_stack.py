@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bench import idle_cost
 from churn import names
 from churn.names import ENVIRONMENTS
 from churn.ops import handover, plan_comment, stack
@@ -84,19 +85,21 @@ def test_staging_is_named_from_productions_prefix_and_serves_its_artifacts(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("NAME_PREFIX", "acme-churn-")
-    settings = stack.stack_env(names.environment_prefix("staging"), "staging")
+    settings = stack.stack_env("staging")
     assert (settings["TF_VAR_name_prefix"], settings["TF_VAR_artifacts_prefix"]) == (
         "acme-churn-stg-",
         "acme-churn-",
     )
-    assert "TF_VAR_artifacts_prefix" not in stack.stack_env("acme-churn-", "production")
+    production = stack.stack_env("production")
+    assert production["TF_VAR_name_prefix"] == "acme-churn-"
+    assert "TF_VAR_artifacts_prefix" not in production
     assert (
         names.state_key("acme-churn-stg-", "platform")
         == "acme-churn-stg/platform/terraform.tfstate"
     )
 
 
-def test_staging_has_no_pipeline_of_its_own(tmp_path: Path) -> None:
+def test_staging_has_no_pipeline_of_its_own() -> None:
     with pytest.raises(handover.StackError, match="staging has no pipeline of its own"):
         stack.stack_of(REPO_ROOT, "pipeline", "staging")
 
@@ -104,13 +107,9 @@ def test_staging_has_no_pipeline_of_its_own(tmp_path: Path) -> None:
 def test_each_environment_sizes_the_platform_from_a_file_of_its_own() -> None:
     """staging.tfvars holds only what a cheap environment changes (the size), nothing
     that names where it is."""
-    sized = (REPO_ROOT / "terraform" / "platform" / "staging.tfvars").read_text()
-    assigned = {
-        line.split("=")[0].strip()
-        for line in sized.splitlines()
-        if "=" in line and not line.lstrip().startswith("#") and not line.startswith(" ")
-    }
-    assert assigned and not assigned & {"name_prefix", "artifacts_prefix", "region"}
+    assigned = set(idle_cost.tfvars(REPO_ROOT / "terraform" / "platform" / "staging.tfvars"))
+    assert assigned == {"single_nat_gateway", "ui_desired_count", "ui_schedule"}
+    assert not assigned & {"name_prefix", "artifacts_prefix", "region"}
 
 
 def planned(*addresses: str) -> plan_comment.StackPlan:

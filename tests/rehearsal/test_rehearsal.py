@@ -430,11 +430,17 @@ def policy_sizes() -> tuple[dict[str, int], dict[str, int]]:
     return managed, inline
 
 
-def check_iam(rehearsal: Rehearsal) -> dict[str, Any]:
+def check_policy_sizes(rehearsal: Rehearsal) -> dict[str, int]:
+    """Every policy of the account within IAM's quotas; the managed ones' sizes."""
     managed, inline = policy_sizes()
     assert {n: c for n, c in managed.items() if c > MANAGED_POLICY_CHARACTERS} == {}
     assert {n: c for n, c in inline.items() if c > INLINE_POLICIES_CHARACTERS} == {}
     rehearsal.say(f"rehearsal: managed policy characters: {dict(sorted(managed.items()))}")
+    return managed
+
+
+def check_iam(rehearsal: Rehearsal) -> dict[str, Any]:
+    check_policy_sizes(rehearsal)
     calls = actions_by_role(rehearsal.records / "provider-calls")
     assert {f"{PREFIX}terraform-deploy", f"{PREFIX}terraform-plan"} <= set(calls)
     made = [
@@ -815,6 +821,11 @@ def check_fence(rehearsal: Rehearsal) -> None:
         ask(STAGE_DEPLOY, "application-autoscaling:PutScheduledAction", "*", **IN_REGION),
         ask(DEPLOY, "application-autoscaling:RegisterScalableTarget", "*", **IN_REGION),
     ]  # fmt: skip
+    # Both roles' policies, production's fence naming staging's resources among them.
+    managed = check_policy_sizes(rehearsal)
+    assert {
+        f"{p}terraform-deploy{k}" for p in (PREFIX, STAGING) for k in ("", "-iam", "-fence")
+    } <= (set(managed))
     calls = actions_by_role(rehearsal.records / "provider-calls")
     assert f"{STAGING}terraform-deploy" in calls
     made = [ask(f"role/{r}", a, None) for r, done in calls.items() for a in sorted(done)]
