@@ -30,6 +30,7 @@ import pytest
 
 from churn import artifacts, storage
 from churn.ops import releases
+from tests.rehearsal.api_gateway import as_list
 from tests.rehearsal.provider_calls import actions_by_role
 from tests.rehearsal.rehearsal import Rehearsal, RehearsalError, rehearsal_world
 from tests.support.environments import REPO_ROOT
@@ -700,6 +701,28 @@ def test_with_staging_on_each_release_reaches_production_only_through_it(
 
 STAGING = f"{PREFIX}stg-"
 STAGE_DEPLOY = f"role/{STAGING}terraform-deploy"
+SCALING = "ecs.application-autoscaling.amazonaws.com"
+SCALING_ROLE = (
+    f"{IAM_ARN}:role/aws-service-role/{SCALING}/AWSServiceRoleForApplicationAutoScaling_ECSService"
+)
+
+
+def check_trusted_roles_exist() -> int:
+    """Every role a trust policy of the account names exists: IAM refuses a trust policy
+    naming a principal that does not (MalformedPolicyDocument: Invalid principal); moto
+    accepts it. The number of such principals."""
+    iam = boto3.client("iam")
+    roles = iam.list_roles()["Roles"]
+    names = {role["Arn"] for role in roles}
+    named = {
+        arn
+        for role in roles
+        for statement in role["AssumeRolePolicyDocument"]["Statement"]
+        for arn in as_list(statement.get("Principal", {}).get("AWS", []))
+        if ":role/" in arn
+    }
+    assert named - names == set(), "trust policies naming roles that do not exist"
+    return len(named)
 
 
 def ui_image(prefix: str) -> str:
@@ -820,9 +843,16 @@ def check_fence(rehearsal: Rehearsal) -> None:
         ask(STAGE_DEPLOY, "iam:CreateRole", staging_lambda_role, **WITH_BOUNDARY),
         ask(STAGE_DEPLOY, "application-autoscaling:PutScheduledAction", "*", **IN_REGION),
         ask(DEPLOY, "application-autoscaling:RegisterScalableTarget", "*", **IN_REGION),
+        # AWS makes this role on the first RegisterScalableTarget, as the caller (moto
+        # does not, so the provider's calls never show it).
+        *[
+            ask(r, "iam:CreateServiceLinkedRole", SCALING_ROLE, **{"iam:AWSServiceName": SCALING})
+            for r in (DEPLOY, STAGE_DEPLOY)
+        ],
     ]  # fmt: skip
     # Both roles' policies, production's fence naming staging's resources among them.
     managed = check_policy_sizes(rehearsal)
+    assert check_trusted_roles_exist() >= 4  # each smoke-test role trusts two
     assert {
         f"{p}terraform-deploy{k}" for p in (PREFIX, STAGING) for k in ("", "-iam", "-fence")
     } <= (set(managed))
