@@ -710,19 +710,19 @@ SCALING_ROLE = (
 def check_trusted_roles_exist() -> int:
     """Every role a trust policy of the account names exists: IAM refuses a trust policy
     naming a principal that does not (MalformedPolicyDocument: Invalid principal); moto
-    accepts it. The number of such principals."""
+    accepts it. The number of (trusting role, trusted role) pairs."""
     iam = boto3.client("iam")
-    roles = iam.list_roles()["Roles"]
-    names = {role["Arn"] for role in roles}
-    named = {
-        arn
+    roles = [r for page in iam.get_paginator("list_roles").paginate() for r in page["Roles"]]
+    arns = {role["Arn"] for role in roles}
+    trusts = [
+        (role["RoleName"], arn)
         for role in roles
         for statement in role["AssumeRolePolicyDocument"]["Statement"]
         for arn in as_list(statement.get("Principal", {}).get("AWS", []))
         if ":role/" in arn
-    }
-    assert named - names == set(), "trust policies naming roles that do not exist"
-    return len(named)
+    ]
+    assert [t for t in trusts if t[1] not in arns] == [], "trusts naming roles that do not exist"
+    return len(trusts)
 
 
 def ui_image(prefix: str) -> str:
