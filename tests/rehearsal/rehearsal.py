@@ -424,9 +424,10 @@ class Rehearsal:
             "HOME": os.environ.get("HOME", "/root"),
             "LANG": "C.UTF-8",
             "TERM": "dumb",
-            # Not a runner's, this machine's: how OpenMP threads wait while the other
-            # workers share the CPU (the Makefile's PYTEST says why).
-            **{k: v for k, v in os.environ.items() if k == "OMP_WAIT_POLICY"},
+            # Not a runner's, this machine's: how OpenMP threads wait and how often Go
+            # programs collect garbage while the other workers share the CPU (the
+            # Makefile's PYTEST says why).
+            **{k: v for k, v in os.environ.items() if k in ("OMP_WAIT_POLICY", "GOGC")},
         }
         with self.timed(f"{workflow} -j {job}"):
             finished = subprocess.run(
