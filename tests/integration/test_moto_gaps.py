@@ -1,25 +1,35 @@
-"""The gap tests/support/moto_server.py fills in moto, over real HTTP with boto3: a
-scalable target keeps its tags as AWS keeps them (Terraform's provider reads them back
-after every create and refresh)."""
+"""What tests/support/moto_server.py adds to moto, over real HTTP with boto3: a scalable
+target keeps its tags as AWS keeps them (Terraform's provider reads them back after every
+create and refresh); a server's state saved and loaded into another."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import boto3
+
+from tests.rehearsal.rehearsal import environment
+from tests.support.moto import REGION, MotoServer, start_moto_server
+
+
+def ecs_service(name: str) -> dict[str, str]:
+    """A service of its own cluster, as a scalable target names it (moto checks it exists)."""
+    ecs = boto3.client("ecs")
+    ecs.create_cluster(clusterName=f"{name}-cluster")
+    family = ecs.register_task_definition(
+        family=name, containerDefinitions=[{"name": "ui", "image": "ui@sha256:0", "memory": 512}]
+    )["taskDefinition"]["taskDefinitionArn"]
+    ecs.create_service(cluster=f"{name}-cluster", serviceName=name, taskDefinition=family)
+    return dict(
+        ServiceNamespace="ecs",
+        ResourceId=f"service/{name}-cluster/{name}",
+        ScalableDimension="ecs:service:DesiredCount",
+    )
 
 
 def test_a_scalable_target_keeps_its_tags(aws_env: dict[str, str]) -> None:
-    ecs = boto3.client("ecs")  # moto checks that the service exists
-    ecs.create_cluster(clusterName="gaps-cluster")
-    family = ecs.register_task_definition(
-        family="gaps", containerDefinitions=[{"name": "ui", "image": "ui@sha256:0", "memory": 512}]
-    )["taskDefinition"]["taskDefinitionArn"]
-    ecs.create_service(cluster="gaps-cluster", serviceName="gaps", taskDefinition=family)
     scaling = boto3.client("application-autoscaling")
-    target = dict(
-        ServiceNamespace="ecs",
-        ResourceId="service/gaps-cluster/gaps",
-        ScalableDimension="ecs:service:DesiredCount",
-    )
+    target = ecs_service("gaps")
     arn = scaling.register_scalable_target(
         **target, MinCapacity=1, MaxCapacity=1, Tags={"NamePrefix": "teleco-customer-churn-stg-"}
     )["ScalableTargetARN"]
@@ -33,3 +43,51 @@ def test_a_scalable_target_keeps_its_tags(aws_env: dict[str, str]) -> None:
     again = scaling.register_scalable_target(**target, MinCapacity=2, MaxCapacity=2)
     assert again["ScalableTargetARN"] == arn
     assert scaling.list_tags_for_resource(ResourceARN=arn)["Tags"] == {"Stack": "platform"}
+
+
+def test_a_saved_state_loads_into_another_server_whole(
+    aws_env: dict[str, str], tmp_path: Path
+) -> None:
+    """What the rehearsal's stories start from: one server's state, loaded into another,
+    answers the same ids, ARNs, object versions and tags (tests/support/moto_state.py)."""
+    s3 = boto3.client("s3")
+    s3.create_bucket(Bucket="state-copy", CreateBucketConfiguration={"LocationConstraint": REGION})
+    s3.put_bucket_versioning(Bucket="state-copy", VersioningConfiguration={"Status": "Enabled"})
+    versions = [
+        s3.put_object(Bucket="state-copy", Key="k", Body=b)["VersionId"] for b in (b"1", b"2")
+    ]
+    key = boto3.client("kms").create_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY")
+    role = boto3.client("iam").create_role(RoleName="state-copy", AssumeRolePolicyDocument="{}")
+    scaling = boto3.client("application-autoscaling")
+    target = scaling.register_scalable_target(
+        **ecs_service("copy"), MinCapacity=0, MaxCapacity=1, Tags={"NamePrefix": "copy-"}
+    )["ScalableTargetARN"]
+    saved = tmp_path / "moto.state"
+    MotoServer(aws_env["AWS_ENDPOINT_URL"]).save_state(saved)
+
+    with start_moto_server(tmp_path / "copy.log") as copy, environment(copy.client_env()):
+        copy.load_state(saved)
+        s3 = boto3.client("s3")
+        listed = s3.list_object_versions(Bucket="state-copy")["Versions"]
+        assert sorted(v["VersionId"] for v in listed) == sorted(versions)
+        assert (
+            s3.get_object(Bucket="state-copy", Key="k", VersionId=versions[0])["Body"].read()
+            == b"1"
+        )
+        kms = boto3.client("kms")
+        assert (
+            kms.describe_key(KeyId=key["KeyMetadata"]["KeyId"])["KeyMetadata"]["Arn"]
+            == key["KeyMetadata"]["Arn"]
+        )
+        signature = kms.sign(
+            KeyId=key["KeyMetadata"]["KeyId"], Message=b"m", SigningAlgorithm="RSASSA_PSS_SHA_256"
+        )
+        assert signature["Signature"]
+        assert (
+            boto3.client("iam").get_role(RoleName="state-copy")["Role"]["RoleId"]
+            == role["Role"]["RoleId"]
+        )
+        tags = boto3.client("application-autoscaling").list_tags_for_resource(ResourceARN=target)
+        assert tags["Tags"] == {"NamePrefix": "copy-"}
+    # The original is untouched, and new ids in either do not collide with the saved ones.
+    assert boto3.client("iam").get_role(RoleName="state-copy")["Role"]["Arn"] == role["Role"]["Arn"]

@@ -315,10 +315,20 @@ class Rehearsal:
             self.stack(admin, "apply", root)
         return self.admin_outputs(admin, root)
 
+    def admin_terraform(self, admin: Path, root: str) -> Terraform:
+        """Terraform in ``root`` of the administrator's checkout, on the default prefix's
+        state (initialized again: a plan of another prefix or a copied account may have
+        left it on another key, or not initialized at all)."""
+        terraform = Terraform(admin / "terraform" / root, self.admin_env())
+        if root != "bootstrap":  # bootstrap's state is a local file
+            key = f"-backend-config=key={state_key(DEFAULT_PREFIX, root)}"
+            terraform.run("init", "-input=false", "-no-color", "-reconfigure", key)
+        return terraform
+
     def admin_outputs(self, admin: Path, root: str) -> dict[str, Any]:
         """Every output, sensitive ones included, as `terraform output` gives them to the
         administrator (the role ARNs become the repository's secrets)."""
-        terraform = Terraform(admin / "terraform" / root, self.admin_env())
+        terraform = self.admin_terraform(admin, root)
         listed = json.loads(terraform.run("output", "-json").stdout)
         return {name: entry["value"] for name, entry in listed.items()}
 
@@ -683,10 +693,7 @@ class Rehearsal:
         for root in roots:
             if root in buckets:
                 self.empty_bucket(buckets[root])
-            terraform = Terraform(admin / "terraform" / root, self.admin_env())
-            if root != "bootstrap":  # back on this environment's state key
-                key = f"-backend-config=key={state_key(DEFAULT_PREFIX, root)}"
-                terraform.run("init", "-input=false", "-no-color", "-reconfigure", key)
+            terraform = self.admin_terraform(admin, root)
             # Destroying needs values for the release pointers, not these ones.
             unused = [] if root == "bootstrap" else as_variables(placeholders(root))
             with self.timed(f"{root} destroyed"):

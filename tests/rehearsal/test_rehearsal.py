@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ from churn.ops import releases
 from tests.rehearsal.api_gateway import as_list
 from tests.rehearsal.provider_calls import actions_by_role
 from tests.rehearsal.rehearsal import Rehearsal, RehearsalError, rehearsal_world
-from tests.support.environments import REPO_ROOT
+from tests.support.environments import REPO_ROOT, built_once
 
 STATE_BUCKET = "teleco-churn-terraform-state"
 PREFIX = "teleco-customer-churn-"
@@ -502,14 +503,36 @@ def rehearsal(data_path: Path, tmp_path: Path, terraform: dict[str, str]) -> Ite
         yield world
 
 
-def set_up_by_the_administrator(rehearsal: Rehearsal) -> tuple[Path, dict[str, Any]]:
+@pytest.fixture(scope="session")
+def administered(pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the first story leaves the account its administrator set up, for the others
+    (common to this run's workers)."""
+    xdist = hasattr(pytestconfig, "workerinput")
+    shared = tmp_path_factory.getbasetemp().parent if xdist else tmp_path_factory.mktemp("adm")
+    return shared / "administered"
+
+
+def set_up_by_the_administrator(rehearsal: Rehearsal, shared: Path) -> tuple[Path, dict[str, Any]]:
     """README, "Fork and deploy": bootstrap and the pipeline applied by hand, the
     repository secured and configured. The administrator's checkout and the pipeline's
-    outputs."""
+    outputs. The first story applies the two stacks; the others start from its account
+    (moto's state and bootstrap's local state file, copied: tests/support/moto_state.py),
+    the same tree applied by the same commands, and secure and configure their own GitHub."""
     admin = rehearsal.admin_checkout()
-    bootstrap = rehearsal.admin_apply(admin, "bootstrap")
-    assert bootstrap["state_bucket"] == STATE_BUCKET
-    pipeline = rehearsal.admin_apply(admin, "pipeline")
+    bootstrap_state = Path("terraform") / "bootstrap" / "terraform.tfstate"
+    with built_once(shared) as cold:
+        if cold:
+            bootstrap = rehearsal.admin_apply(admin, "bootstrap")
+            assert bootstrap["state_bucket"] == STATE_BUCKET
+            rehearsal.admin_apply(admin, "pipeline")
+            shared.mkdir()
+            shutil.copy(admin / bootstrap_state, shared)
+            rehearsal.moto.save_state(shared / "moto.state")
+        else:
+            rehearsal.moto.load_state(shared / "moto.state")
+            shutil.copy(shared / bootstrap_state.name, admin / bootstrap_state)
+            rehearsal.say("rehearsal: bootstrap and pipeline as the first story applied them")
+    pipeline = rehearsal.admin_outputs(admin, "pipeline")
     said = rehearsal.secure_github()
     assert "OIDC subjects now carry repo, context, ref" in said
     rehearsal.configure_github(pipeline)
@@ -523,8 +546,9 @@ def set_up_by_the_administrator(rehearsal: Rehearsal) -> tuple[Path, dict[str, A
 @pytest.mark.timeout(1800)  # about 11 minutes here, beside the others
 def test_a_retrained_model_is_proposed_reviewed_merged_and_its_base_scored(
     rehearsal: Rehearsal,
+    administered: Path,
 ) -> None:
-    admin, pipeline = set_up_by_the_administrator(rehearsal)
+    admin, pipeline = set_up_by_the_administrator(rehearsal, administered)
     check_pipeline(rehearsal, pipeline, admin)
     production = rehearsal.github.state.environments["production"]
     assert [p["name"] for p in production["policies"].values()] == ["main"]
@@ -595,8 +619,9 @@ def test_a_retrained_model_is_proposed_reviewed_merged_and_its_base_scored(
 @pytest.mark.timeout(2400)  # about 16 minutes here, beside the others
 def test_a_new_model_on_main_is_deployed_rolled_back_and_converges(
     rehearsal: Rehearsal,
+    administered: Path,
 ) -> None:
-    admin, pipeline = set_up_by_the_administrator(rehearsal)
+    admin, pipeline = set_up_by_the_administrator(rehearsal, administered)
     bucket = str(pipeline["bucket_name"])
     data_uri = rehearsal.upload_data(bucket)
     version = rehearsal.admin_retrain(admin, data_uri, bucket)
@@ -654,11 +679,13 @@ def test_a_new_model_on_main_is_deployed_rolled_back_and_converges(
 @pytest.mark.timeout(2700)
 def test_with_staging_on_each_release_reaches_production_only_through_it(
     rehearsal: Rehearsal,
+    administered: Path,
 ) -> None:
-    """The fork's administrator turns staging on (a committed setting, a secret, a
-    variable). Two releases go through staging, then production, the second a new model
-    only: production serves exactly what staging verified. A release that crashes in staging
-    (a planted fault) goes back there to the one before it and never reaches production.
+    """The fork's administrator, production set up, turns staging on (a committed setting,
+    the pipeline applied again, a secret, a variable). Two releases go through staging,
+    then production, the second a new model only: production serves exactly what staging
+    verified. A release that crashes in staging (a planted fault) goes back there to the one
+    before it and never reaches production.
     Then the production platform is destroyed. (Production's own crash is the deploy
     story's: each story holds about half of the deploys, so neither is the suite's tail.)"""
     tfvars = "terraform/pipeline/terraform.tfvars"
@@ -666,9 +693,12 @@ def test_with_staging_on_each_release_reaches_production_only_through_it(
         (REPO_ROOT / tfvars).read_text().replace("enable_staging = false", "enable_staging = true")
     )
     assert "enable_staging = true" in setting
+    admin, pipeline = set_up_by_the_administrator(rehearsal, administered)
+    assert pipeline.get("staging_deploy_role_arn") is None
     rehearsal.push_to_branch("main", tfvars, setting, "Staging on")
-    admin, pipeline = set_up_by_the_administrator(rehearsal)
+    pipeline = rehearsal.admin_apply(rehearsal.admin_checkout(), "pipeline")
     assert str(pipeline["staging_deploy_role_arn"]).endswith(f":{STAGE_DEPLOY}")
+    rehearsal.configure_github(pipeline)
     assert "environment staging: branch main only, 0 required reviewer(s)" in (
         rehearsal.secure_github("staging")
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -55,6 +56,21 @@ class MotoServer:
             "AWS_DEFAULT_REGION": REGION,
             "AWS_REGION": REGION,
         }
+
+    def save_state(self, path: Path) -> None:
+        """Everything this server holds, to ``path`` (tests/support/moto_state.py)."""
+        self._state({"save": str(path)})
+
+    def load_state(self, path: Path) -> None:
+        """What another server saved at ``path`` replaces what this one holds."""
+        self._state({"load": str(path)})
+
+    def _state(self, request: dict[str, str]) -> None:
+        posted = urllib.request.Request(
+            f"{self.endpoint}/_tests/state", data=json.dumps(request).encode(), method="POST"
+        )
+        with urllib.request.urlopen(posted, timeout=120) as answer:
+            answer.read()
 
 
 @contextmanager

@@ -4,6 +4,10 @@ hit filled: Application Auto Scaling's tags. AWS keeps a scalable target's tags 
 drops the Tags and answers the three tag calls with 500, which Terraform's provider retries
 until its timeout. This keeps them by ARN, in moto's process; nothing else changes.
 
+One path is the tests' own, not AWS's: ``POST /_tests/state`` with ``{"save": FILE}`` or
+``{"load": FILE}`` saves the server's whole state to a file or replaces it with one saved
+before (tests/support/moto_state.py), while no other request is in flight.
+
 usage: python -m tests.support.moto_server -H 127.0.0.1 -p PORT    (start_moto_server)
 """
 
@@ -11,10 +15,16 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
+import moto.server
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
-from moto.server import main
+
+from tests.support import moto_state
+
+STATE_PATH = "/_tests/state"
 
 TAGS: dict[str, dict[str, str]] = {}
 register_scalable_target = ApplicationAutoScalingResponse.register_scalable_target
@@ -49,5 +59,35 @@ ApplicationAutoScalingResponse.list_tags_for_resource = list_tags_for_resource  
 ApplicationAutoScalingResponse.tag_resource = tag_resource  # type: ignore[attr-defined]
 ApplicationAutoScalingResponse.untag_resource = untag_resource  # type: ignore[attr-defined]
 
+
+def save_or_load(request: dict[str, str]) -> dict[str, int]:
+    if "save" in request:
+        return {"bytes": moto_state.save(Path(request["save"]), extra=TAGS)}
+    TAGS.clear()
+    TAGS.update(moto_state.load(Path(request["load"])))
+    return {"bytes": Path(request["load"]).stat().st_size}
+
+
+def with_state_path(app: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:
+    def serve(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") != STATE_PATH or environ["REQUEST_METHOD"] != "POST":
+            return app(environ, start_response)
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        answer = json.dumps(save_or_load(json.loads(environ["wsgi.input"].read(length))))
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [answer.encode()]
+
+    return serve
+
+
+run_simple = moto.server.run_simple  # type: ignore[attr-defined]
+
+
+def run_with_state_path(host: str, port: int, app: Any, **options: Any) -> None:
+    run_simple(host, port, with_state_path(app), **options)
+
+
+moto.server.run_simple = run_with_state_path  # type: ignore[attr-defined,assignment]
+
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    moto.server.main(sys.argv[1:])
