@@ -320,9 +320,9 @@ class Rehearsal:
         state (initialized again: a plan of another prefix or a copied account may have
         left it on another key, or not initialized at all)."""
         terraform = Terraform(admin / "terraform" / root, self.admin_env())
-        if root != "bootstrap":  # bootstrap's state is a local file
-            key = f"-backend-config=key={state_key(DEFAULT_PREFIX, root)}"
-            terraform.run("init", "-input=false", "-no-color", "-reconfigure", key)
+        # bootstrap's state is a local file: no key
+        key = [f"-backend-config=key={state_key(DEFAULT_PREFIX, root)}"] * (root != "bootstrap")
+        terraform.run("init", "-input=false", "-no-color", "-reconfigure", *key)
         return terraform
 
     def admin_outputs(self, admin: Path, root: str) -> dict[str, Any]:
