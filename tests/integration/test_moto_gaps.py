@@ -5,10 +5,10 @@ create and refresh); a server's state saved and loaded into another."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import boto3
 
-from tests.rehearsal.rehearsal import environment
 from tests.support.moto import REGION, MotoServer, start_moto_server
 
 
@@ -65,29 +65,24 @@ def test_a_saved_state_loads_into_another_server_whole(
     saved = tmp_path / "moto.state"
     MotoServer(aws_env["AWS_ENDPOINT_URL"]).save_state(saved)
 
-    with start_moto_server(tmp_path / "copy.log") as copy, environment(copy.client_env()):
+    with start_moto_server(tmp_path / "copy.log") as copy:
         copy.load_state(saved)
-        s3 = boto3.client("s3")
-        listed = s3.list_object_versions(Bucket="state-copy")["Versions"]
+
+        def in_copy(service: str) -> Any:
+            return boto3.client(service, endpoint_url=copy.endpoint)  # type: ignore[call-overload]
+
+        listed = in_copy("s3").list_object_versions(Bucket="state-copy")["Versions"]
         assert sorted(v["VersionId"] for v in listed) == sorted(versions)
-        assert (
-            s3.get_object(Bucket="state-copy", Key="k", VersionId=versions[0])["Body"].read()
-            == b"1"
-        )
-        kms = boto3.client("kms")
-        assert (
-            kms.describe_key(KeyId=key["KeyMetadata"]["KeyId"])["KeyMetadata"]["Arn"]
-            == key["KeyMetadata"]["Arn"]
-        )
-        signature = kms.sign(
-            KeyId=key["KeyMetadata"]["KeyId"], Message=b"m", SigningAlgorithm="RSASSA_PSS_SHA_256"
-        )
-        assert signature["Signature"]
-        assert (
-            boto3.client("iam").get_role(RoleName="state-copy")["Role"]["RoleId"]
-            == role["Role"]["RoleId"]
-        )
-        tags = boto3.client("application-autoscaling").list_tags_for_resource(ResourceARN=target)
+        first = in_copy("s3").get_object(Bucket="state-copy", Key="k", VersionId=versions[0])
+        assert first["Body"].read() == b"1"
+        key_id = key["KeyMetadata"]["KeyId"]
+        kms = in_copy("kms")
+        assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["Arn"] == key["KeyMetadata"]["Arn"]
+        signed = kms.sign(KeyId=key_id, Message=b"m", SigningAlgorithm="RSASSA_PSS_SHA_256")
+        assert signed["Signature"]  # the private key came back whole
+        copied = in_copy("iam").get_role(RoleName="state-copy")["Role"]
+        assert copied["RoleId"] == role["Role"]["RoleId"]
+        tags = in_copy("application-autoscaling").list_tags_for_resource(ResourceARN=target)
         assert tags["Tags"] == {"NamePrefix": "copy-"}
-    # The original is untouched, and new ids in either do not collide with the saved ones.
+    # The original is untouched.
     assert boto3.client("iam").get_role(RoleName="state-copy")["Role"]["Arn"] == role["Role"]["Arn"]
