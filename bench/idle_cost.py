@@ -93,16 +93,16 @@ def environments() -> list[Environment]:
     ]
 
 
+def usd(name: str) -> float:
+    return PRICES[name].usd
+
+
 def task_hour() -> float:
     """An on-demand hour of the UI's task at the task definition module's default size."""
     module = TERRAFORM / "modules" / "ecs-task-definition" / "variables.tf"
     vcpu = int(variable_default(module, "cpu")) / 1024
     gb = int(variable_default(module, "memory")) / 1024
-    return vcpu * PRICES["fargate_vcpu_hour"].usd + gb * PRICES["fargate_gb_hour"].usd
-
-
-def usd(name: str) -> float:
-    return PRICES[name].usd
+    return vcpu * usd("fargate_vcpu_hour") + gb * usd("fargate_gb_hour")
 
 
 def monthly(environment: Environment) -> dict[str, float]:

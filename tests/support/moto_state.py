@@ -76,10 +76,11 @@ def save(path: Path, extra: Any = None) -> int:
     StatePickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(
         {"backends": loaded_backends(), "extra": extra}
     )
+    state = buffer.getvalue()
     partial = path.with_name(path.name + f".{os.getpid()}.partial")
-    partial.write_bytes(buffer.getvalue())
+    partial.write_bytes(state)
     partial.replace(path)
-    return len(buffer.getvalue())
+    return len(state)
 
 
 def load(path: Path) -> Any:
