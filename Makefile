@@ -19,6 +19,14 @@ export CHURN_DATA ?= $(abspath $(LOCAL_DATA))
 # The browser tests drive this Chromium binary: Debian's real binary by default; a GitHub
 # runner sets CHROMIUM=/usr/bin/chromium (its image ships one).
 export CHROMIUM ?= /usr/lib/chromium/chromium
+# Bytecode is written once, under .cache/pycache, and read by every later process. The
+# venvs are installed without it (uv writes none up front), so with PYTHONDONTWRITEBYTECODE
+# set, as on this project's own machine, each process compiled every module it imported,
+# every time: pandas, scikit-learn, xgboost and FastAPI took 5.9 CPU-seconds to import
+# instead of 1.9, and the test suite's collection 17.0 instead of 6.4 (2026-12-07). The
+# prefix keeps the source tree free of __pycache__ folders, which that setting wants.
+export PYTHONDONTWRITEBYTECODE :=
+export PYTHONPYCACHEPREFIX := $(CURDIR)/.cache/pycache
 ARTIFACTS ?= artifacts
 STAMP     := $(VENV)/.setup-done
 SCANNERS  := .venv-scanners

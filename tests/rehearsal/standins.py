@@ -24,12 +24,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Final
 
-import yaml
-
 from churn.ops.terraform import CLI_CONFIG
-from tests.rehearsal.github_api import request_installation_token
-from tests.rehearsal.moto_terraform import write_moto_overrides
-from tests.support.moto import moto_admin
+
+# A stand-in runs once per use of its action (a few hundred times a run): boto3, yaml and
+# the GitHub stand-in's module (cryptography) are imported only by the ones that need them.
 
 OIDC_HOST: Final = "token.actions.githubusercontent.com"
 
@@ -164,6 +162,8 @@ def job_environment(workspace: Path, job: str) -> str | None:
     """The environment the running job declares (GitHub puts it in the token's subject;
     act does not tell a step, so it is read from the workflow files, and an expression's
     value from the job's environment variable of the same value)."""
+    import yaml  # noqa: PLC0415 (the comment at the top says why)
+
     for path in sorted((workspace / ".github" / "workflows").glob("*.yml")):
         document = yaml.safe_load(path.read_text())
         declared = (document.get("jobs") or {}).get(job, {}).get("environment")
@@ -219,6 +219,9 @@ def trusts(document: dict[str, Any], subject: str) -> bool:
 
 
 def configure_aws_credentials() -> None:
+    from tests.rehearsal.moto_terraform import write_moto_overrides  # noqa: PLC0415
+    from tests.support.moto import moto_admin  # noqa: PLC0415
+
     role_arn = action_input("role-to-assume")
     region = action_input("aws-region")
     if not role_arn:
@@ -347,6 +350,8 @@ def upload_sarif() -> None:
 
 
 def create_github_app_token() -> None:
+    from tests.rehearsal.github_api import request_installation_token  # noqa: PLC0415
+
     token = request_installation_token(
         env("GITHUB_API_URL"),
         env("GITHUB_REPOSITORY"),
@@ -432,6 +437,8 @@ def docker(arguments: Sequence[str]) -> None:
 
 def push(state: dict[str, Any], target: str) -> None:
     """Record the image in (moto's) ECR as a push would, so the next run finds the tag."""
+    from tests.support.moto import moto_admin  # noqa: PLC0415
+
     if target not in state["built"]:
         raise StandInError(f"An image does not exist locally with the tag: {target}")
     registry, _, rest = target.partition("/")
