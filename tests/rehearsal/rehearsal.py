@@ -34,6 +34,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,7 +57,7 @@ from tests.rehearsal.github_api import (
 )
 from tests.rehearsal.moto_terraform import write_moto_overrides
 from tests.support.batch_transform import serve_sagemaker
-from tests.support.moto import REGION, MotoServer, start_moto_server
+from tests.support.moto import REGION, MotoServer, moto_admin, start_moto_server
 from tests.support.synthetic import moved, real_table, write_base
 
 HERE: Final = Path(__file__).resolve().parent
@@ -91,6 +92,11 @@ JOB_OUTPUT_SOURCE: Final = re.compile(r"\$\{\{\s*steps\.[\w-]+\.outputs\.([\w-]+
 ACTIONS_TOKEN: Final = "ghs_rehearsal_actions_token"  # what GITHUB_TOKEN is in every run
 # A throwaway environment: buckets and repositories may be destroyed with what they hold.
 THROWAWAY: Final = {"TF_VAR_rehearsal": "true"}
+STATE_BUCKET: Final = "teleco-churn-terraform-state"  # bootstrap's, which backend.tf names
+# GitHub starts every job whose needs are met at once, each on a runner of its own; act runs
+# them on this machine, three at a time: a deploy's three plans (staging's platform and
+# production's two roots) run side by side, as there, and staging's apply waits for none.
+CONCURRENT_JOBS: Final = 3
 
 
 class RehearsalError(Exception):
@@ -284,7 +290,7 @@ class Rehearsal:
         extra_env: dict[str, str] | None = None,
     ) -> dict[str, str]:
         """churn-stack as the administrator runs it (make plan / make apply)."""
-        outputs = self.workdir / "stack-outputs.txt"
+        outputs = self.workdir / f"stack-outputs-{'-'.join(arguments[:2])}.txt"  # one a root
         outputs.unlink(missing_ok=True)
         finished = subprocess.run(
             [
@@ -314,6 +320,31 @@ class Rehearsal:
             self.stack(admin, "plan", root, "--keep-deployed")
             self.stack(admin, "apply", root)
         return self.admin_outputs(admin, root)
+
+    def admin_set_up(self, admin: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+        """bootstrap, then the pipeline, as the README's administrator applies them; their
+        outputs. The pipeline starts once what it reads of bootstrap exists (the state
+        bucket, its key's alias), not when bootstrap's apply returns: the provider is then
+        still waiting out a fixed delay on the bucket's lifecycle rule (55 s here), which
+        every story would wait for too. The end state is the same."""
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            bootstrapping = pool.submit(self.admin_apply, admin, "bootstrap")
+            while not (bootstrapping.done() or self.state_bucket_exists()):
+                time.sleep(1)
+            if bootstrapping.done():  # its error, if it failed
+                bootstrapping.result()
+            pipeline = self.admin_apply(admin, "pipeline")
+            return bootstrapping.result(), pipeline
+
+    def state_bucket_exists(self) -> bool:
+        """Whether the state bucket and the alias of its key are there (what the pipeline's
+        backend and its `aws_kms_alias` data source read)."""
+        session = moto_admin()
+        aliases = session.client("kms", endpoint_url=self.moto.endpoint).list_aliases()
+        found = {a["AliasName"] for a in aliases["Aliases"]}
+        buckets = session.client("s3", endpoint_url=self.moto.endpoint).list_buckets()
+        names = {b["Name"] for b in buckets["Buckets"]}
+        return f"alias/{STATE_BUCKET}" in found and STATE_BUCKET in names
 
     def admin_terraform(self, admin: Path, root: str) -> Terraform:
         """Terraform in ``root`` of the administrator's checkout, on the default prefix's
@@ -416,7 +447,8 @@ class Rehearsal:
         command = [
             str(ACT), event, "-W", f".github/workflows/{workflow}", "-j", job,
             "-e", str(run / "event.json"), "-P", "ubuntu-24.04=-self-hosted",
-            "--concurrent-jobs", "2", "--action-cache-path", str(self.workdir / "act-cache"),
+            "--concurrent-jobs", str(CONCURRENT_JOBS),
+            "--action-cache-path", str(self.workdir / "act-cache"),
             "--no-cache-server", *local_repositories(checkout / ".github" / "workflows"),
             *[f for k, v in self.variables.items() for f in ("--var", f"{k}={v}")],
             *[
@@ -766,8 +798,7 @@ def run_all(rehearsal: Rehearsal) -> None:
     """Every step in order, each checked only by what the workflows themselves check."""
     rehearsal.publish_source()
     admin = rehearsal.admin_checkout()
-    bootstrap = rehearsal.admin_apply(admin, "bootstrap")
-    pipeline = rehearsal.admin_apply(admin, "pipeline")
+    bootstrap, pipeline = rehearsal.admin_set_up(admin)
     data_uri = rehearsal.upload_data(str(pipeline["bucket_name"]))
     rehearsal.secure_github()
     rehearsal.configure_github(pipeline)

@@ -34,10 +34,9 @@ from churn import artifacts, storage
 from churn.ops import releases
 from tests.rehearsal.api_gateway import as_list
 from tests.rehearsal.provider_calls import actions_by_role
-from tests.rehearsal.rehearsal import Rehearsal, RehearsalError, rehearsal_world
+from tests.rehearsal.rehearsal import STATE_BUCKET, Rehearsal, RehearsalError, rehearsal_world
 from tests.support.environments import REPO_ROOT, built_once
 
-STATE_BUCKET = "teleco-churn-terraform-state"
 PREFIX = "teleco-customer-churn-"
 REPOSITORY = "repo:teleco-customer-churn/telco-churn"
 MARKER = "<!-- churn-terraform-plan -->"
@@ -523,9 +522,8 @@ def set_up_by_the_administrator(rehearsal: Rehearsal, shared: Path) -> tuple[Pat
     bootstrap_state = Path("terraform") / "bootstrap" / "terraform.tfstate"
     with built_once(shared) as cold:
         if cold:
-            bootstrap = rehearsal.admin_apply(admin, "bootstrap")
+            bootstrap, _ = rehearsal.admin_set_up(admin)
             assert bootstrap["state_bucket"] == STATE_BUCKET
-            rehearsal.admin_apply(admin, "pipeline")
             shared.mkdir()
             shutil.copy(admin / bootstrap_state, shared)
             rehearsal.moto.save_state(shared / "moto.state")

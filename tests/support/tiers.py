@@ -19,15 +19,19 @@ A test's tier is the first of rehearsal, terraform, browser, model (model, aws o
 whose marker it has, else check. ``pytest --tier check`` runs one tier (the pull request's
 parallel jobs do; ``make check`` runs the check tier); without it every test runs.
 Under pytest-xdist, the most expensive tiers are handed out first, so the longest tests do
-not begin last; their order within a tier stays pytest-randomly's. While the rehearsal's
-stories run, every other test runs at a lower CPU priority: the stories are the critical
-path, and on two cores they ran nearly twice as long when they shared the CPU evenly.
+not begin last; their order within a tier stays pytest-randomly's. A rehearsal test that
+waits for nothing goes in front of a story that begins by waiting for the administrator's
+setup. While the rehearsal's stories run, every other test runs at a lower CPU priority,
+and the stories other than the longest at a slightly lower one: the stories are the
+critical path, and on two cores they ran nearly twice as long when they shared the CPU
+evenly; the longest of them ends the suite.
 """
 
 from __future__ import annotations
 
+import math
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Final, TypeVar
 
 import pytest
@@ -54,6 +58,14 @@ MARKERS: Final = {
 # story's process about three times the CPU share of one of theirs, not all of it, so they
 # still progress while a story trains a model or starts terraform.
 BEHIND_THE_STORIES: Final = 5
+# The niceness of the rehearsal's other tests beside its longest story (by its timeout),
+# which ends last and so decides when the suite does: they get about two-thirds of its CPU
+# share (the kernel's weights for niceness 2 and 0: 655 and 1024).
+BESIDE_THE_LONGEST: Final = 2
+LONGEST: Final = pytest.StashKey[bool]()
+# The fixture of a rehearsal story that begins by waiting for the administrator's setup
+# (tests/rehearsal/test_rehearsal.py: the first story applies it, the others load it).
+WAITS_FOR_SETUP: Final = "administered"
 TIER: Final = pytest.StashKey[str]()
 # The tiers, most expensive first, and the markers that put a test in each.
 TIERS: Final = {
@@ -84,29 +96,66 @@ def shares(total: int, workers: int) -> list[int]:
     return sizes
 
 
-def spread(items: Sequence[T], workers: int, tiers: Sequence[str]) -> list[T]:
+def spread(
+    items: Sequence[T], workers: int, tiers: Sequence[str], ahead: Mapping[T, T] | None = None
+) -> list[T]:
     """``items`` (most expensive tier first) reordered so that each worker's first share
     holds as few of the rehearsal's long tests as can be, at its head, each followed by the
     cheapest test there is, and the others dealt in turn: worksteal steals only from the
     tails of queues, so two long tests in one share would run one after the other while
     another worker idles; and a worker takes its next test off its queue before it runs the
-    current one, so whatever follows a long test waits for it, stealing or not."""
+    current one, so whatever follows a long test waits for it, stealing or not.
+    ``ahead`` maps a long test to one dealt just before it, in the same share: a story that
+    would wait at its start anyway lets a rehearsal test that waits for nothing go first."""
     sizes = shares(len(items), workers)
     dealt: list[list[T]] = [[] for _ in sizes]
 
     def room() -> list[int]:
         return [s for s in range(workers) if len(dealt[s]) < sizes[s]]
 
-    longest = [item for item, tier in zip(items, tiers, strict=True) if tier == "rehearsal"]
+    fronts = dict(ahead or {})
+    longest = [
+        item
+        for item, tier in zip(items, tiers, strict=True)
+        if tier == "rehearsal" and item not in fronts.values()
+    ]
     rest = [item for item, tier in zip(items, tiers, strict=True) if tier != "rehearsal"]
     for item in longest:
         index = min(room(), key=lambda s: (len(dealt[s]), s))
+        front = fronts.get(item)
+        if front is not None and sizes[index] - len(dealt[index]) >= 2:
+            dealt[index].append(front)
+        elif front is not None:  # no room for both: the front one is dealt as a story
+            longest.append(front)
         dealt[index].append(item)
         if rest and len(dealt[index]) < sizes[index]:
             dealt[index].append(rest.pop())  # the last of the rest: of the cheapest tier
     for item in rest:
         dealt[min(room(), key=lambda s: len(dealt[s]) / sizes[s])].append(item)
     return [item for share in dealt for item in share]
+
+
+def timeout_of(item: pytest.Item) -> float:
+    marker = item.get_closest_marker("timeout")
+    return float(marker.args[0]) if marker and marker.args else math.inf
+
+
+def fronts(items: Sequence[pytest.Item]) -> dict[pytest.Item, pytest.Item]:
+    """The rehearsal tests that wait for nothing, each to be dealt in front of a story that
+    waits at its start for the administrator's setup (which the first story to begin
+    applies while the others wait): the shortest stories by their timeouts, the longest
+    left alone, so that one story begins at once."""
+    rehearsal = [item for item in items if item.stash[TIER] == "rehearsal"]
+    waits = {item: WAITS_FOR_SETUP in getattr(item, "fixturenames", ()) for item in rehearsal}
+    free = [item for item in rehearsal if not waits[item]]
+    waiting = [item for item in rehearsal if waits[item]]
+    return dict(zip(sorted(waiting, key=timeout_of)[:-1], free, strict=False))
+
+
+def longest_story(items: Sequence[pytest.Item]) -> pytest.Item | None:
+    """The rehearsal test that takes longest, by its timeout."""
+    stories = [item for item in items if item.stash[TIER] == "rehearsal"]
+    return max(stories, key=timeout_of, default=None)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -139,11 +188,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         order = list(TIERS)
         items.sort(key=lambda item: order.index(item.stash[TIER]))  # stable: random in a tier
         tiers = [item.stash[TIER] for item in items]
-        items[:] = spread(items, config.workerinput["workercount"], tiers)
+        items[:] = spread(items, config.workerinput["workercount"], tiers, fronts(items))
+        longest = longest_story(items)
+        if longest is not None:
+            longest.stash[LONGEST] = True
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    """On a pytest-xdist worker, a test outside the rehearsal lowers the worker's priority
-    (for good: only root may raise it again; the stories are each a share's first test)."""
-    if hasattr(item.config, "workerinput") and item.stash.get(TIER, None) != "rehearsal":
+    """On a pytest-xdist worker, a test outside the rehearsal lowers the worker's priority,
+    and a rehearsal test other than the longest story a little (for good: only root may
+    raise it again; the stories lead their shares)."""
+    if not hasattr(item.config, "workerinput"):
+        return
+    if item.stash.get(TIER, None) != "rehearsal":
         os.nice(max(0, BEHIND_THE_STORIES - os.nice(0)))
+    elif not item.stash.get(LONGEST, False):
+        os.nice(max(0, BESIDE_THE_LONGEST - os.nice(0)))

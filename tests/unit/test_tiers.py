@@ -3,7 +3,9 @@ fixtures, and under pytest-xdist the long tests start first, one per worker."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from types import SimpleNamespace
+from typing import cast
 
 import pytest
 
@@ -70,6 +72,58 @@ def test_with_fewer_workers_than_long_tests_the_long_tests_still_lead() -> None:
     assert spread(["A", "B", "C"], 2, tiers) == ["A", "B", "C"]  # shares of 1 and 2
 
 
+def test_a_test_dealt_ahead_of_a_story_runs_just_before_it_on_its_worker() -> None:
+    tiers = ["rehearsal"] * 4 + ["check"] * 12  # shares of 4
+    items = ["A", "B", "C", "f", *(f"c{index}" for index in range(12))]
+    order = spread(items, 4, tiers, ahead={"B": "f"})
+    assert sorted(order) == sorted(items)
+    shares = [order[start : start + 4] for start in (0, 4, 8, 12)]
+    assert [share[0] for share in shares[:3]] == ["A", "f", "C"]
+    assert shares[1][1] == "B"  # on f's worker, next: it waits for nothing else
+    assert not {"A", "B", "C", "f"} & set(shares[3])  # a worker free for the rest
+    # No room for both in a share of one: the test is dealt as a long test of its own.
+    assert spread(["A", "f"], 2, ["rehearsal"] * 2, ahead={"A": "f"}) == ["A", "f"]
+
+
+@dataclass(eq=False)  # hashable by identity, as pytest's items are
+class Story:
+    name: str
+    timeout: float
+    waits: bool
+    tier: str = "rehearsal"
+
+    @property
+    def stash(self) -> dict[object, str]:
+        return {tiers.TIER: self.tier}
+
+    @property
+    def fixturenames(self) -> list[str]:
+        return ["rehearsal", *([tiers.WAITS_FOR_SETUP] * self.waits)]
+
+    def get_closest_marker(self, name: str) -> SimpleNamespace | None:
+        return SimpleNamespace(args=(self.timeout,)) if name == "timeout" else None
+
+
+def test_a_test_that_waits_for_nothing_goes_in_front_of_the_shortest_waiting_story() -> None:
+    long, middle, short = (
+        Story("long", 2700, True),
+        Story("middle", 2400, True),
+        Story("short", 1800, True),
+    )
+    free, check = Story("free", 900, False), Story("check", 60, False, "check")
+    paired = tiers.fronts(as_items(long, free, check, middle, short))
+    assert {s.name: f.name for s, f in paired.items()} == {"short": "free"}
+    # A lone story applies the setup itself: nothing waits, nothing goes in front.
+    assert tiers.fronts(as_items(long, free)) == {}
+    found = tiers.longest_story(as_items(middle, free, check, long, short))
+    assert found is not None and found.name == "long"
+    assert tiers.longest_story(as_items(check)) is None
+
+
+def as_items(*stories: Story) -> list[pytest.Item]:
+    return cast("list[pytest.Item]", list(stories))
+
+
 def test_a_worker_gives_way_to_the_stories_once_it_runs_anything_else(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -81,13 +135,16 @@ def test_a_worker_gives_way_to_the_stories_once_it_runs_anything_else(
 
     monkeypatch.setattr("os.nice", nice)
 
-    def run(tier: str, worker: bool = True) -> int:
+    def run(tier: str, worker: bool = True, longest: bool = False) -> int:
         config = SimpleNamespace(workerinput={}) if worker else SimpleNamespace()
-        item = SimpleNamespace(config=config, stash={tiers.TIER: tier})
+        item = SimpleNamespace(config=config, stash={tiers.TIER: tier, tiers.LONGEST: longest})
         tiers.pytest_runtest_setup(item)  # type: ignore[arg-type]
         return niceness[0]
 
     assert run("check", worker=False) == 0  # one process: nothing to give way to
-    assert run("rehearsal") == 0  # a story keeps its priority
+    assert run("rehearsal", longest=True) == 0  # the longest story keeps its priority
+    assert run("rehearsal") == tiers.BESIDE_THE_LONGEST  # the others give it a little way
+    assert run("rehearsal") == tiers.BESIDE_THE_LONGEST  # once, not once per story
     assert run("terraform") == tiers.BEHIND_THE_STORIES
     assert run("check") == tiers.BEHIND_THE_STORIES  # once, not once per test
+    assert run("rehearsal", longest=True) == tiers.BEHIND_THE_STORIES  # never raised again
