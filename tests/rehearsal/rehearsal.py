@@ -56,6 +56,7 @@ from tests.rehearsal.github_api import (
     serve_github,
 )
 from tests.rehearsal.moto_terraform import write_moto_overrides
+from tests.rehearsal.terraform_config import rehearsal_cli_config
 from tests.support.batch_transform import serve_sagemaker
 from tests.support.moto import REGION, MotoServer, moto_admin, start_moto_server
 from tests.support.synthetic import moved, real_table, write_base
@@ -260,7 +261,7 @@ class Rehearsal:
             | THROWAWAY
             | {
                 "NAME_PREFIX": prefix,
-                "TF_CLI_CONFIG_FILE": str(cli_config(self.source)),
+                "TF_CLI_CONFIG_FILE": str(rehearsal_cli_config(self.source)),
                 "TF_IN_AUTOMATION": "1",
             }
         )

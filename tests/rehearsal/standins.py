@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Final
 
-from churn.ops.terraform import CLI_CONFIG
+from tests.rehearsal.terraform_config import rehearsal_cli_config
 
 # A stand-in runs once per use of its action (a few hundred times a run): boto3, yaml and
 # the GitHub stand-in's module (cryptography) are imported only by the ones that need them.
@@ -112,8 +112,10 @@ def setup_terraform() -> None:
     found = json.loads(shown.stdout)["terraform_version"]
     if found != wanted:
         raise StandInError(f"this machine has terraform {found}, the workflow asks for {wanted}")
-    # Providers come from this machine's filesystem mirror instead of the registry.
-    append("GITHUB_ENV", f"TF_CLI_CONFIG_FILE={Path(env('REHEARSAL_REPO')) / CLI_CONFIG}")
+    # Providers come from this machine's filesystem mirror instead of the registry (and are
+    # not checksummed again on every command: tests/rehearsal/terraform_config.py).
+    config = rehearsal_cli_config(Path(env("REHEARSAL_REPO")))
+    append("GITHUB_ENV", f"TF_CLI_CONFIG_FILE={config}")
 
 
 TFLINT_STAND_IN: Final = """#!/usr/bin/env bash
