@@ -107,7 +107,8 @@ ifneq ($(filter check test-check,$(MAKECMDGOALS)),)
 WORKERS ?= $(shell nproc)
 endif
 WORKERS ?= 4
-PYTEST := OMP_WAIT_POLICY=PASSIVE GOGC=400 $(BIN)/pytest -n $(WORKERS) --dist worksteal
+# --durations: the 15 slowest tests close the report, for a slow run's post-mortem.
+PYTEST := OMP_WAIT_POLICY=PASSIVE GOGC=400 $(BIN)/pytest -n $(WORKERS) --dist worksteal --durations=15
 # What the tests need besides .venv, made two at a time: the scanners' venv while mypy runs.
 PREPARE := $(MAKE) --no-print-directory --jobs=2 --output-sync=target
 

@@ -10,10 +10,10 @@ its own stand-ins):
   smoke test through the API, the IAM analysis; a second release (the model only), a third
   that crashes in production (a planted fault) and is rolled back by its own deploy, then
   rollback.yml to `previous` (a release id instead is resolved by the same step: its tests
-  are tests/ops/test_release.py's); empty second plans;
+  are tests/ops/test_release.py's); empty second plans; the platform destroyed;
 - staging switched on: two releases through staging then production (the same digests and
   bundle in both), one that crashes in staging (a planted fault) and never reaches
-  production; the fence between the two deploy roles; production's platform destroyed;
+  production; the fence between the two deploy roles;
 - the pull request's tier jobs: each selects its tier's tests, together every test once.
 
 ``make rehearse`` runs the same steps as one story, without the checks."""
@@ -667,6 +667,10 @@ def test_a_new_model_on_main_is_deployed_rolled_back_and_converges(
 
     admin = rehearsal.admin_checkout()
     assert rehearsal.unconverged(admin, release.id) == []  # the live release, planned again
+    rehearsal.destroy_all(admin, {}, roots=("platform",))
+    assert not boto3.client("sagemaker").list_endpoints(NameContains=f"{PREFIX}xgboost")[
+        "Endpoints"
+    ]
 
 
 @pytest.mark.timeout(2700)
@@ -678,9 +682,8 @@ def test_with_staging_on_each_release_reaches_production_only_through_it(
     the pipeline applied again, a secret, a variable). Two releases go through staging,
     then production, the second a new model only: production serves exactly what staging
     verified. A release that crashes in staging (a planted fault) goes back there to the one
-    before it and never reaches production.
-    Then the production platform is destroyed. (Production's own crash is the deploy
-    story's: each story holds about half of the deploys, so neither is the suite's tail.)"""
+    before it and never reaches production. (Production's own crash and the platform's
+    teardown are the deploy story's: this one ends the suite, so it holds no more.)"""
     tfvars = "terraform/pipeline/terraform.tfvars"
     setting = (
         (REPO_ROOT / tfvars).read_text().replace("enable_staging = false", "enable_staging = true")
@@ -716,10 +719,6 @@ def test_with_staging_on_each_release_reaches_production_only_through_it(
         ("staging", "deployed"), ("staging", "smoke-failed"), ("staging", "rolled-back"),
     ]  # fmt: skip
     assert not rehearsal.github.state.deployments  # a deploy's outcome is its run's
-    rehearsal.destroy_all(rehearsal.admin_checkout(), {}, roots=("platform",))
-    assert not boto3.client("sagemaker").list_endpoints(NameContains=f"{PREFIX}xgboost")[
-        "Endpoints"
-    ]
 
 
 STAGING = f"{PREFIX}stg-"
