@@ -21,8 +21,8 @@ its own stand-ins):
 from __future__ import annotations
 
 import json
+import os
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,10 +32,11 @@ import pytest
 
 from churn import artifacts, storage
 from churn.ops import releases
+from tests.rehearsal import administered as administered_account
 from tests.rehearsal.api_gateway import as_list
 from tests.rehearsal.provider_calls import actions_by_role
 from tests.rehearsal.rehearsal import STATE_BUCKET, Rehearsal, RehearsalError, rehearsal_world
-from tests.support.environments import REPO_ROOT, built_once
+from tests.support.environments import REPO_ROOT
 
 PREFIX = "teleco-customer-churn-"
 REPOSITORY = "repo:teleco-customer-churn/telco-churn"
@@ -505,8 +506,10 @@ def rehearsal(data_path: Path, tmp_path: Path, terraform: dict[str, str]) -> Ite
 
 @pytest.fixture(scope="session")
 def administered(pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where the first story leaves the account its administrator set up, for the others
-    (common to this run's workers)."""
+    """Where the account its administrator set up is kept for every story: `make test`'s
+    (tests/rehearsal/administered.py), else one common to this run's workers."""
+    if os.environ.get(administered_account.SHARED_ENV):
+        return Path(os.environ[administered_account.SHARED_ENV])
     xdist = hasattr(pytestconfig, "workerinput")
     shared = tmp_path_factory.getbasetemp().parent if xdist else tmp_path_factory.mktemp("adm")
     return shared / "administered"
@@ -515,23 +518,10 @@ def administered(pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathF
 def set_up_by_the_administrator(rehearsal: Rehearsal, shared: Path) -> tuple[Path, dict[str, Any]]:
     """README, "Fork and deploy": bootstrap and the pipeline applied by hand, the
     repository secured and configured. The administrator's checkout and the pipeline's
-    outputs. The first story applies the two stacks; the others start from its account
-    (moto's state and bootstrap's local state file, copied: tests/support/moto_state.py),
-    the same tree applied by the same commands, and secure and configure their own GitHub."""
-    admin = rehearsal.admin_checkout()
-    bootstrap_state = Path("terraform") / "bootstrap" / "terraform.tfstate"
-    with built_once(shared) as cold:
-        if cold:
-            bootstrap, _ = rehearsal.admin_set_up(admin)
-            assert bootstrap["state_bucket"] == STATE_BUCKET
-            shared.mkdir()
-            shutil.copy(admin / bootstrap_state, shared)
-            rehearsal.moto.save_state(shared / "moto.state")
-        else:
-            rehearsal.moto.load_state(shared / "moto.state")
-            shutil.copy(shared / bootstrap_state.name, admin / bootstrap_state)
-            rehearsal.say("rehearsal: bootstrap and pipeline as the first story applied them")
-    pipeline = rehearsal.admin_outputs(admin, "pipeline")
+    outputs. The stacks are applied once a run and loaded by each story (moto's state and
+    bootstrap's local state file, copied: tests/rehearsal/administered.py), the same tree
+    applied by the same commands; each story secures and configures its own GitHub."""
+    admin, pipeline = administered_account.set_up(rehearsal, shared)
     said = rehearsal.secure_github()
     assert "OIDC subjects now carry repo, context, ref" in said
     rehearsal.configure_github(pipeline)

@@ -64,7 +64,8 @@ BEHIND_THE_STORIES: Final = 5
 BESIDE_THE_LONGEST: Final = 2
 LONGEST: Final = pytest.StashKey[bool]()
 # The fixture of a rehearsal story that begins by waiting for the administrator's setup
-# (tests/rehearsal/test_rehearsal.py: the first story applies it, the others load it).
+# (applied once a run, by `make test` beside its lint or by the first story to begin, and
+# loaded by the others: tests/rehearsal/administered.py).
 WAITS_FOR_SETUP: Final = "administered"
 TIER: Final = pytest.StashKey[str]()
 # The tiers, most expensive first, and the markers that put a test in each.
