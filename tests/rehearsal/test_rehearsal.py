@@ -532,7 +532,7 @@ def set_up_by_the_administrator(rehearsal: Rehearsal, shared: Path) -> tuple[Pat
 # they run side by side on parallel workers; `make rehearse` runs them as one story.
 
 
-@pytest.mark.timeout(1800)  # about 11 minutes here, beside the others
+@pytest.mark.timeout(1800)  # about 5 minutes here, beside the others
 def test_a_retrained_model_is_proposed_reviewed_merged_and_its_base_scored(
     rehearsal: Rehearsal,
     administered: Path,
@@ -605,7 +605,7 @@ def test_a_retrained_model_is_proposed_reviewed_merged_and_its_base_scored(
     assert not {bucket, STATE_BUCKET} & buckets
 
 
-@pytest.mark.timeout(2400)  # about 16 minutes here, beside the others
+@pytest.mark.timeout(2700)  # about 14 minutes here, beside the others: as the staging story
 def test_a_new_model_on_main_is_deployed_rolled_back_and_converges(
     rehearsal: Rehearsal,
     administered: Path,
@@ -663,7 +663,7 @@ def test_a_new_model_on_main_is_deployed_rolled_back_and_converges(
     ]
 
 
-@pytest.mark.timeout(2700)
+@pytest.mark.timeout(2700)  # about 14 minutes here, beside the others
 def test_with_staging_on_each_release_reaches_production_only_through_it(
     rehearsal: Rehearsal,
     administered: Path,

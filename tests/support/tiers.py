@@ -24,7 +24,7 @@ waits for nothing goes in front of a story that begins by waiting for the admini
 setup. While the rehearsal's stories run, every other test runs at a lower CPU priority,
 and the stories other than the longest at a slightly lower one: the stories are the
 critical path, and on two cores they ran nearly twice as long when they shared the CPU
-evenly; the longest of them ends the suite.
+evenly; the longest of them end the suite.
 """
 
 from __future__ import annotations
@@ -58,9 +58,9 @@ MARKERS: Final = {
 # story's process about three times the CPU share of one of theirs, not all of it, so they
 # still progress while a story trains a model or starts terraform.
 BEHIND_THE_STORIES: Final = 5
-# The niceness of the rehearsal's other tests beside its longest story (by its timeout),
-# which ends last and so decides when the suite does: they get about two-thirds of its CPU
-# share (the kernel's weights for niceness 2 and 0: 655 and 1024).
+# The niceness of the rehearsal's other tests beside its longest stories (by their
+# timeouts), which end last and so decide when the suite does: they get about two-thirds of
+# their CPU share (the kernel's weights for niceness 2 and 0: 655 and 1024).
 BESIDE_THE_LONGEST: Final = 2
 LONGEST: Final = pytest.StashKey[bool]()
 # The fixture of a rehearsal story that begins by waiting for the administrator's setup
@@ -153,10 +153,11 @@ def fronts(items: Sequence[pytest.Item]) -> dict[pytest.Item, pytest.Item]:
     return dict(zip(sorted(waiting, key=timeout_of)[:-1], free, strict=False))
 
 
-def longest_story(items: Sequence[pytest.Item]) -> pytest.Item | None:
-    """The rehearsal test that takes longest, by its timeout."""
+def longest_stories(items: Sequence[pytest.Item]) -> list[pytest.Item]:
+    """The rehearsal tests that take longest: those with the longest timeout."""
     stories = [item for item in items if item.stash[TIER] == "rehearsal"]
-    return max(stories, key=timeout_of, default=None)
+    longest = max(map(timeout_of, stories), default=None)
+    return [story for story in stories if timeout_of(story) == longest]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -190,14 +191,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items.sort(key=lambda item: order.index(item.stash[TIER]))  # stable: random in a tier
         tiers = [item.stash[TIER] for item in items]
         items[:] = spread(items, config.workerinput["workercount"], tiers, fronts(items))
-        longest = longest_story(items)
-        if longest is not None:
-            longest.stash[LONGEST] = True
+        for story in longest_stories(items):
+            story.stash[LONGEST] = True
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """On a pytest-xdist worker, a test outside the rehearsal lowers the worker's priority,
-    and a rehearsal test other than the longest story a little (for good: only root may
+    and a rehearsal test other than the longest stories a little (for good: only root may
     raise it again; the stories lead their shares)."""
     if not hasattr(item.config, "workerinput"):
         return

@@ -115,9 +115,10 @@ def test_a_test_that_waits_for_nothing_goes_in_front_of_the_shortest_waiting_sto
     assert {s.name: f.name for s, f in paired.items()} == {"short": "free"}
     # A lone story applies the setup itself: nothing waits, nothing goes in front.
     assert tiers.fronts(as_items(long, free)) == {}
-    found = tiers.longest_story(as_items(middle, free, check, long, short))
-    assert found is not None and found.name == "long"
-    assert tiers.longest_story(as_items(check)) is None
+    twin = Story("twin", 2700, True)
+    found = tiers.longest_stories(as_items(middle, free, check, long, short, twin))
+    assert [story.name for story in found] == ["long", "twin"]  # as long: both lead
+    assert tiers.longest_stories(as_items(check)) == []
 
 
 def as_items(*stories: Story) -> list[pytest.Item]:
