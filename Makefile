@@ -49,7 +49,7 @@ OPS_STAMP := $(OPS)/.setup-done
 # One folder per deployable, each with its Dockerfile.
 DOCKERFILES := $(wildcard src/*/Dockerfile)
 
-.PHONY: help setup ops-tools scanners data run serve train score check test every-test test-check test-model test-browser test-terraform test-rehearsal browser terraform lint tf-check scan init plan apply images rehearse format constraints base-images mutation mutation-show bench clean
+.PHONY: help setup ops-tools scanners data run serve train score check test test-check test-model test-browser test-terraform test-rehearsal browser terraform lint tf-check scan init plan apply images rehearse format constraints base-images mutation mutation-show bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
@@ -123,11 +123,7 @@ test: setup data ## lint, type-check and run every test (all tiers, in parallel)
 	$(MAKE) --no-print-directory terraform
 	$(BIN)/python -m tests.rehearsal.administered $(ADMINISTERED) --data $(CHURN_DATA) \
 	  > $(ADMINISTERED).log 2>&1 &
-	$(PREPARE) scanners browser
-	$(MAKE) --no-print-directory --jobs=2 --output-sync=line lint every-test
-
-# `make test`'s tests, beside its lint: mypy's 40 s on one core left the other idle before.
-every-test:
+	$(PREPARE) scanners lint browser
 	REHEARSAL_ADMINISTERED=$(ADMINISTERED) $(PYTEST)
 
 check: setup data ## the fast loop: lint, type-check and the tests that need no model, AWS, terraform, browser or act

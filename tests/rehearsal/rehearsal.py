@@ -563,12 +563,8 @@ class Rehearsal:
         checkout = self.checkout(f"origin/{pull['head']['ref']}", f"tiers-{pull['number']}")
         data = {"DATA": str(self.data), "CHURN_DATA": str(self.data)}
         # mypy's cache of this machine's own lint, as a runner would restore one: it still
-        # checks every file, and answers in seconds for those that did not change. A copy:
-        # `make test` lints beside its tests, so the cache may still be being written.
-        cache_copy = self.workdir / "mypy-cache"
-        if (self.source / ".mypy_cache").is_dir():
-            shutil.copytree(self.source / ".mypy_cache", cache_copy, dirs_exist_ok=True)
-        cache = {"MYPY_CACHE_DIR": str(cache_copy)}
+        # checks every file, and answers in seconds for those that did not change.
+        cache = {"MYPY_CACHE_DIR": str(self.source / ".mypy_cache")}
         return self.act(
             "pull_request", "pull-request.yml", "tests", checkout, self.pull_event(pull),
             extra_env={"PYTEST_ADDOPTS": "--collect-only -q -p no:randomly", "WORKERS": "0"}
