@@ -24,14 +24,19 @@ def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def plan_store(repo: Path, run: str, environment: str) -> str:
-    """Where a run's saved plans for one environment travel: plans/<run>/<environment>/ in
-    the state bucket the roots' own backend.tf names (a fork changes it there, once)."""
+def state_bucket(repo: Path) -> str:
+    """The state bucket the roots' own backend.tf names (a fork changes it there, once)."""
     backend = (repo / "terraform" / "pipeline" / "backend.tf").read_text()
     bucket = re.search(r'^\s*bucket\s*=\s*"([^"]+)"', backend, re.MULTILINE)
     if bucket is None:
         raise StackError("terraform/pipeline/backend.tf names no state bucket")
-    return f"s3://{bucket.group(1)}/plans/{run}/{environment}"
+    return bucket.group(1)
+
+
+def plan_store(repo: Path, run: str, environment: str) -> str:
+    """Where a run's saved plans for one environment travel: plans/<run>/<environment>/ in
+    the state bucket."""
+    return f"s3://{state_bucket(repo)}/plans/{run}/{environment}"
 
 
 def hand_over(plan_file: Path, store: str) -> str:

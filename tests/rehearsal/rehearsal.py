@@ -44,6 +44,7 @@ import yaml
 
 from churn import storage
 from churn.names import DEFAULT_PREFIX, state_key
+from churn.ops.handover import state_bucket
 from churn.ops.pointers import as_variables, placeholders
 from churn.ops.releases import ReleaseLog
 from churn.ops.terraform import Terraform, cli_config
@@ -93,7 +94,7 @@ JOB_OUTPUT_SOURCE: Final = re.compile(r"\$\{\{\s*steps\.[\w-]+\.outputs\.([\w-]+
 ACTIONS_TOKEN: Final = "ghs_rehearsal_actions_token"  # what GITHUB_TOKEN is in every run
 # A throwaway environment: buckets and repositories may be destroyed with what they hold.
 THROWAWAY: Final = {"TF_VAR_rehearsal": "true"}
-STATE_BUCKET: Final = "teleco-churn-terraform-state"  # bootstrap's, which backend.tf names
+STATE_BUCKET: Final = state_bucket(HERE.parents[1])  # bootstrap's, which backend.tf names
 # GitHub starts every job whose needs are met at once, each on a runner of its own; act runs
 # them on this machine, three at a time: a deploy's three plans (staging's platform and
 # production's two roots) run side by side, as there, and staging's apply waits for none.
@@ -328,24 +329,25 @@ class Rehearsal:
         bucket, its key's alias), not when bootstrap's apply returns: the provider is then
         still waiting out a fixed delay on the bucket's lifecycle rule (55 s here), which
         every story would wait for too. The end state is the same."""
+        session = moto_admin()
+        kms = session.client("kms", endpoint_url=self.moto.endpoint)
+        s3 = session.client("s3", endpoint_url=self.moto.endpoint)
+
+        def state_bucket_exists() -> bool:
+            """The state bucket and its key's alias: what the pipeline's backend and its
+            `aws_kms_alias` data source read."""
+            aliases = {a["AliasName"] for a in kms.list_aliases()["Aliases"]}
+            buckets = {b["Name"] for b in s3.list_buckets()["Buckets"]}
+            return f"alias/{STATE_BUCKET}" in aliases and STATE_BUCKET in buckets
+
         with ThreadPoolExecutor(max_workers=1) as pool:
             bootstrapping = pool.submit(self.admin_apply, admin, "bootstrap")
-            while not (bootstrapping.done() or self.state_bucket_exists()):
+            while not (bootstrapping.done() or state_bucket_exists()):
                 time.sleep(1)
             if bootstrapping.done():  # its error, if it failed
                 bootstrapping.result()
             pipeline = self.admin_apply(admin, "pipeline")
             return bootstrapping.result(), pipeline
-
-    def state_bucket_exists(self) -> bool:
-        """Whether the state bucket and the alias of its key are there (what the pipeline's
-        backend and its `aws_kms_alias` data source read)."""
-        session = moto_admin()
-        aliases = session.client("kms", endpoint_url=self.moto.endpoint).list_aliases()
-        found = {a["AliasName"] for a in aliases["Aliases"]}
-        buckets = session.client("s3", endpoint_url=self.moto.endpoint).list_buckets()
-        names = {b["Name"] for b in buckets["Buckets"]}
-        return f"alias/{STATE_BUCKET}" in found and STATE_BUCKET in names
 
     def admin_terraform(self, admin: Path, root: str) -> Terraform:
         """Terraform in ``root`` of the administrator's checkout, on the default prefix's
