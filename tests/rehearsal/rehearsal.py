@@ -638,16 +638,19 @@ class Rehearsal:
         payload = {"ref": "refs/heads/main", "after": self.head("main"), "before": "0" * 40}
         return self.act("push", "deploy.yml", "apply", checkout, payload, failing_step=failing_step)
 
-    def rollback(self, release: str) -> str:
-        """rollback.yml (workflow_dispatch on main) to ``release``: previous, or an id; the
-        wall time of each of its steps said."""
-        checkout = self.checkout("main", f"rollback-{release}")
-        inputs = {"environment": "production", "release": release}
+    def rollback(self, release: str, environment: str = "production") -> str:
+        """rollback.yml (workflow_dispatch on main) of ``environment`` to ``release``:
+        previous, or an id; the wall time of each of its steps said."""
+        checkout = self.checkout("main", f"rollback-{environment}-{release}")
+        inputs = {"environment": environment, "release": release}
         payload = {"ref": "refs/heads/main", "inputs": inputs}
         log = self.act("workflow_dispatch", "rollback.yml", "deployment", checkout, payload, inputs)
         for job, step, seconds in step_times(log):
             where = job.rsplit("/", 1)[-1]
-            self.say(f"rehearsal: rollback to {release}, {where}: {step} in {seconds:.1f} s")
+            self.say(
+                f"rehearsal: rollback of {environment} to {release}, {where}: {step} "
+                f"in {seconds:.1f} s"
+            )
         return log
 
     def score(self, bucket: str) -> str:

@@ -672,8 +672,9 @@ def test_with_staging_on_each_release_reaches_production_only_through_it(
     the pipeline applied again, a secret, a variable). Two releases go through staging,
     then production, the second a new model only: production serves exactly what staging
     verified. A release that crashes in staging (a planted fault) goes back there to the one
-    before it and never reaches production. (Production's own crash and the platform's
-    teardown are the deploy story's: this one ends the suite, so it holds no more.)"""
+    before it and never reaches production. rollback.yml takes staging back to the first
+    release by its id. (Production's own crash and rollback and the platform's teardown are
+    the deploy story's: this one ends the suite, so it holds no more.)"""
     tfvars = "terraform/pipeline/terraform.tfvars"
     setting = (
         (REPO_ROOT / tfvars).read_text().replace("enable_staging = false", "enable_staging = true")
@@ -709,6 +710,24 @@ def test_with_staging_on_each_release_reaches_production_only_through_it(
         ("staging", "deployed"), ("staging", "smoke-failed"), ("staging", "rolled-back"),
     ]  # fmt: skip
     assert not rehearsal.github.state.deployments  # a deploy's outcome is its run's
+
+    # rollback.yml in staging, to a release id: staging's platform alone is planned and
+    # applied; production goes on serving the second release.
+    pushes = len(rehearsal.recorded("pushes"))
+    log = rehearsal.rollback(first.id, environment="staging")
+    check_rollback(rehearsal, log, first, STAGING)
+    assert len(rehearsal.recorded("pushes")) == pushes  # no image built
+    assert not [line for line in log.splitlines() if line.startswith("[plan-pipeline/")]
+    assert served(PREFIX) == (second.id, second.images["api"].reference, second.bundle.uri)
+    events = releases.ReleaseLog(bucket, boto3.client("s3")).events([first.id, second.id])
+    assert [(e.release, e.kind) for e in events if e.environment == "staging"][-4:] == [
+        (first.id, "deployed"), (first.id, "smoke-passed"), (first.id, "live"),
+        (second.id, "rolled-back"),
+    ]  # fmt: skip
+    deployments = rehearsal.github.state.deployments.values()
+    assert [
+        (d["sha"], d["environment"], [s["state"] for s in d["statuses"]]) for d in deployments
+    ] == [(first.git_sha, "staging", ["success"])]
 
 
 STAGING = f"{PREFIX}stg-"
@@ -949,11 +968,13 @@ def check_a_crashing_release_rolls_back_by_itself(
     return crashed
 
 
-def check_rollback(rehearsal: Rehearsal, log: str, target: releases.Release) -> None:
-    """rollback.yml brought ``target`` back: no build, no training, and a plan of the
-    pointers only."""
+def check_rollback(
+    rehearsal: Rehearsal, log: str, target: releases.Release, prefix: str = PREFIX
+) -> None:
+    """rollback.yml brought ``target`` back to the environment of ``prefix``: no build, no
+    training, and a plan of the pointers only."""
     assert "reusable train" not in log and "reusable build and push" not in log
-    assert served() == (target.id, target.images["api"].reference, target.bundle.uri)
+    assert served(prefix) == (target.id, target.images["api"].reference, target.bundle.uri)
     moved = planned_changes(log, "platform")
     assert "module.lambda.aws_lambda_function.this" in moved  # the plan was read
     assert moved <= POINTER_CHANGES, moved - POINTER_CHANGES  # and moved only the pointers

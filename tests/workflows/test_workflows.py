@@ -339,6 +339,17 @@ def test_a_rollback_moves_only_the_pointers_of_an_earlier_release() -> None:
         assert steps[plan]["with"]["release"] == "${{ needs.resolve.outputs.id }}"
     assert steps["apply"]["with"]["rollback"] is True
     assert steps["apply"]["with"]["watch-release"] == "${{ needs.resolve.outputs.id }}"
+    # Staging: its platform only, applied with its own deploy role (the rehearsal runs it).
+    assert inputs["environment"]["options"] == ["production", "staging"]
+    assert steps["plan-pipeline"]["if"] == "${{ inputs.environment == 'production' }}"
+    assert steps["plan-platform"]["with"]["environment"] == "${{ inputs.environment }}"
+    assert steps["apply"]["with"]["environment"] == "${{ inputs.environment }}"
+    assert (
+        "inputs.environment == 'staging' || needs.plan-pipeline.result == 'success'"
+        in steps["apply"]["if"]
+    )
+    role = steps["apply"]["secrets"]["aws-role-arn"]
+    assert "secrets.AWS_STAGING_DEPLOY_ROLE_ARN" in role and "secrets.AWS_DEPLOY_ROLE_ARN" in role
     (record,) = [s for s in steps["deployment"]["steps"] if "churn-github" in s.get("run", "")]
     assert " deployment --environment " in record["run"]
     assert record["env"]["OUTCOME"] == "${{ needs.apply.result }}"
