@@ -37,35 +37,31 @@ def plan(terraform: Terraform, **variables: str) -> plan_comment.StackPlan:
     return plan_comment.read_plan("platform", document)
 
 
-def test_create_no_op_and_replacement_plans(fixture_root: Terraform) -> None:
-    created = plan(fixture_root)
-    assert (created.adds, created.count("update"), created.destroys) == (3, 0, 0)
-    comment = plan_comment.render([created, plan_comment.StackPlan("pipeline")], ARTIFACT)
-    assert comment.startswith(plan_comment.MARKER)
-    assert "| platform | 3 | 0 | 0 | 0 |" in comment
-    assert "| pipeline | 0 | 0 | 0 | 0 |" in comment
-    assert "<details><summary>platform: 3 to add, 0 to change, 0 to destroy</summary>" in comment
-    assert "+ aws_iam_role.this" in comment
-    assert "Replaced" not in comment
-
-    fixture_root.run("apply", "-input=false", "-auto-approve")
+def test_no_op_create_and_replacement_plans(fixture_root: Terraform) -> None:
+    fixture_root.run("apply", "-input=false", "-auto-approve")  # a role and two policies
     unchanged = plan(fixture_root)
     assert unchanged.changes == []
     quiet = plan_comment.render([unchanged], ARTIFACT)
     assert "No changes" in quiet and "<details>" not in quiet
 
-    replaced = plan(fixture_root, role_suffix="b")
-    assert [c.action for c in replaced.changes] == ["replace"]
-    comment = plan_comment.render([replaced], ARTIFACT)
-    assert "| platform | 1 | 0 | 1 | 1 |" in comment
+    # A renamed role is replaced, and a third policy created.
+    changed = plan(fixture_root, role_suffix="b", policies="3")
+    assert [c.action for c in changed.changes].count("replace") == 1
+    assert (changed.adds, changed.count("update"), changed.destroys) == (2, 0, 1)
+    comment = plan_comment.render([changed, plan_comment.StackPlan("pipeline")], ARTIFACT)
+    assert comment.startswith(plan_comment.MARKER)
+    assert "| platform | 2 | 0 | 1 | 1 |" in comment
+    assert "| pipeline | 0 | 0 | 0 | 0 |" in comment
+    assert "<details><summary>platform: 2 to add, 0 to change, 1 to destroy</summary>" in comment
+    assert "+ aws_iam_policy.many[2]" in comment
     assert "- platform: `aws_iam_role.this` because of name" in comment
     assert "-/+ aws_iam_role.this (name)" in comment
 
     # What a pull request keeps of the plan renders the same comment and holds no values.
-    digest = json.dumps(plan_comment.to_digest(replaced))
+    digest = json.dumps(plan_comment.to_digest(changed))
     assert "teleco-customer-churn-fixture-b" not in digest and "sts:AssumeRole" not in digest
     again = plan_comment.from_digest("platform", json.loads(digest))
-    assert plan_comment.render([again], ARTIFACT) == comment
+    assert plan_comment.render([again, plan_comment.StackPlan("pipeline")], ARTIFACT) == comment
 
 
 def test_a_plan_too_big_for_one_comment_is_cut_with_a_pointer(fixture_root: Terraform) -> None:

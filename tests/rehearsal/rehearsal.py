@@ -423,11 +423,12 @@ class Rehearsal:
         secrets_withheld: Sequence[str] = (),
         extra_env: dict[str, str] | None = None,
         failing_step: str | None = None,
+        matrix: dict[str, str] | None = None,
     ) -> str:
         """Run one job of a workflow (and the jobs it needs) with act; its log.
         ``secrets_withheld``: secrets this run does not get (Dependabot gets none);
         ``extra_env``: more of the jobs' environment; ``failing_step``: the run must fail,
-        at this step and no other."""
+        at this step and no other; ``matrix``: only the matrix combination with these values."""
         self.runs += 1
         run = self.workdir / "runs" / f"{self.runs:02d}-{workflow.removesuffix('.yml')}-{job}"
         (run / "artifacts").mkdir(parents=True)
@@ -462,6 +463,7 @@ class Rehearsal:
             ],
             *[f for k, v in env_for_jobs.items() for f in ("--env", f"{k}={v}")],
             *[f for k, v in (inputs or {}).items() for f in ("--input", f"{k}={v}")],
+            *[f for k, v in (matrix or {}).items() for f in ("--matrix", f"{k}:{v}")],
         ]  # fmt: skip
         # Jobs start from a runner's environment, not this process's (no AWS credentials).
         env = {
@@ -554,14 +556,18 @@ class Rehearsal:
             secrets_withheld=secrets_withheld,
         )  # fmt: skip
 
-    def test_tiers(self, pull: dict[str, Any]) -> str:
-        """The pull request's tier jobs (make test-<tier>, one job per tier). Stand-in: on
-        GitHub each runs its tier's tests on pytest-xdist's workers; here each sets up as a
-        runner would and selects its tier's tests without running them
-        (PYTEST_ADDOPTS=--collect-only), since this rehearsal is itself one of those tests,
-        in one process (WORKERS=0: four workers would each collect the whole suite again,
-        a third of this test's CPU, to select the same tests); and the data set comes from
-        this machine (DATA, CHURN_DATA) where a runner downloads the pinned file (make data)."""
+    def test_tiers(self, pull: dict[str, Any], tier: str = "check") -> str:
+        """The pull request's tier job of ``tier`` (make test-<tier>; pull-request.yml runs
+        one per tier). Stand-in: on GitHub each tier job runs its tier's tests on
+        pytest-xdist's workers, and all five run; here the one job sets up as a runner would
+        and selects its tier's tests without running them (PYTEST_ADDOPTS=--collect-only),
+        since this rehearsal is itself one of those tests, in one process (WORKERS=0), and
+        reports how the whole suite splits into the tiers (tests/support/tiers.py): the
+        other four jobs would each set up and collect the same suite again to select their
+        share (about 20 CPU-seconds each here, mostly compiling what the suite imports in a
+        venv of their own); pull-request.yml's matrix naming every tier is
+        tests/workflows' to check. The data set comes from this machine (DATA, CHURN_DATA)
+        where a runner downloads the pinned file (make data)."""
         checkout = self.checkout(f"origin/{pull['head']['ref']}", f"tiers-{pull['number']}")
         data = {"DATA": str(self.data), "CHURN_DATA": str(self.data)}
         # mypy's cache of this machine's own lint, as a runner would restore one: it still
@@ -571,6 +577,7 @@ class Rehearsal:
             "pull_request", "pull-request.yml", "tests", checkout, self.pull_event(pull),
             extra_env={"PYTEST_ADDOPTS": "--collect-only -q -p no:randomly", "WORKERS": "0"}
             | data | cache,
+            matrix={"tier": tier},
         )  # fmt: skip
 
     def admin_retrain(self, admin: Path, data_uri: str, bucket: str) -> str:

@@ -37,6 +37,7 @@ from tests.rehearsal.api_gateway import as_list
 from tests.rehearsal.provider_calls import actions_by_role
 from tests.rehearsal.rehearsal import STATE_BUCKET, Rehearsal, RehearsalError, rehearsal_world
 from tests.support.environments import REPO_ROOT
+from tests.support.tiers import TIERS
 
 PREFIX = "teleco-customer-churn-"
 REPOSITORY = "repo:teleco-customer-churn/telco-churn"
@@ -1008,21 +1009,29 @@ TIER_COLLECTED = re.compile(
     r"\[pull request/make test-(?P<tier>\w+)[^]]*\].*\| (?P<selected>\d+)/(?P<total>\d+) tests "
     r"collected \((?P<deselected>\d+) deselected\)"
 )
+TIER_SPLIT = re.compile(r"\[pull request/make test-check[^]]*\].*\| tiers: (?P<counts>.+)$", re.M)
 
 
-@pytest.mark.timeout(900)  # about 2 minutes here
+@pytest.mark.timeout(900)  # about 1 minute here
 def test_the_pull_requests_tier_jobs_together_select_every_test_once(
     rehearsal: Rehearsal,
 ) -> None:
-    """Each tier job of pull-request.yml set up as a runner would and selected its tier's
-    tests (tests/support/tiers.py); together they are the whole suite, each test once."""
+    """The check tier's job of pull-request.yml set up as a runner would, linted, and
+    selected its tier's tests (tests/support/tiers.py); the suite it collected splits into
+    the five tiers, each test in one of them, and pull-request.yml runs a job per tier
+    (tests/workflows): together they are the whole suite, each test once."""
     branch = "docs"
     rehearsal.push_to_branch(branch, "README.md", "# telco-churn\n", "Docs", base="main")
     log = rehearsal.test_tiers({"number": 7, "head": {"ref": branch}})
-    collected = {m["tier"]: m for m in TIER_COLLECTED.finditer(log)}
-    assert set(collected) == {"check", "model", "browser", "terraform", "rehearsal"}
-    totals = {int(m["total"]) for m in collected.values()}
-    assert len(totals) == 1, totals  # every job collected the same suite
-    assert all(int(m["selected"]) > 0 for m in collected.values())
-    assert sum(int(m["selected"]) for m in collected.values()) == totals.pop()
+    (collected,) = TIER_COLLECTED.finditer(log)
+    (split,) = TIER_SPLIT.finditer(log)
+    counts = {
+        tier: int(count)
+        for tier, count in (entry.rsplit(" ", 1) for entry in split["counts"].strip().split(", "))
+    }
+    assert list(counts) == list(TIERS) and all(n > 0 for n in counts.values()), counts
+    total = int(collected["total"])
+    assert sum(counts.values()) == total
+    assert collected["tier"] == "check" and int(collected["selected"]) == counts["check"]
+    assert int(collected["deselected"]) == total - counts["check"]
     assert "lint" in log and "Success - Main the tier's tests" in log

@@ -68,6 +68,9 @@ LONGEST: Final = pytest.StashKey[bool]()
 # loaded by the others: tests/rehearsal/administered.py).
 WAITS_FOR_SETUP: Final = "administered"
 TIER: Final = pytest.StashKey[str]()
+# How many of the collected tests fall in each tier, counted before ``--tier`` deselects any:
+# reported after collection, so one tier job's log shows how the whole suite splits.
+TIER_COUNTS: Final = pytest.StashKey[dict[str, int]]()
 # The tiers, most expensive first, and the markers that put a test in each.
 TIERS: Final = {
     "rehearsal": ("rehearsal",),
@@ -180,6 +183,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for marker in sorted(found):
             item.add_marker(marker)
         item.stash[TIER] = tier_of(found)
+    config.stash[TIER_COUNTS] = tier_counts(item.stash[TIER] for item in items)
     wanted = config.getoption("--tier")
     if wanted:
         kept = [item for item in items if item.stash[TIER] == wanted]
@@ -193,6 +197,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = spread(items, config.workerinput["workercount"], tiers, fronts(items))
         for story in longest_stories(items):
             story.stash[LONGEST] = True
+
+
+def tier_counts(tiers: Iterable[str]) -> dict[str, int]:
+    """How many tests each tier has, in TIERS' order (a tier without tests counts 0)."""
+    listed = list(tiers)
+    return {tier: listed.count(tier) for tier in TIERS}
+
+
+def describe_counts(counts: Mapping[str, int]) -> str:
+    return "tiers: " + ", ".join(f"{tier} {count}" for tier, count in counts.items())
+
+
+def pytest_report_collectionfinish(config: pytest.Config) -> list[str]:
+    """One line: every tier's share of what was collected (none under pytest-xdist's
+    controller, which collects nothing itself)."""
+    counts = config.stash.get(TIER_COUNTS, None)
+    return [] if counts is None else [describe_counts(counts)]
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

@@ -149,3 +149,12 @@ def test_a_worker_gives_way_to_the_stories_once_it_runs_anything_else(
     assert run("terraform") == tiers.BEHIND_THE_STORIES
     assert run("check") == tiers.BEHIND_THE_STORIES  # once, not once per test
     assert run("rehearsal", longest=True) == tiers.BEHIND_THE_STORIES  # never raised again
+
+
+def test_the_tier_counts_name_every_tier_in_order() -> None:
+    counts = tiers.tier_counts(["check", "model", "check", "rehearsal"])
+    assert counts == {"rehearsal": 1, "terraform": 0, "browser": 0, "model": 1, "check": 2}
+    assert list(counts) == list(tiers.TIERS)
+    assert tiers.describe_counts(counts) == (
+        "tiers: rehearsal 1, terraform 0, browser 0, model 1, check 2"
+    )
