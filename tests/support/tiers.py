@@ -22,7 +22,7 @@ Under pytest-xdist, the most expensive tiers are handed out first, so the longes
 not begin last; their order within a tier stays pytest-randomly's. A rehearsal test that
 waits for nothing goes in front of a story that begins by waiting for the administrator's
 setup. While the rehearsal's stories run, every other test runs at a lower CPU priority,
-and the stories other than the longest at a slightly lower one: the stories are the
+and the stories by the rank of their timeouts (the longest at full priority): the stories are the
 critical path, and on two cores they ran nearly twice as long when they shared the CPU
 evenly; the longest of them end the suite.
 """
@@ -58,11 +58,14 @@ MARKERS: Final = {
 # story's process about three times the CPU share of one of theirs, not all of it, so they
 # still progress while a story trains a model or starts terraform.
 BEHIND_THE_STORIES: Final = 5
-# The niceness of the rehearsal's other tests beside its longest stories (by their
-# timeouts), which end last and so decide when the suite does: they get about two-thirds of
-# their CPU share (the kernel's weights for niceness 2 and 0: 655 and 1024).
+# The niceness of the rehearsal's stories, by their timeouts: the longest keeps its CPU
+# priority (it ends the suite, so it decides when the suite does), the next longest gives it
+# a little way (the kernel's weights for niceness 1 and 0: 820 and 1024), so that the two
+# end together rather than the longest alone on the machine at the end; the others get
+# about two-thirds of its share (niceness 2: 655).
+BY_LENGTH: Final = (0, 1)
 BESIDE_THE_LONGEST: Final = 2
-LONGEST: Final = pytest.StashKey[bool]()
+NICENESS: Final = pytest.StashKey[int]()
 # The fixture of a rehearsal story that begins by waiting for the administrator's setup
 # (applied once a run, by `make test` beside its lint or by the first story to begin, and
 # loaded by the others: tests/rehearsal/administered.py).
@@ -156,11 +159,14 @@ def fronts(items: Sequence[pytest.Item]) -> dict[pytest.Item, pytest.Item]:
     return dict(zip(sorted(waiting, key=timeout_of)[:-1], free, strict=False))
 
 
-def longest_stories(items: Sequence[pytest.Item]) -> list[pytest.Item]:
-    """The rehearsal tests that take longest: those with the longest timeout."""
+def story_niceness(items: Sequence[pytest.Item]) -> dict[pytest.Item, int]:
+    """The niceness of each rehearsal test, by the rank of its timeout among theirs (equal
+    timeouts, equal niceness): BY_LENGTH's, then BESIDE_THE_LONGEST."""
     stories = [item for item in items if item.stash[TIER] == "rehearsal"]
-    longest = max(map(timeout_of, stories), default=None)
-    return [story for story in stories if timeout_of(story) == longest]
+    lengths = sorted({timeout_of(story) for story in stories}, reverse=True)
+    ranked = [*BY_LENGTH, *[BESIDE_THE_LONGEST] * len(lengths)]
+    niceness = dict(zip(lengths, ranked, strict=False))
+    return {story: niceness[timeout_of(story)] for story in stories}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -195,8 +201,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items.sort(key=lambda item: order.index(item.stash[TIER]))  # stable: random in a tier
         tiers = [item.stash[TIER] for item in items]
         items[:] = spread(items, config.workerinput["workercount"], tiers, fronts(items))
-        for story in longest_stories(items):
-            story.stash[LONGEST] = True
+        for story, niceness in story_niceness(items).items():
+            story.stash[NICENESS] = niceness
 
 
 def tier_counts(tiers: Iterable[str]) -> dict[str, int]:
@@ -218,11 +224,11 @@ def pytest_report_collectionfinish(config: pytest.Config) -> list[str]:
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """On a pytest-xdist worker, a test outside the rehearsal lowers the worker's priority,
-    and a rehearsal test other than the longest stories a little (for good: only root may
-    raise it again; the stories lead their shares)."""
+    and a rehearsal test to its story's niceness (for good: only root may raise it again;
+    the stories lead their shares)."""
     if not hasattr(item.config, "workerinput"):
         return
     if item.stash.get(TIER, None) != "rehearsal":
         os.nice(max(0, BEHIND_THE_STORIES - os.nice(0)))
-    elif not item.stash.get(LONGEST, False):
-        os.nice(max(0, BESIDE_THE_LONGEST - os.nice(0)))
+    else:
+        os.nice(max(0, item.stash.get(NICENESS, BESIDE_THE_LONGEST) - os.nice(0)))

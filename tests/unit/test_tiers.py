@@ -116,9 +116,11 @@ def test_a_test_that_waits_for_nothing_goes_in_front_of_the_shortest_waiting_sto
     # A lone story applies the setup itself: nothing waits, nothing goes in front.
     assert tiers.fronts(as_items(long, free)) == {}
     twin = Story("twin", 2700, True)
-    found = tiers.longest_stories(as_items(middle, free, check, long, short, twin))
-    assert [story.name for story in found] == ["long", "twin"]  # as long: both lead
-    assert tiers.longest_stories(as_items(check)) == []
+    found = tiers.story_niceness(as_items(middle, free, check, long, short, twin))
+    assert {story.name: niceness for story, niceness in found.items()} == {
+        "long": 0, "twin": 0, "middle": 1, "short": 2, "free": 2,
+    }  # fmt: skip
+    assert tiers.story_niceness(as_items(check)) == {}
 
 
 def as_items(*stories: Story) -> list[pytest.Item]:
@@ -136,19 +138,22 @@ def test_a_worker_gives_way_to_the_stories_once_it_runs_anything_else(
 
     monkeypatch.setattr("os.nice", nice)
 
-    def run(tier: str, worker: bool = True, longest: bool = False) -> int:
+    def run(tier: str, worker: bool = True, story: int | None = None) -> int:
         config = SimpleNamespace(workerinput={}) if worker else SimpleNamespace()
-        item = SimpleNamespace(config=config, stash={tiers.TIER: tier, tiers.LONGEST: longest})
-        tiers.pytest_runtest_setup(item)  # type: ignore[arg-type]
+        stash: dict[object, object] = {tiers.TIER: tier}
+        if story is not None:
+            stash[tiers.NICENESS] = story
+        tiers.pytest_runtest_setup(SimpleNamespace(config=config, stash=stash))  # type: ignore[arg-type]
         return niceness[0]
 
     assert run("check", worker=False) == 0  # one process: nothing to give way to
-    assert run("rehearsal", longest=True) == 0  # the longest story keeps its priority
-    assert run("rehearsal") == tiers.BESIDE_THE_LONGEST  # the others give it a little way
-    assert run("rehearsal") == tiers.BESIDE_THE_LONGEST  # once, not once per story
+    assert run("rehearsal", story=0) == 0  # the longest story keeps its priority
+    assert run("rehearsal", story=1) == 1  # the next gives it a little way
+    assert run("rehearsal") == tiers.BESIDE_THE_LONGEST  # the others more
+    assert run("rehearsal", story=1) == tiers.BESIDE_THE_LONGEST  # once, not once per story
     assert run("terraform") == tiers.BEHIND_THE_STORIES
     assert run("check") == tiers.BEHIND_THE_STORIES  # once, not once per test
-    assert run("rehearsal", longest=True) == tiers.BEHIND_THE_STORIES  # never raised again
+    assert run("rehearsal", story=0) == tiers.BEHIND_THE_STORIES  # never raised again
 
 
 def test_the_tier_counts_name_every_tier_in_order() -> None:
