@@ -651,10 +651,7 @@ def test_a_new_model_on_main_is_deployed_rolled_back_and_converges(
         (release.id, "deployed"), (release.id, "smoke-passed"), (release.id, "live"),
         (second.id, "rolled-back"),
     ]  # fmt: skip
-    deployments = rehearsal.github.state.deployments.values()
-    assert [
-        (d["sha"], d["environment"], [s["state"] for s in d["statuses"]]) for d in deployments
-    ] == [(release.git_sha, "production", ["success"])]
+    assert recorded_deployments(rehearsal) == [(release.git_sha, "production", ["success"])]
 
     admin = rehearsal.admin_checkout()
     assert rehearsal.unconverged(admin, release.id) == []  # the live release, planned again
@@ -725,10 +722,7 @@ def test_with_staging_on_each_release_reaches_production_only_through_it(
         (first.id, "deployed"), (first.id, "smoke-passed"), (first.id, "live"),
         (second.id, "rolled-back"),
     ]  # fmt: skip
-    deployments = rehearsal.github.state.deployments.values()
-    assert [
-        (d["sha"], d["environment"], [s["state"] for s in d["statuses"]]) for d in deployments
-    ] == [(first.git_sha, "staging", ["success"])]
+    assert recorded_deployments(rehearsal) == [(first.git_sha, "staging", ["success"])]
 
 
 STAGING = f"{PREFIX}stg-"
@@ -967,6 +961,14 @@ def check_a_crashing_release_rolls_back_by_itself(
     assert statuses[:3] == [502] * 3 and set(statuses[3:]) == {200}, statuses
     assert "the API's function failed 3 times in a row: the prediction API failed (502)" in log
     return crashed
+
+
+def recorded_deployments(rehearsal: Rehearsal) -> list[tuple[str, str, list[str]]]:
+    """The GitHub deployments the workflows recorded: commit, environment, statuses."""
+    return [
+        (d["sha"], d["environment"], [status["state"] for status in d["statuses"]])
+        for d in rehearsal.github.state.deployments.values()
+    ]
 
 
 def check_rollback(
