@@ -8,8 +8,9 @@ a stand-in of the HTTP API's public endpoint, in the order a fork lives them:
 2. **retrain** (workflow_dispatch): train on the data in the bucket, publish the bundle,
    open the model-version pull request with the retrain App's token;
 3. **pull request** on that branch: the Terraform checks, plans of both stacks, one plan
-   comment created; a second push updates it in place; the tier jobs (`make test-<tier>`)
-   set up and select their tests without running them (they are what runs this rehearsal).
+   comment created; a second push updates it in place; the check tier's job (`make
+   test-check`) sets up and selects its tests without running them (the tier jobs are what
+   runs this rehearsal), reporting how the suite splits into the tiers.
 4. merge, then **deploy** (push to main): checks, images, the release record, plans of
    it, the one apply job, which smoke-tests the release through the API;
 5. **score** (workflow_dispatch) over a customer base that has drifted: SageMaker Batch
