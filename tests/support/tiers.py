@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Final, TypeVar
 
@@ -207,8 +208,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def tier_counts(tiers: Iterable[str]) -> dict[str, int]:
     """How many tests each tier has, in TIERS' order (a tier without tests counts 0)."""
-    listed = list(tiers)
-    return {tier: listed.count(tier) for tier in TIERS}
+    counted = Counter(tiers)
+    return {tier: counted[tier] for tier in TIERS}
 
 
 def describe_counts(counts: Mapping[str, int]) -> str:
