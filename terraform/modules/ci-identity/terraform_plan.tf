@@ -58,6 +58,22 @@ data "aws_iam_policy_document" "read_stacks" {
     ]
   }
 
+  # Refreshing the UI's scalable target and its office-hours schedule, once they exist (every
+  # plan after the first deploy). Describe* has no resource-level scope; tags are read per
+  # scalable target, named by a generated id (AWS's service authorization reference for
+  # Application Auto Scaling).
+  statement {
+    sid       = "DescribeTheUisScaling"
+    actions   = ["application-autoscaling:DescribeScalableTargets", "application-autoscaling:DescribeScheduledActions"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "ReadTheUisScalingTags"
+    actions   = ["application-autoscaling:ListTagsForResource"]
+    resources = ["arn:${local.partition}:application-autoscaling:${local.region}:${local.account}:scalable-target/*"]
+  }
+
   statement {
     sid     = "ReadTheProjectsServices"
     actions = ["ecr:Describe*", "ecr:GetLifecyclePolicy", "ecr:GetRepositoryPolicy", "ecr:ListTagsForResource", "ecs:Describe*", "ecs:ListTagsForResource", "lambda:Get*", "lambda:List*", "sagemaker:Describe*", "sagemaker:ListTags", "logs:ListTagsForResource", "logs:ListTagsLogGroup", "ssm:GetParameter*", "ssm:ListTagsForResource", "wafv2:Get*", "wafv2:List*"]
