@@ -103,11 +103,14 @@ class Stack:
             raise TerraformError(
                 f"terraform plan of {self.root} failed", details=finished.stderr[-3000:]
             )
-        shown = json.loads(self.terraform.run("show", "-json", str(plan_file)).stdout)
-        changes = plan_comment.read_plan(self.root, shown)
+        # Exit code 0, no changes: nothing to show (`show -json` starts the provider again).
+        changed, changes = finished.returncode == 2, plan_comment.StackPlan(self.root)
+        if changed:
+            shown = json.loads(self.terraform.run("show", "-json", str(plan_file)).stdout)
+            changes = plan_comment.read_plan(self.root, shown)
         digest = out_dir / f"{self.root}.changes.json"
         digest.write_text(json.dumps(plan_comment.to_digest(changes)))
-        return finished.returncode == 2, plan_file, changes
+        return changed, plan_file, changes
 
     def apply(self, plan_file: Path) -> None:
         print(
