@@ -6,6 +6,9 @@ log (``churn.ops.releases`` says what a record and an event are).
   ``releases/``; each image is tagged ``release-<id>`` so the repositories' lifecycle keeps
   the images of the last releases. Run again for the same commit, images and bundle, it
   finds the record it wrote instead of writing another.
+- ``checked``: whether the Terraform checks passed already on what this checkout gives them
+  (the fingerprint of ``churn.ops.checked_inputs``, in one of the last releases): a deploy
+  runs them only when not; ``create --checks-passed-before`` then names that release.
 - ``record``: one event (deployed, smoke-passed, smoke-failed, live, rolled-back) of a
   release in an environment.
 - ``watch``: in the approved apply job, smoke-test the release just applied; on failure,
@@ -34,7 +37,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from churn import cli, storage
 from churn.names import ENVIRONMENTS, name_prefix
-from churn.ops import release_build
+from churn.ops import checked_inputs, release_build
 from churn.ops.releases import (
     EVENT_KINDS,
     Event,
@@ -172,6 +175,16 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     make.add_argument(
         "--verified", action="append", default=[], help="what was verified (repeatable)"
     )
+    make.add_argument(
+        "--checks-passed-before",
+        action="store_true",
+        help="the Terraform checks did not run: refuse unless a release passed them on the "
+        "same inputs, and name it",
+    )
+    checked = commands.add_parser(
+        "checked", help="whether a release passed the Terraform checks on this checkout's inputs"
+    )
+    checked.add_argument("--repo", type=Path, default=Path.cwd(), help="the checkout")
     record = commands.add_parser("record", help="add an event to a release's log")
     record.add_argument("--release", required=True, help="the release id")
     record.add_argument("--environment", required=True, help="e.g. staging, production")
@@ -221,9 +234,21 @@ def _create(arguments: argparse.Namespace, log: ReleaseLog) -> str:
         prefix=arguments.name_prefix,
         region=arguments.region,
         verified=arguments.verified,
+        checks_passed_before=arguments.checks_passed_before,
     )
     cli.append_outputs(arguments.outputs, {"release-id": release.id})
     return release.id
+
+
+def _checked(arguments: argparse.Namespace, log: ReleaseLog) -> str:
+    inputs = checked_inputs.fingerprint(arguments.repo)
+    earlier = checked_inputs.passed_before(log, inputs)
+    passed_in = earlier.id if earlier else ""
+    cli.append_outputs(arguments.outputs, {"inputs": inputs, "passed-in": passed_in})
+    said = f"{PROG}: the Terraform checks of these inputs ({inputs[:12]})"
+    if earlier is None:
+        return f"{said} have not passed in the last {checked_inputs.LOOK_BACK} releases: run them"
+    return f"{said} passed in release {passed_in}"
 
 
 def _record(arguments: argparse.Namespace, log: ReleaseLog) -> str:
@@ -254,6 +279,7 @@ def _previous(arguments: argparse.Namespace, log: ReleaseLog) -> str:
 
 COMMANDS: Final[dict[str, Callable[[argparse.Namespace, ReleaseLog], str]]] = {
     "create": _create,
+    "checked": _checked,
     "record": _record,
     "watch": lambda arguments, log: watch(log, arguments),
     "check": _check,

@@ -1,7 +1,8 @@
 """Building a release record (``churn-release create``): main's images by digest from ECR
 (their tag is the commit SHA; ECR tags are immutable, so the digest behind it cannot move),
-the bundle ``model.auto.tfvars`` names with its manifest's SHA-256, written once; each
-image tagged ``release-<id>`` so the repositories' lifecycle keeps the last releases'."""
+the bundle ``model.auto.tfvars`` names with its manifest's SHA-256, and the fingerprint of
+what the Terraform checks read (``churn.ops.checked_inputs``), written once; each image tagged
+``release-<id>`` so the repositories' lifecycle keeps the last releases'."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, Final
 import boto3
 
 from churn import artifacts, cli, storage
-from churn.ops import bump_model
+from churn.ops import bump_model, checked_inputs
 from churn.ops.releases import (
     IMAGES,
     Bundle,
@@ -80,10 +81,35 @@ def bundle_of(bucket: str, version: str) -> Bundle:
     return Bundle(uri, version, sha256_hex(manifest))
 
 
+def checks_verdict(log: ReleaseLog, inputs: str) -> str:
+    """What the release says of checks that did not run in its deploy: the release they
+    passed in on the same inputs, or a refusal."""
+    earlier = checked_inputs.passed_before(log, inputs)
+    if earlier is None:
+        raise ReleaseError(
+            f"none of the last {checked_inputs.LOOK_BACK} releases passed the Terraform checks "
+            "of these inputs: they must run"
+        )
+    return f"Terraform checks: passed on the same inputs in release {earlier.id}"
+
+
 def create(
-    log: ReleaseLog, *, git_sha: str, repo: Path, prefix: str, region: str, verified: list[str]
+    log: ReleaseLog,
+    *,
+    git_sha: str,
+    repo: Path,
+    prefix: str,
+    region: str,
+    verified: list[str],
+    checks_passed_before: bool = False,
 ) -> Release:
+    """The release of ``git_sha`` (``repo`` its checkout). ``checks_passed_before``: the
+    checks did not run in this deploy, and an earlier release must show they passed on the
+    same inputs."""
     say = cli.progress(PROG)
+    inputs = checked_inputs.fingerprint(repo)
+    if checks_passed_before:
+        verified = [*verified, checks_verdict(log, inputs)]
     ecr = boto3.client("ecr", region_name=region)
     images = images_of(ecr, prefix, git_sha)
     bundle = bundle_of(log.bucket, bump_model.current_version(repo))
@@ -98,6 +124,7 @@ def create(
             images=images,
             bundle=bundle,
             verified=verified,
+            checked_inputs=inputs,
         )
         if not log.write(release):
             raise ReleaseError(f"release {release.id} exists already; run again")

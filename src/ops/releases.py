@@ -90,6 +90,9 @@ class Release:
     images: dict[str, Image]
     bundle: Bundle
     verified: list[str] = field(default_factory=list)
+    # SHA-256 of what the Terraform checks read (churn.ops.checked_inputs); "" in a record
+    # written before releases carried it.
+    checked_inputs: str = ""
     schema_version: int = SCHEMA_VERSION
 
     def document(self) -> dict[str, Any]:
@@ -107,6 +110,7 @@ class Release:
                 images=images,
                 bundle=Bundle(**document["bundle"]),
                 verified=[str(v) for v in document.get("verified", [])],
+                checked_inputs=str(document.get("checked_inputs", "")),
                 schema_version=int(document["schema_version"]),
             )
         except (KeyError, TypeError, ValueError) as error:
@@ -123,6 +127,9 @@ class Release:
             ),
             f"manifest_sha256 {self.bundle.manifest_sha256!r}": re.fullmatch(
                 r"[0-9a-f]{64}", self.bundle.manifest_sha256
+            ),
+            f"checked_inputs {self.checked_inputs!r}": re.fullmatch(
+                r"([0-9a-f]{64})?", self.checked_inputs
             ),
             f"schema_version {self.schema_version}": self.schema_version == SCHEMA_VERSION,
         } | {

@@ -15,9 +15,11 @@ import pytest
 
 from churn import artifacts
 from churn.errors import ExitCode
-from churn.ops import release, releases, watch
+from churn.ops import checked_inputs, release, releases, watch
 from churn.ops.handover import StackError
 from churn.ops.smoke import SmokeError
+from tests.support import git_repo
+from tests.support.git_repo import commit_files
 from tests.support.servers import MotoServer, make_bucket
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
@@ -72,9 +74,9 @@ def world(aws_env: dict[str, str], moto_server: MotoServer, tmp_path: Path) -> W
         Bucket=bucket, Key=f"models/{VERSION}/{artifacts.MANIFEST}", Body=MANIFEST
     )
     repo = tmp_path / "checkout"
-    (repo / "terraform" / "platform").mkdir(parents=True)
-    (repo / "terraform" / "platform" / "model.auto.tfvars").write_text(
-        f'model_version = "{VERSION}"\n'
+    commit_files(
+        git_repo.init(repo),
+        {"terraform/platform/model.auto.tfvars": f'model_version = "{VERSION}"\n'},
     )
     return World(bucket, prefix, repo)
 
@@ -145,6 +147,47 @@ def test_what_main_names_must_exist(
     error = capsys.readouterr().err
     assert error.startswith(f"churn-release: error: {expected}") and error.count("\n") == 1
     assert world.log().ids() == []
+
+
+def test_checks_skipped_in_a_deploy_are_named_from_a_release_that_passed_them(
+    world: World, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`checked` says whether a recent release passed the Terraform checks on this
+    checkout's inputs; `create --checks-passed-before` refuses without one and names it."""
+    outputs = tmp_path / "outputs"
+    assert world.run("--outputs", str(outputs), "checked", "--repo", str(world.repo)) == 0
+    inputs = checked_inputs.fingerprint(world.repo)
+    assert outputs.read_text() == f"inputs={inputs}\npassed-in=\n"
+    assert "have not passed in the last 20 releases: run them" in capsys.readouterr().out
+    skipped = ["create", "--git-sha", SHA, "--repo", str(world.repo), "--name-prefix",
+               world.prefix, "--checks-passed-before"]  # fmt: skip
+    assert world.run(*skipped) == ExitCode.REFUSED
+    error = capsys.readouterr().err
+    assert error == (
+        "churn-release: error: none of the last 20 releases passed the Terraform checks of "
+        "these inputs: they must run\n"
+    )
+    assert world.log().ids() == []
+
+    assert world.create() == 0  # the checks ran ("checks passed")
+    first = capsys.readouterr().out.strip()
+    assert world.log().read(first).checked_inputs == inputs
+    # A new model and a new commit: the same inputs, so the checks may be skipped.
+    commit_files(world.repo, {"README.md": "docs\n"})
+    other = "f" * 40
+    for image in releases.IMAGES:
+        push(world.prefix, image, other)
+    outputs.unlink()
+    assert world.run("--outputs", str(outputs), "checked", "--repo", str(world.repo)) == 0
+    assert outputs.read_text() == f"inputs={inputs}\npassed-in={first}\n"
+    assert world.run(*skipped[:2], other, *skipped[3:]) == 0
+    second = world.log().read(world.log().ids()[-1])
+    assert second.verified == [f"Terraform checks: passed on the same inputs in release {first}"]
+    assert second.checked_inputs == inputs
+    # Terraform changed: no release passed the checks on that.
+    commit_files(world.repo, {"terraform/platform/main.tf": "locals {}\n"})
+    assert world.run("--outputs", str(outputs), "checked", "--repo", str(world.repo)) == 0
+    assert outputs.read_text().endswith("passed-in=\n")
 
 
 def record(world: World, release_id: str, environment: str, event: str) -> int:

@@ -176,6 +176,20 @@ def failures(log: str) -> list[tuple[str, str, str]]:
     ]
 
 
+def job_succeeded(log: str, workflow: Path, job: str) -> bool:
+    """Whether act reports ``job`` of ``workflow`` as run and succeeded. act, like GitHub,
+    exits 0 when the job asked for was skipped (its `if`, or one of the jobs before it): a
+    deploy that applied nothing would pass. A job calling a reusable workflow logs as
+    ``[<job>/<its workflow>/<its job>]``, any other as ``[<workflow>/<job's name>]``."""
+    document = yaml.safe_load(workflow.read_text())
+    spec = document["jobs"][job]
+    name = str(spec.get("name", job)).split("${{")[0]
+    prefix = f"[{job}/" if "uses" in spec else f"[{document['name']}/{name}"
+    return any(
+        line.startswith(prefix) and line.endswith("🏁  Job succeeded") for line in log.splitlines()
+    )
+
+
 @dataclass
 class Rehearsal:
     source: Path  # the repository under test (its working tree, committed or not)
@@ -496,6 +510,10 @@ class Rehearsal:
             raise RehearsalError(
                 f"{workflow} failed: {where} (log: {run / 'act.log'})\n{log[-4000:]}"
             )
+        if failing_step is None and not job_succeeded(
+            log, checkout / ".github/workflows" / workflow, job
+        ):
+            raise RehearsalError(f"{workflow}: job {job} did not run (log: {run / 'act.log'})")
         dropped = secret_job_outputs(log, job_output_keys(checkout / ".github" / "workflows"))
         if dropped:
             where = "; ".join(

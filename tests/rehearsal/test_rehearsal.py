@@ -179,6 +179,9 @@ def check_platform(rehearsal: Rehearsal, bucket: str, version: str) -> releases.
     (release_id,) = log.ids()
     release = log.read(release_id)
     assert release.git_sha == rehearsal.head("main")
+    # The first release: the Terraform checks ran in its deploy, on the inputs it records.
+    assert [v.split(" in run ")[0] for v in release.verified] == ["checks passed"]
+    assert len(release.checked_inputs) == 64
     assert (release.bundle.version, release.bundle.uri) == (
         version,
         f"s3://{bucket}/models/{version}/",
@@ -926,11 +929,16 @@ def check_second_release(
 ) -> releases.Release:
     """A new model on main, deployed: a second release, live, that changed the model."""
     version = rehearsal.admin_retrain(admin, data_uri, bucket)
-    rehearsal.deploy()
+    said = rehearsal.deploy()
     log = releases.ReleaseLog(bucket, boto3.client("s3"))
     assert log.ids()[0] == first.id
     second = log.read(log.ids()[1])
     assert second.bundle.version == version != first.bundle.version
+    # A new model only: the Terraform checks passed on the same inputs in the first release,
+    # so they did not run again, and the record says where they passed.
+    assert "[checks/" not in said and f"passed in release {first.id}" in said
+    assert second.verified == [f"Terraform checks: passed on the same inputs in release {first.id}"]
+    assert second.checked_inputs == first.checked_inputs
     assert served() == (second.id, second.images["api"].reference, second.bundle.uri)
     return second
 
