@@ -63,9 +63,13 @@ def tree_entries(repo: Path) -> Iterable[tuple[str, str, str]]:
 
 
 def without_model_version(repo: Path, object_id: str) -> str:
-    """The pointer file's content with its version string left out, hashed."""
+    """The pointer file's content with its version string, and nothing else, left out,
+    hashed."""
     text = git(repo, "cat-file", "blob", object_id).decode()
-    return hashlib.sha256(bump_model.VERSION_LINE.sub(r"\1\3", text).encode()).hexdigest()
+    found = bump_model.VERSION_LINE.search(text)
+    if found is not None:
+        text = text[: found.start(2)] + text[found.end(2) :]
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def fingerprint(repo: Path) -> str:

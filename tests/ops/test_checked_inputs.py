@@ -60,6 +60,7 @@ def test_what_the_checks_do_not_read_leaves_it_unchanged(
     [
         {"terraform/platform/main.tf": 'resource "aws_s3_bucket" "that" {}\n'},
         {POINTER: '# the model main serves\nmodel_version = "x"\nextra = 1\n'},
+        {POINTER: '# the model main serves\nmodel_version = "20261124T001109Z-b4f6bc"\n\n\n'},
         {"policies/check.py": "CHECK = 2\n"},
         {"Makefile": "scan:\n\tcheckov --directory terraform --soft-fail\n"},
         {".tflint.hcl": "plugin {}\n"},
@@ -68,6 +69,7 @@ def test_what_the_checks_do_not_read_leaves_it_unchanged(
     ids=[
         "terraform",
         "pointer-file-beyond-the-version",
+        "pointer-file-blank-lines",
         "policies",
         "makefile",
         "new-file",
