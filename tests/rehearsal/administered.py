@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
@@ -49,12 +50,17 @@ def set_up(rehearsal: Rehearsal, shared: Path) -> tuple[Path, dict[str, Any]]:
     """The account, built here if nobody has yet; the administrator's checkout and the
     pipeline's outputs."""
     admin = rehearsal.admin_checkout()
+    asked = time.monotonic()
     with built_once(shared) as cold:
         if cold:
             build(rehearsal, shared)
         else:
+            waited = time.monotonic() - asked  # the story's idle start: a slow run's post-mortem
             load(rehearsal, shared, admin)
-            rehearsal.say("rehearsal: bootstrap and pipeline as applied once for this run")
+            rehearsal.say(
+                "rehearsal: bootstrap and pipeline as applied once for this run "
+                f"(waited {waited:.0f} s for them)"
+            )
     return admin, rehearsal.admin_outputs(admin, "pipeline")
 
 
