@@ -172,7 +172,7 @@ def test_checks_skipped_in_a_deploy_are_named_from_a_release_that_passed_them(
     assert world.create() == 0  # the checks ran ("checks passed")
     first = capsys.readouterr().out.strip()
     assert world.log().read(first).checked_inputs == inputs
-    # A new model and a new commit: the same inputs, so the checks may be skipped.
+    # A new commit (docs only) with new images: the same inputs, so the checks may be skipped.
     commit_files(world.repo, {"README.md": "docs\n"})
     other = "f" * 40
     for image in releases.IMAGES:

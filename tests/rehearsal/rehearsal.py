@@ -183,11 +183,14 @@ def job_succeeded(log: str, workflow: Path, job: str) -> bool:
     ``[<job>/<its workflow>/<its job>]``, any other as ``[<workflow>/<job's name>]``."""
     document = yaml.safe_load(workflow.read_text())
     spec = document["jobs"][job]
-    name = str(spec.get("name", job)).split("${{")[0]
-    prefix = f"[{job}/" if "uses" in spec else f"[{document['name']}/{name}"
-    return any(
-        line.startswith(prefix) and line.endswith("🏁  Job succeeded") for line in log.splitlines()
-    )
+    name = str(spec.get("name", job))
+    # act pads the names of jobs run together to one width; a matrix job's name ends in its
+    # values, so only the part before them is known.
+    known, expression, _ = name.partition("${{")
+    named = re.escape(f"[{document['name']}/{known}") + ("" if expression else r"\s*\]")
+    prefix = re.escape(f"[{job}/") if "uses" in spec else named
+    finished = re.compile(f"{prefix}.* 🏁  Job succeeded$")
+    return any(finished.match(line) for line in log.splitlines())
 
 
 @dataclass

@@ -29,5 +29,9 @@ def test_a_job_counts_as_run_only_when_act_reports_it_succeeded(tmp_path: Path) 
     assert job_succeeded(skipped, workflow, "release")
     assert not job_succeeded(skipped, workflow, "apply")
     assert job_succeeded(f"{skipped}{APPLIED}\n", workflow, "apply")
+    longer = "[deploy/record the release twice] 🏁  Job succeeded\n"  # another job's name
+    assert not job_succeeded(longer, workflow, "release")
+    padded = "[deploy/record the release  ] 🏁  Job succeeded\n"  # as act pads names run together
+    assert job_succeeded(padded, workflow, "release")
     failed = "[apply/reusable terraform apply/apply the reviewed plans] 🏁  Job failed\n"
     assert not job_succeeded(failed, workflow, "apply")
