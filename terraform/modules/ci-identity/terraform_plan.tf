@@ -24,6 +24,8 @@ data "aws_iam_policy_document" "read_stacks" {
       "ec2:Describe*", "elasticloadbalancing:Describe*", "ecs:DescribeTaskDefinition",
       "ecs:ListTaskDefinitions", "logs:DescribeLogGroups", "kms:ListAliases", "iam:ListPolicies",
       "ssm:DescribeParameters", "sts:GetCallerIdentity", "wafv2:ListWebACLs",
+      # The UI's scalable target and office-hours schedule, refreshed once they exist.
+      "application-autoscaling:DescribeScalableTargets", "application-autoscaling:DescribeScheduledActions",
     ]
     resources = ["*"]
   }
@@ -58,16 +60,9 @@ data "aws_iam_policy_document" "read_stacks" {
     ]
   }
 
-  # Refreshing the UI's scalable target and its office-hours schedule, once they exist (every
-  # plan after the first deploy). Describe* has no resource-level scope; tags are read per
-  # scalable target, named by a generated id (AWS's service authorization reference for
-  # Application Auto Scaling).
-  statement {
-    sid       = "DescribeTheUisScaling"
-    actions   = ["application-autoscaling:DescribeScalableTargets", "application-autoscaling:DescribeScheduledActions"]
-    resources = ["*"]
-  }
-
+  # The UI scalable target's tags, read in every plan once it exists: per scalable target,
+  # named by a generated id (AWS's service authorization reference for Application Auto
+  # Scaling; its Describe* calls have no resource-level scope and are unscoped above).
   statement {
     sid       = "ReadTheUisScalingTags"
     actions   = ["application-autoscaling:ListTagsForResource"]
