@@ -40,6 +40,29 @@ variable "noncurrent_state_days" {
   }
 }
 
+variable "name_prefix" {
+  type        = string
+  description = "The pipeline's name_prefix: names staging's state key and roles when staging has an account of its own."
+  default     = "teleco-customer-churn-"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9-]{1,24}-$", var.name_prefix))
+    error_message = "name_prefix must be 3-26 lowercase letters, digits and hyphens, ending in a hyphen."
+  }
+}
+
+variable "staging_account_id" {
+  type        = string
+  description = "The account staging runs in when it is not this one (the pipeline's staging_account_id): its roles (<name_prefix>stg-*) keep their state and hand over saved plans here. null: no such account."
+  default     = null
+
+  validation {
+    condition     = var.staging_account_id == null || can(regex("^[0-9]{12}$", var.staging_account_id))
+    error_message = "staging_account_id must be a 12-digit AWS account id, or null."
+  }
+}
+
 variable "rehearsal" {
   type        = bool
   description = "True for throwaway environments (local rehearsals): lets destroy remove the bucket with its state."

@@ -3,6 +3,13 @@
 
 data "aws_caller_identity" "current" {}
 
+locals {
+  # Staging's names extend production's (churn.names); in an account of its own, its
+  # roles there are granted what they read here by resource policies.
+  staging_prefix    = "${var.name_prefix}stg-"
+  staging_elsewhere = var.staging_account_id != null
+}
+
 # ---------------------------------------------------------------------------------------
 # Model bundles: s3://<bucket>/models/<version>/
 # ---------------------------------------------------------------------------------------
@@ -18,6 +25,14 @@ module "models" {
   # A published bundle, and a release record that names one, is what main or a rollback
   # may serve: never replaced, never lost.
   immutable_prefixes = ["models/", "releases/"]
+  # Staging in an account of its own reads the bundles and releases, and records its
+  # environment's events (its roles' own policies narrow this further).
+  shared_with = local.staging_elsewhere ? {
+    account_id     = var.staging_account_id
+    role_names     = "${local.staging_prefix}*"
+    read_prefixes  = ["models/", "releases/"]
+    write_patterns = ["releases/*/events/*-staging-*"]
+  } : null
   # Scoring runs (scores/<date>/) are kept for comparison; a job's intermediate feature
   # rows and predictions (scores-work/) only until the run has published.
   expiring_prefixes = {
@@ -36,6 +51,12 @@ module "ecr" {
   name_prefix              = var.name_prefix
   force_delete             = var.rehearsal
   lambda_pull_repositories = ["api"] # the prediction API runs as a container-image Lambda
+  # Staging in an account of its own runs the release's API and UI images from here.
+  shared_with = local.staging_elsewhere ? {
+    account_id   = var.staging_account_id
+    role_names   = "${local.staging_prefix}*"
+    repositories = ["api", "ui"]
+  } : null
 }
 
 # The release's pointer, kept in state: a rollback targets it with the task definition, so
@@ -102,7 +123,7 @@ module "ci_identity" {
   github_repository    = var.github_repository
   create_oidc_provider = var.create_github_oidc_provider
   enable_static_user   = var.enable_static_ci_user
-  staging              = var.enable_staging
+  staging              = var.enable_staging && !local.staging_elsewhere
   model_bucket_arn     = module.models.arn
   model_kms_key_arn    = module.models.kms_key_arn
   ecr_repository_arns  = values(module.ecr.repository_arns)

@@ -53,6 +53,15 @@ output "staging_deploy_role_arn" {
   sensitive   = true # as the production one
 }
 
+output "staging_account_inputs" {
+  description = "With staging_account_id: what terraform/staging-account needs from this account (its terraform.tfvars), null otherwise."
+  value = local.staging_elsewhere ? {
+    artifacts_account_id = data.aws_caller_identity.current.account_id
+    model_kms_key_arn    = module.models.kms_key_arn
+    state_kms_key_arn    = data.aws_kms_alias.state.target_key_arn
+  } : null
+}
+
 output "terraform_deploy_role_arn" {
   description = "Role the deploy's apply job (environment production) assumes: the repository secret AWS_DEPLOY_ROLE_ARN."
   value       = module.ci_identity.deploy_role_arn

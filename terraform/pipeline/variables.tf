@@ -121,6 +121,17 @@ variable "enable_staging" {
   }
 }
 
+variable "staging_account_id" {
+  type        = string
+  description = "With enable_staging, the AWS account staging runs in when it is not this one (null: this one). Staging's identities are then made there (terraform/staging-account, by that account's administrator), and this stack shares the bundles, the release log and the API and UI images with staging's roles (<name_prefix>stg-*) there; bootstrap shares staging's state."
+  default     = null
+
+  validation {
+    condition     = var.staging_account_id == null || (var.enable_staging && can(regex("^[0-9]{12}$", var.staging_account_id)))
+    error_message = "staging_account_id must be a 12-digit AWS account id, and needs enable_staging = true."
+  }
+}
+
 variable "enable_static_ci_user" {
   type        = bool
   description = "Also create the original design's ml-engineer IAM user with a static access key."

@@ -16,11 +16,14 @@ data "aws_region" "current" {}
 
 locals {
   account_id = data.aws_caller_identity.current.account_id
-  # The pipeline's names: its own environment's, or the one a staging platform shares.
-  artifacts_prefix = coalesce(var.artifacts_prefix, var.name_prefix)
-  model_bucket     = "${local.artifacts_prefix}models-${local.account_id}"
-  model_key_prefix = "models/${var.model_version}/"
-  bundle_manifest  = "bundle.json" # churn.artifacts.MANIFEST, written last by every publisher
+  # The pipeline's names: its own environment's, or the one a staging platform shares,
+  # in this account or (staging in an account of its own) in the pipeline's.
+  artifacts_prefix  = coalesce(var.artifacts_prefix, var.name_prefix)
+  artifacts_account = coalesce(var.artifacts_account_id, local.account_id)
+  artifacts_here    = local.artifacts_account == local.account_id
+  model_bucket      = "${local.artifacts_prefix}models-${local.artifacts_account}"
+  model_key_prefix  = "models/${var.model_version}/"
+  bundle_manifest   = "bundle.json" # churn.artifacts.MANIFEST, written last by every publisher
 }
 
 # The release's pointers, kept in state. A rollback plans with -target on what the pointers
@@ -53,14 +56,16 @@ data "aws_s3_objects" "bundle_manifest" {
   }
 }
 
-data "aws_kms_alias" "models" {
-  name = "alias/${local.model_bucket}"
+# By the alias's ARN, which names the account: KMS answers across accounts by ARN only.
+data "aws_kms_key" "models" {
+  key_id = "arn:${data.aws_partition.current.partition}:kms:${data.aws_region.current.name}:${local.artifacts_account}:alias/${local.model_bucket}"
 }
 
 data "aws_ecr_repository" "this" {
   for_each = toset(["api", "ui"])
 
-  name = "${local.artifacts_prefix}${each.key}"
+  name        = "${local.artifacts_prefix}${each.key}"
+  registry_id = local.artifacts_account
 }
 
 # The pipeline's workload boundary: every role here must carry it (the deploy role can
@@ -136,7 +141,7 @@ module "iam" {
   region                         = data.aws_region.current.name
   account_id                     = local.account_id
   model_bucket_arn               = data.aws_s3_bucket.models.arn
-  model_kms_key_arn              = data.aws_kms_alias.models.target_key_arn
+  model_kms_key_arn              = data.aws_kms_key.models.arn
   model_key_prefix               = local.model_key_prefix
   sagemaker_image_repository_arn = module.sagemaker_endpoint.image_repository_arn
   sagemaker_endpoint_arn         = module.sagemaker_endpoint.endpoint_arn
@@ -148,11 +153,11 @@ module "iam" {
   ssm_parameter_path             = var.ui_settings_in_ssm ? local.ui_parameter_path : null
   create_log_read_policy         = var.create_log_read_policy
   permissions_boundary_arn       = data.aws_iam_policy.boundary.arn
-  # The smoke tests run as the pipeline's ml-engineer role and, watching what it applied,
-  # this environment's deploy role (ci-identity's names). Both must exist: IAM refuses a
-  # trust policy naming a role that does not.
+  # The smoke tests run as the pipeline's ml-engineer role (in its account only) and,
+  # watching what it applied, this environment's deploy role (ci-identity's names). Both
+  # must exist: IAM refuses a trust policy naming a role that does not.
   smoke_test_principal_arns = [
-    for role in ["${local.artifacts_prefix}ml-engineer", "${var.name_prefix}terraform-deploy"] :
+    for role in concat(local.artifacts_here ? ["${local.artifacts_prefix}ml-engineer"] : [], ["${var.name_prefix}terraform-deploy"]) :
     "arn:${data.aws_partition.current.partition}:iam::${local.account_id}:role/${role}"
   ]
 }

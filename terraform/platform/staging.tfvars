@@ -8,3 +8,6 @@ ui_schedule = {
   stop     = "cron(0 19 ? * MON-FRI *)"
   timezone = "Europe/Berlin"
 }
+# Staging in an AWS account of its own (docs/releases.md): production's account, which
+# holds the pipeline this platform serves from.
+# artifacts_account_id = "123456789012"

@@ -41,6 +41,17 @@ variable "artifacts_prefix" {
   }
 }
 
+variable "artifacts_account_id" {
+  type        = string
+  description = "The account of that pipeline when it is not this one: a staging in an account of its own (set in staging.tfvars) reads the bundles and pulls the images there, by the pipeline's grants (its staging_account_id). null: this account."
+  default     = null
+
+  validation {
+    condition     = var.artifacts_account_id == null || can(regex("^[0-9]{12}$", var.artifacts_account_id))
+    error_message = "artifacts_account_id must be a 12-digit AWS account id, or null."
+  }
+}
+
 variable "model_version" {
   type        = string
   description = "Version of the bundle to serve (s3://<model bucket>/models/<version>/); set in model.auto.tfvars, which the retrain pull request bumps."

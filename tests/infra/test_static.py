@@ -34,7 +34,7 @@ def test_terraform_fmt_is_clean(terraform: dict[str, str]) -> None:
 
 
 def test_there_are_roots() -> None:
-    assert set(ROOTS) == {"bootstrap", "pipeline", "platform"}
+    assert set(ROOTS) == {"bootstrap", "pipeline", "platform", "staging-account"}
 
 
 @pytest.mark.parametrize("root", ROOTS)

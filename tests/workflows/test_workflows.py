@@ -359,6 +359,11 @@ def test_staging_is_a_switch_and_production_refuses_what_staging_did_not_pass() 
     assert staging["with"]["environment"] == "staging"
     assert staging["with"]["watch-release"] == deploy["apply"]["with"]["watch-release"]
     assert staging["secrets"]["aws-role-arn"] == "${{ secrets.AWS_STAGING_DEPLOY_ROLE_ARN }}"
+    # Staging in an account of its own plans with its plan role there; in one, production's.
+    assert deploy["plan-staging"]["secrets"]["aws-role-arn"] == (
+        "${{ secrets.AWS_STAGING_PLAN_ROLE_ARN || secrets.AWS_PLAN_ROLE_ARN }}"
+    )
+    assert deploy["plan-platform"]["secrets"]["aws-role-arn"] == "${{ secrets.AWS_PLAN_ROLE_ARN }}"
     assert "needs.apply-staging.result == 'success'" in deploy["apply"]["if"]
     assert "vars.STAGING != 'true'" in deploy["apply"]["if"]
     assert (
@@ -400,6 +405,10 @@ def test_a_rollback_moves_only_the_pointers_of_an_earlier_release() -> None:
     assert (
         "inputs.environment == 'staging' || needs.plan-pipeline.result == 'success'"
         in steps["apply"]["if"]
+    )
+    assert steps["plan-platform"]["secrets"]["aws-role-arn"] == (
+        "${{ inputs.environment == 'staging' && secrets.AWS_STAGING_PLAN_ROLE_ARN"
+        " || secrets.AWS_PLAN_ROLE_ARN }}"
     )
     role = steps["apply"]["secrets"]["aws-role-arn"]
     assert "secrets.AWS_STAGING_DEPLOY_ROLE_ARN" in role and "secrets.AWS_DEPLOY_ROLE_ARN" in role

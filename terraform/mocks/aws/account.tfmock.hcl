@@ -21,6 +21,10 @@ mock_data "aws_s3_bucket" {
   defaults = { arn = "arn:aws:s3:::teleco-customer-churn-models-123456789012" }
 }
 
+mock_data "aws_kms_key" {
+  defaults = { arn = "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" }
+}
+
 mock_data "aws_kms_alias" {
   defaults = { target_key_arn = "arn:aws:kms:eu-central-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" }
 }

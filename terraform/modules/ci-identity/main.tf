@@ -13,12 +13,16 @@ locals {
   name       = "${var.name_prefix}ml-engineer"
   oidc_host  = "token.actions.githubusercontent.com"
   repository = "repo:${var.github_repository}"
-  # Each environment's prefix: staging's is production's plus stg- (churn.names derives the
-  # same; a test checks), and it has a deploy role of its own.
-  environments = merge(
-    { production = var.name_prefix },
-    var.staging ? { staging = "${var.name_prefix}stg-" } : {},
-  )
+  # The pipeline's account makes ml-engineer and production's deploy role; a staging in
+  # an account of its own gets its identities there (terraform/staging-account).
+  artifacts_here = var.artifacts_account_id == null
+  # Each environment deployed from this account, by prefix: staging's is production's plus
+  # stg- (churn.names derives the same; a test checks), and it has a deploy role of its own.
+  prefixes = { production = var.name_prefix, staging = "${var.name_prefix}stg-" }
+  environments = {
+    for env, prefix in local.prefixes : env => prefix
+    if env == "production" ? local.artifacts_here : var.staging || !local.artifacts_here
+  }
 }
 
 data "aws_caller_identity" "current" {}
@@ -118,12 +122,12 @@ locals {
   state_objects = { for env, prefix in local.environments : env => "${local.state_bucket_arn}/${trimsuffix(prefix, "-")}/*" }
   # The project's log groups: the Lambda's, the API's access logs, ECS tasks', flow logs,
   # WAF's (which WAF requires to be named aws-waf-logs-*).
-  log_groups_of = { for env, prefix in local.environments : env => [
+  log_groups_of = { for env, prefix in local.prefixes : env => [
     for group in ["/aws/lambda/${prefix}*", "/aws/apigateway/${prefix}*", "/ecs/${prefix}*", "/vpc/${prefix}*", "aws-waf-logs-${prefix}*"] :
     "arn:${local.partition}:logs:${local.region}:${local.account}:log-group:${group}"
   ] }
   # The web ACL in front of the UI, and the AWS managed rule groups it references.
-  web_acls_of = { for env, prefix in local.environments : env => [
+  web_acls_of = { for env, prefix in local.prefixes : env => [
     "arn:${local.partition}:wafv2:${local.region}:${local.account}:regional/webacl/${prefix}*/*",
     "arn:${local.partition}:wafv2:${local.region}:${local.account}:regional/managedruleset/*/*",
   ] }
@@ -135,8 +139,9 @@ locals {
   project_key_aliases = ["alias/${var.name_prefix}*", "alias/${var.state_bucket}"]
   # What the stacks make under each environment's prefix, by name: what a plan reads and a
   # deploy changes (the load balancer's parts, the web ACLs and the HTTP APIs are added
-  # where they differ).
-  named_resources = { for env, prefix in local.environments : env => concat(
+  # where they differ). Both environments' patterns, whichever are deployed from here:
+  # production's match staging's names too, and scope what the plan role reads.
+  named_resources = { for env, prefix in local.prefixes : env => concat(
     ["arn:${local.partition}:ecr:${local.region}:${local.account}:repository/${prefix}*"],
     ["${local.ecs_arn}:cluster/${prefix}*", "${local.ecs_arn}:service/${prefix}*", "${local.ecs_arn}:task-definition/${prefix}*"],
     ["arn:${local.partition}:lambda:${local.region}:${local.account}:function:${prefix}*"],

@@ -3,6 +3,8 @@
 # ---------------------------------------------------------------------------------------
 
 resource "aws_iam_role" "this" {
+  count = local.artifacts_here ? 1 : 0
+
   name                 = "${var.name_prefix}ml-engineer"
   description          = "What the GitHub workflows of ${var.github_repository} act as"
   assume_role_policy   = data.aws_iam_policy_document.trust["ml-engineer"].json
@@ -190,14 +192,33 @@ data "aws_iam_policy_document" "combined" {
 }
 
 resource "aws_iam_policy" "this" {
+  count = local.artifacts_here ? 1 : 0
+
   name        = local.name
   description = "S3, ECR and training-task rights of the ml-engineer identity"
   policy      = data.aws_iam_policy_document.combined.json
 }
 
 resource "aws_iam_role_policy_attachment" "this" {
-  role       = aws_iam_role.this.name
-  policy_arn = aws_iam_policy.this.arn
+  count = local.artifacts_here ? 1 : 0
+
+  role       = aws_iam_role.this[0].name
+  policy_arn = aws_iam_policy.this[0].arn
+}
+
+moved {
+  from = aws_iam_role.this
+  to   = aws_iam_role.this[0]
+}
+
+moved {
+  from = aws_iam_policy.this
+  to   = aws_iam_policy.this[0]
+}
+
+moved {
+  from = aws_iam_role_policy_attachment.this
+  to   = aws_iam_role_policy_attachment.this[0]
 }
 
 # ---------------------------------------------------------------------------------------
@@ -206,17 +227,17 @@ resource "aws_iam_role_policy_attachment" "this" {
 
 resource "aws_iam_user" "static" {
   # checkov:skip=CKV_AWS_273:Kept only as the documented fallback of the original design, off by default.
-  count = var.enable_static_user ? 1 : 0
+  count = var.enable_static_user && var.artifacts_account_id == null ? 1 : 0
   name  = local.name
 }
 
 resource "aws_iam_access_key" "static" {
-  count = var.enable_static_user ? 1 : 0
+  count = var.enable_static_user && var.artifacts_account_id == null ? 1 : 0
   user  = aws_iam_user.static[0].name
 }
 
 resource "aws_iam_user_policy_attachment" "static" {
-  count      = var.enable_static_user ? 1 : 0
+  count      = var.enable_static_user && var.artifacts_account_id == null ? 1 : 0
   user       = aws_iam_user.static[0].name
-  policy_arn = aws_iam_policy.this.arn
+  policy_arn = aws_iam_policy.this[0].arn
 }

@@ -1,11 +1,11 @@
 output "role_arn" {
-  description = "ARN of the ml-engineer role, for aws-actions/configure-aws-credentials' role-to-assume."
-  value       = aws_iam_role.this.arn
+  description = "ARN of the ml-engineer role, for aws-actions/configure-aws-credentials' role-to-assume (null in staging's own account)."
+  value       = try(aws_iam_role.this[0].arn, null)
 }
 
 output "policy_arn" {
-  description = "ARN of the ml-engineer policy."
-  value       = aws_iam_policy.this.arn
+  description = "ARN of the ml-engineer policy (null in staging's own account)."
+  value       = try(aws_iam_policy.this[0].arn, null)
 }
 
 output "static_access_key_id" {
@@ -21,13 +21,13 @@ output "static_secret_access_key" {
 }
 
 output "plan_role_arn" {
-  description = "ARN of the read-only role pull-request plans assume (secret AWS_PLAN_ROLE_ARN)."
+  description = "ARN of the read-only role plans assume (secret AWS_PLAN_ROLE_ARN; in staging's own account, AWS_STAGING_PLAN_ROLE_ARN)."
   value       = aws_iam_role.plan.arn
 }
 
 output "deploy_role_arn" {
-  description = "ARN of the role production deploys apply Terraform with (secret AWS_DEPLOY_ROLE_ARN)."
-  value       = aws_iam_role.deploy["production"].arn
+  description = "ARN of the role production deploys apply Terraform with (secret AWS_DEPLOY_ROLE_ARN; null in staging's own account)."
+  value       = try(aws_iam_role.deploy["production"].arn, null)
 }
 
 output "staging_deploy_role_arn" {

@@ -22,7 +22,7 @@ locals {
   # Made by an administrator only: the deploy roles may read these and nothing more. Their
   # own policies are named, not referenced: a policy cannot contain its own ARN.
   administrator_owned = concat(
-    [aws_iam_role.this.arn, aws_iam_role.plan.arn, aws_iam_policy.this.arn],
+    aws_iam_role.this[*].arn, [aws_iam_role.plan.arn], aws_iam_policy.this[*].arn,
     [var.permissions_boundary_arn, aws_iam_policy.read_stacks.arn],
     [for role in aws_iam_role.deploy : role.arn],
     flatten([for prefix in values(local.environments) : [

@@ -72,7 +72,8 @@ data "aws_iam_policy_document" "read_stacks" {
   statement {
     sid     = "ReadTheProjectsServices"
     actions = ["ecr:Describe*", "ecr:GetLifecyclePolicy", "ecr:GetRepositoryPolicy", "ecr:ListTagsForResource", "ecs:Describe*", "ecs:ListTagsForResource", "lambda:Get*", "lambda:List*", "sagemaker:Describe*", "sagemaker:ListTags", "logs:ListTagsForResource", "logs:ListTagsLogGroup", "ssm:GetParameter*", "ssm:ListTagsForResource", "wafv2:Get*", "wafv2:List*"]
-    # GetWebACLForResource names the load balancer too.
+    # GetWebACLForResource names the load balancer too. Production's patterns match
+    # staging's names as well (in staging's own account, only those exist).
     resources = concat(local.named_resources["production"], ["${local.elb_arn}:loadbalancer/app/${var.name_prefix}*"])
   }
 
@@ -144,4 +145,34 @@ resource "aws_iam_role_policy" "plan_hand_over" {
   name   = "hand-over-plans"
   role   = aws_iam_role.plan.id
   policy = data.aws_iam_policy_document.hand_over_plans.json
+}
+
+# ---------------------------------------------------------------------------------------
+# Staging in an account of its own: the platform looks up the pipeline's bundle key (by
+# its alias's ARN) and repositories (by registry id) in the pipeline's account, whose
+# policies grant it; the statements above name this account only.
+# ---------------------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "read_artifacts" {
+  count = local.artifacts_here ? 0 : 1
+
+  statement {
+    sid       = "DescribeTheBundleKey"
+    actions   = ["kms:DescribeKey"]
+    resources = [var.model_kms_key_arn]
+  }
+
+  statement {
+    sid       = "DescribeTheRepositories"
+    actions   = ["ecr:DescribeRepositories", "ecr:DescribeImages"]
+    resources = var.ecr_repository_arns
+  }
+}
+
+resource "aws_iam_role_policy" "read_artifacts" {
+  for_each = local.artifacts_here ? {} : merge({ plan = aws_iam_role.plan.name }, { for env, role in aws_iam_role.deploy : env => role.name })
+
+  name   = "read-the-pipelines-artifacts"
+  role   = each.value
+  policy = data.aws_iam_policy_document.read_artifacts[0].json
 }

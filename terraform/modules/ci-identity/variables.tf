@@ -51,6 +51,17 @@ variable "staging" {
   nullable    = false
 }
 
+variable "artifacts_account_id" {
+  type        = string
+  description = "The account holding the pipeline (model bucket, ECR repositories, release log, state bucket) when it is not this one: this account is then staging's own, and gets staging's identities only (the plan role and staging's deploy role, reading those across accounts); no ml-engineer, no production role. null: the pipeline is in this account."
+  default     = null
+
+  validation {
+    condition     = var.artifacts_account_id == null || can(regex("^[0-9]{12}$", var.artifacts_account_id))
+    error_message = "artifacts_account_id must be a 12-digit AWS account id, or null."
+  }
+}
+
 variable "create_oidc_provider" {
   type        = bool
   description = "Create the account's GitHub OIDC provider; false when the account already has one."

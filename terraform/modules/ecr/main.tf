@@ -74,30 +74,71 @@ data "aws_partition" "current" {}
 
 data "aws_region" "current" {}
 
-data "aws_iam_policy_document" "lambda_pull" {
-  for_each = var.lambda_pull_repositories
+locals {
+  partition = data.aws_partition.current.partition
+  region    = data.aws_region.current.name
+  shared    = var.shared_with == null ? toset([]) : var.shared_with.repositories
+  # Accounts whose functions named with the prefix may pull: this one, and a sharing one's.
+  function_accounts = compact([data.aws_caller_identity.current.account_id, try(var.shared_with.account_id, null)])
+}
 
-  statement {
-    sid     = "LambdaPullsTheImage"
-    actions = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+data "aws_iam_policy_document" "pull" {
+  for_each = setunion(var.lambda_pull_repositories, local.shared)
 
-    principals {
-      type        = "Service"
-      identifiers = ["lambda.amazonaws.com"]
+  dynamic "statement" {
+    for_each = contains(var.lambda_pull_repositories, each.key) ? [1] : []
+
+    content {
+      sid     = "LambdaPullsTheImage"
+      actions = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+
+      principals {
+        type        = "Service"
+        identifiers = ["lambda.amazonaws.com"]
+      }
+
+      # Only the functions named with the prefix, of this account and the sharing one
+      # (https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#configuration-images-xaccount-permissions).
+      condition {
+        test     = "StringLike"
+        variable = "aws:sourceArn"
+        values   = [for account in local.function_accounts : "arn:${local.partition}:lambda:${local.region}:${account}:function:${var.name_prefix}*"]
+      }
     }
+  }
 
-    # Only this account's functions named with the prefix.
-    condition {
-      test     = "StringLike"
-      variable = "aws:sourceArn"
-      values   = ["arn:${data.aws_partition.current.partition}:lambda:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:function:${var.name_prefix}*"]
+  # Another account's roles: the deployer that creates the function or the service, and
+  # the ECS task execution role that pulls the UI's image. Same region only: Lambda and
+  # ECS pull from a registry of their own region.
+  dynamic "statement" {
+    for_each = contains(local.shared, each.key) ? [1] : []
+
+    content {
+      sid     = "AnotherAccountPulls"
+      actions = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability", "ecr:DescribeImages", "ecr:DescribeRepositories"]
+
+      principals {
+        type        = "AWS"
+        identifiers = ["arn:${local.partition}:iam::${var.shared_with.account_id}:root"]
+      }
+
+      condition {
+        test     = "ArnLike"
+        variable = "aws:PrincipalArn"
+        values   = ["arn:${local.partition}:iam::${var.shared_with.account_id}:role/${var.shared_with.role_names}"]
+      }
     }
   }
 }
 
-resource "aws_ecr_repository_policy" "lambda_pull" {
-  for_each = var.lambda_pull_repositories
+resource "aws_ecr_repository_policy" "pull" {
+  for_each = data.aws_iam_policy_document.pull
 
   repository = aws_ecr_repository.this[each.key].name
-  policy     = data.aws_iam_policy_document.lambda_pull[each.key].json
+  policy     = each.value.json
+}
+
+moved {
+  from = aws_ecr_repository_policy.lambda_pull
+  to   = aws_ecr_repository_policy.pull
 }

@@ -63,3 +63,28 @@ variable "keep_release_images" {
     error_message = "keep_release_images must be a whole number from 3 to 1000 (what runs and at least two releases to go back to)."
   }
 }
+
+variable "shared_with" {
+  type = object({
+    account_id   = string
+    role_names   = string
+    repositories = set(string)
+  })
+  description = "Another account that runs these images (staging in an account of its own): its account id, a pattern of its role names that may pull (e.g. teleco-customer-churn-stg-*), and which repositories. Its Lambda functions named with the prefix may pull those of lambda_pull_repositories too. null: no other account."
+  default     = null
+
+  validation {
+    condition     = var.shared_with == null || can(regex("^[0-9]{12}$", var.shared_with.account_id))
+    error_message = "shared_with.account_id must be a 12-digit AWS account id."
+  }
+
+  validation {
+    condition     = var.shared_with == null || can(regex("^[A-Za-z0-9+=,.@_-]+\\*?$", var.shared_with.role_names))
+    error_message = "shared_with.role_names must be a role name, or a name prefix ending in *, never * alone."
+  }
+
+  validation {
+    condition     = var.shared_with == null || length(setsubtract(try(var.shared_with.repositories, []), var.repositories)) == 0
+    error_message = "shared_with.repositories must name repositories of var.repositories."
+  }
+}

@@ -79,3 +79,32 @@ variable "immutable_prefixes" {
     error_message = "immutable_prefixes are key prefixes ending in a slash, without a leading one."
   }
 }
+
+variable "shared_with" {
+  type = object({
+    account_id      = string
+    role_names      = string
+    read_prefixes   = list(string)
+    write_patterns  = optional(list(string), [])
+    delete_patterns = optional(list(string), [])
+  })
+  description = "Another account's roles that may use the bucket (staging in an account of its own): their account id, a pattern of their role names (e.g. teleco-customer-churn-stg-*), the key prefixes they read (and list), the key patterns they write and those they delete (a state lock). Both sides must allow a cross-account call: this grant and the roles' own policies. null: no other account."
+  default     = null
+
+  validation {
+    condition     = var.shared_with == null || can(regex("^[0-9]{12}$", var.shared_with.account_id))
+    error_message = "shared_with.account_id must be a 12-digit AWS account id."
+  }
+
+  validation {
+    condition     = var.shared_with == null || can(regex("^[A-Za-z0-9+=,.@_-]+\\*?$", var.shared_with.role_names))
+    error_message = "shared_with.role_names must be a role name, or a name prefix ending in *, never * alone (every role of the account)."
+  }
+
+  validation {
+    condition = var.shared_with == null || alltrue([
+      for prefix in try(concat(var.shared_with.read_prefixes, var.shared_with.write_patterns, var.shared_with.delete_patterns), []) : length(prefix) > 1 && !startswith(prefix, "/") && !startswith(prefix, "*")
+    ])
+    error_message = "shared_with's prefixes and patterns name keys under a folder, never the whole bucket."
+  }
+}

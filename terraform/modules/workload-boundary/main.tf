@@ -25,9 +25,10 @@ data "aws_iam_policy_document" "this" {
   }
 
   statement {
-    sid       = "ProjectKeysDataOnly"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = ["arn:${local.partition}:kms:${local.region}:${local.account}:key/*"]
+    sid     = "ProjectKeysDataOnly"
+    actions = ["kms:Decrypt", "kms:GenerateDataKey"]
+    # In staging's own account, the bundles' key is the pipeline's, in its account.
+    resources = [for account in compact([local.account, var.artifacts_account_id]) : "arn:${local.partition}:kms:${local.region}:${account}:key/*"]
   }
 
   statement {

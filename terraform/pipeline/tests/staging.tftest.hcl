@@ -54,3 +54,34 @@ run "a_prefix_too_long_for_staging_is_refused" {
 
   expect_failures = [var.enable_staging]
 }
+
+# Staging in an account of its own: its identities are made there (terraform/staging-account),
+# none here; this stack hands out what that account's administrator needs.
+run "staging_in_its_own_account_has_no_role_here" {
+  command = plan
+
+  variables {
+    enable_staging     = true
+    staging_account_id = "210987654321"
+  }
+
+  assert {
+    condition     = keys(module.ci_identity.deploy_role_names) == ["production"] && output.staging_deploy_role_arn == null
+    error_message = "staging's deploy role lives in staging's account"
+  }
+
+  assert {
+    condition     = output.staging_account_inputs.artifacts_account_id == "123456789012"
+    error_message = "staging's administrator is told this account"
+  }
+}
+
+run "an_account_for_staging_needs_staging_on" {
+  command = plan
+
+  variables {
+    staging_account_id = "210987654321"
+  }
+
+  expect_failures = [var.staging_account_id]
+}

@@ -35,7 +35,7 @@ run "a_staging_platform_shares_the_pipeline_and_names_its_own" {
   }
 
   assert {
-    condition     = data.aws_s3_bucket.models.bucket == "teleco-customer-churn-models-123456789012" && data.aws_kms_alias.models.name == "alias/teleco-customer-churn-models-123456789012"
+    condition     = data.aws_s3_bucket.models.bucket == "teleco-customer-churn-models-123456789012" && data.aws_kms_key.models.key_id == "arn:aws:kms:eu-central-1:123456789012:alias/teleco-customer-churn-models-123456789012"
     error_message = "staging reads the shared model bucket and its key"
   }
 
@@ -53,6 +53,40 @@ run "a_staging_platform_shares_the_pipeline_and_names_its_own" {
     condition     = output.lambda_function_name == "teleco-customer-churn-stg-prediction-api"
     error_message = "staging's own resources carry its own prefix"
   }
+}
+
+# Staging in an account of its own: the same names, in the pipeline's account. The bucket
+# name carries that account's id; the key is found by its alias's ARN and the repositories
+# by registry id (lookups by name alone stay in the caller's account); the boundary is the
+# one staging's account made (terraform/staging-account) under the same name.
+run "a_staging_platform_in_its_own_account_reads_the_pipelines_account" {
+  command = plan
+
+  variables {
+    name_prefix          = "teleco-customer-churn-stg-"
+    artifacts_prefix     = "teleco-customer-churn-"
+    artifacts_account_id = "210987654321"
+  }
+
+  assert {
+    condition     = data.aws_s3_bucket.models.bucket == "teleco-customer-churn-models-210987654321" && data.aws_kms_key.models.key_id == "arn:aws:kms:eu-central-1:210987654321:alias/teleco-customer-churn-models-210987654321"
+    error_message = "staging reads the pipeline's bucket and key in the pipeline's account"
+  }
+
+  assert {
+    condition     = data.aws_ecr_repository.this["api"].registry_id == "210987654321" && data.aws_ecr_repository.this["ui"].registry_id == "210987654321"
+    error_message = "staging pulls from the pipeline account's registry"
+  }
+}
+
+run "a_malformed_artifacts_account_is_refused" {
+  command = plan
+
+  variables {
+    artifacts_account_id = "21098765432"
+  }
+
+  expect_failures = [var.artifacts_account_id]
 }
 
 run "a_malformed_artifacts_prefix_is_refused" {
