@@ -38,7 +38,7 @@ TF_PROVIDERS ?= mirror
 ifeq ($(TF_PROVIDERS),mirror)
 export TF_CLI_CONFIG_FILE := $(CURDIR)/.cache/terraform/cli.tfrc
 endif
-ROOTS     := bootstrap pipeline platform
+ROOTS     := bootstrap pipeline platform staging-account
 ROOT      ?= platform
 IMAGE_TAG ?= $(shell git rev-parse HEAD)
 # NAME_PREFIX, when set, is the environment: churn-stack and churn-push-images read it from
