@@ -13,7 +13,9 @@ from pathlib import Path
 from churn import storage
 from churn.errors import RefusedError
 
-ROOTS = ("bootstrap", "pipeline", "platform")
+# bootstrap and staging-account keep local state: an administrator applies them, once per
+# account (staging-account only for a staging in an account of its own).
+ROOTS = ("bootstrap", "pipeline", "platform", "staging-account")
 
 
 class StackError(RefusedError):

@@ -19,6 +19,9 @@ locals {
   # Each environment deployed from this account, by prefix: staging's is production's plus
   # stg- (churn.names derives the same; a test checks), and it has a deploy role of its own.
   prefixes = { production = var.name_prefix, staging = "${var.name_prefix}stg-" }
+  # The plan role's own names: in staging's own account staging's, so that production's
+  # resource policies, which grant staging's roles by that prefix, grant it too.
+  own_prefix = local.artifacts_here ? var.name_prefix : local.prefixes.staging
   environments = {
     for env, prefix in local.prefixes : env => prefix
     if env == "production" ? local.artifacts_here : var.staging || !local.artifacts_here

@@ -85,7 +85,7 @@ data "aws_iam_policy_document" "read_stacks" {
 }
 
 resource "aws_iam_policy" "read_stacks" {
-  name        = "${var.name_prefix}read-stacks"
+  name        = "${local.own_prefix}read-stacks"
   description = "What a Terraform refresh of the pipeline and platform stacks reads"
   policy      = data.aws_iam_policy_document.read_stacks.json
 }
@@ -95,7 +95,7 @@ resource "aws_iam_policy" "read_stacks" {
 # ---------------------------------------------------------------------------------------
 
 resource "aws_iam_role" "plan" {
-  name                 = "${var.name_prefix}terraform-plan"
+  name                 = "${local.own_prefix}terraform-plan"
   description          = "Read-only: plans the stacks for pull requests of ${var.github_repository}"
   assume_role_policy   = data.aws_iam_policy_document.trust["terraform-plan"].json
   max_session_duration = 3600
@@ -164,7 +164,7 @@ data "aws_iam_policy_document" "read_artifacts" {
 
   statement {
     sid       = "DescribeTheRepositories"
-    actions   = ["ecr:DescribeRepositories", "ecr:DescribeImages"]
+    actions   = ["ecr:DescribeRepositories", "ecr:DescribeImages", "ecr:ListTagsForResource"]
     resources = var.ecr_repository_arns
   }
 }

@@ -114,8 +114,9 @@ data "aws_iam_policy_document" "pull" {
     for_each = contains(local.shared, each.key) ? [1] : []
 
     content {
-      sid     = "AnotherAccountPulls"
-      actions = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability", "ecr:DescribeImages", "ecr:DescribeRepositories"]
+      sid = "AnotherAccountPulls"
+      # Terraform's repository lookup also lists its tags.
+      actions = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability", "ecr:DescribeImages", "ecr:DescribeRepositories", "ecr:ListTagsForResource"]
 
       principals {
         type        = "AWS"
