@@ -115,5 +115,8 @@ def test_a_saved_state_loads_into_another_server_whole(
         assert copied["RoleId"] == role["Role"]["RoleId"]
         tags = in_copy("application-autoscaling").list_tags_for_resource(ResourceARN=target)
         assert tags["Tags"] == {"NamePrefix": "copy-"}
+        # Another account still finds the bucket (staging's own account, production's).
+        other = moto_admin(account="210987654321").client("s3", endpoint_url=copy.endpoint)
+        assert other.get_object(Bucket="state-copy", Key="k")["Body"].read() == b"2"
     # The original is untouched.
     assert boto3.client("iam").get_role(RoleName="state-copy")["Role"]["Arn"] == role["Role"]["Arn"]
