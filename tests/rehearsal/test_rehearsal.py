@@ -5,14 +5,13 @@ its own stand-ins):
 - a retrained model proposed, reviewed, merged and its customer base scored: what each
   stack made, the retrain's pull request, the plan comment (created, then updated in place),
   the identities each job got, Batch Transform and the drift issue, a second environment's
-  plan, the administrator's stacks destroyed;
+  plan, staging moved to an account of its own and planned there (the grants between the
+  two accounts asked of PMapper), the administrator's stacks destroyed;
 - a new model on main deployed: the images, the release record, the one apply job, the
   smoke test through the API, the IAM analysis; a second release (the model only), a third
   that crashes in production (a planted fault) and is rolled back by its own deploy, then
   rollback.yml to `previous` (a release id instead is resolved by the same step: its tests
-  are tests/ops/test_release.py's); empty second plans; the platform destroyed; then
-  staging moved to an account of its own and planned there, the grants between the two
-  accounts asked of PMapper;
+  are tests/ops/test_release.py's); empty second plans; the platform destroyed;
 - staging switched on: two releases through staging then production (the same digests and
   bundle in both), one that crashes in staging (a planted fault) and never reaches
   production; the fence between the two deploy roles;
@@ -604,6 +603,7 @@ def test_a_retrained_model_is_proposed_reviewed_merged_and_its_base_scored(
     pipeline_resources = len(rehearsal.state_list(admin, "pipeline"))
     second = rehearsal.plan_second_environment(admin, "teleco-churn-second-")
     assert second == f"Plan: {pipeline_resources} to add, 0 to change, 0 to destroy."
+    check_staging_planned_in_its_own_account(rehearsal)
     # The stacks the administrator made come down (the platform's teardown is the deploy
     # test's).
     rehearsal.destroy_all(
@@ -667,7 +667,6 @@ def test_a_new_model_on_main_is_deployed_rolled_back_and_converges(
     assert not boto3.client("sagemaker").list_endpoints(NameContains=f"{PREFIX}xgboost")[
         "Endpoints"
     ]
-    check_staging_planned_in_its_own_account(rehearsal, release)
 
 
 @pytest.mark.timeout(2700)  # about 14 minutes here, beside the others: the longest story
@@ -741,17 +740,16 @@ STAGE_DEPLOY = f"role/{STAGING}terraform-deploy"
 STAGING_ACCOUNT = "210987654321"  # moto switches to it on a role's credentials there
 
 
-def check_staging_planned_in_its_own_account(
-    rehearsal: Rehearsal, release: releases.Release
-) -> None:
+def check_staging_planned_in_its_own_account(rehearsal: Rehearsal) -> None:
     """Staging in an AWS account of its own, as far as a plan (docs/releases.md): production's
     administrator shares the pipeline (staging_account_id in bootstrap and the pipeline),
     staging's administrator applies terraform/staging-account in staging's account, and
-    staging's plan role plans ``release`` on staging's platform there, from production's
-    bundle, images, key and state bucket. Then PMapper: every call that plan made is one
-    the role's own policies allow, and the shared resources' policies grant staging's roles
-    what they need there and nothing more (AWS asks both sides across accounts; moto
-    neither). The apply and the smoke test in that account are not rehearsed yet."""
+    staging's plan role plans staging's platform there (nothing deployed yet: main's model,
+    placeholder digests), from production's bundle, repositories, key and state bucket.
+    Then PMapper: every call that plan made is one the role's own policies allow, and the
+    shared resources' policies grant staging's roles what they need there and nothing more
+    (AWS asks both sides across accounts; moto neither). The apply and the smoke test in
+    that account are not rehearsed yet."""
 
     def committed(path: str) -> str:
         return (REPO_ROOT / path).read_text()
@@ -797,18 +795,16 @@ def check_staging_planned_in_its_own_account(
     assert identities["staging_plan_role_arn"] == f"{in_staging}/{STAGING}terraform-plan"
     assert identities["staging_deploy_role_arn"] == f"{in_staging}/{STAGING}terraform-deploy"
 
-    planned = plan_in_staging_account(rehearsal, str(identities["staging_plan_role_arn"]), release)
+    planned = plan_in_staging_account(rehearsal, str(identities["staging_plan_role_arn"]))
     assert planned["has-changes"] == "true"  # the whole platform, found nowhere yet
     assert "Plan: " in planned["stdout"] and " to destroy" in planned["stdout"]
     check_staging_account_iam(rehearsal, admin, shared)
 
 
-def plan_in_staging_account(
-    rehearsal: Rehearsal, role_arn: str, release: releases.Release
-) -> dict[str, str]:
+def plan_in_staging_account(rehearsal: Rehearsal, role_arn: str) -> dict[str, str]:
     """churn-stack plan of staging's platform as the deploy's plan-staging job runs it
-    (without the state lock: the plan role only reads), with the staging plan role's
-    credentials (the provider's calls logged for PMapper)."""
+    (without the state lock: the plan role only reads), of what is deployed there, with
+    the staging plan role's credentials (the provider's calls logged for PMapper)."""
     checkout = rehearsal.checkout("main", "staging-account-plan")
     write_moto_overrides(checkout / "terraform", rehearsal.moto.endpoint, with_keys=False)
     sts = moto_admin().client("sts", endpoint_url=rehearsal.moto.endpoint)
@@ -817,12 +813,11 @@ def plan_in_staging_account(
     calls.mkdir(parents=True, exist_ok=True)
     return rehearsal.stack(
         checkout,
-        "plan", "platform", "--environment", "staging", "--release", release.id, "--no-lock",
+        "plan", "platform", "--environment", "staging", "--keep-deployed", "--no-lock",
         extra_env={
             "AWS_ACCESS_KEY_ID": credentials["AccessKeyId"],
             "AWS_SECRET_ACCESS_KEY": credentials["SecretAccessKey"],
             "AWS_SESSION_TOKEN": credentials["SessionToken"],
-            "MODEL_BUCKET": MODELS.rsplit(":", 1)[-1],
             "TF_LOG_PROVIDER": "DEBUG",
             "TF_LOG_PATH": str(calls / "plan-staging.log"),
         },
