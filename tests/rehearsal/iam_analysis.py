@@ -45,25 +45,15 @@ def add_policy_names(**event: Any) -> None:
         policy.setdefault("PolicyName", policy["Arn"].rsplit("/", 1)[-1])
 
 
-def graph_of(endpoint: str, region: str, account: str | None) -> Any:
-    """The graph of moto's default account, or of ``account`` (moto's x-moto-account-id)."""
+def graph_of(endpoint: str, region: str) -> Any:
     session = botocore.session.get_session()
     session.register("after-call.iam.GetAccountAuthorizationDetails", add_policy_names)
-    if account is not None:
-
-        def in_account(**event: Any) -> None:
-            event["request"].headers["x-moto-account-id"] = account
-
-        session.register("before-send", in_account)
     clients = {name: {"endpoint_url": endpoint} for name in EDGE_SERVICES + POLICY_SERVICES}
     return gathering.create_graph(session, EDGE_SERVICES, [region], None, None, clients)
 
 
 def answer(graph: Any, question: dict[str, Any]) -> dict[str, Any]:
-    """A question without a resource asks whether any Allow statement names the action.
-    One with a ``resource_policy`` and its ``resource_owner`` (a resource of another
-    account) is answered as AWS does across accounts: both that policy and the principal's
-    own must allow it."""
+    """A question without a resource asks whether any Allow statement names the action."""
     node = graph.get_node_by_searchable_name(question["principal"])
     if node is None:
         raise SystemExit(f"no principal {question['principal']} in the account")
@@ -73,20 +63,13 @@ def answer(graph: Any, question: dict[str, Any]) -> dict[str, Any]:
         )
     else:
         allowed = query_interface.local_check_authorization_full(
-            node,
-            question["action"],
-            question["resource"],
-            question.get("context", {}),
-            question.get("resource_policy"),
-            question.get("resource_owner"),
+            node, question["action"], question["resource"], question.get("context", {})
         )
     return question | {"allowed": bool(allowed)}
 
 
-def analyse(
-    endpoint: str, region: str, questions: list[dict[str, Any]], account: str | None = None
-) -> dict[str, Any]:
-    graph = graph_of(endpoint, region, account)
+def analyse(endpoint: str, region: str, questions: list[dict[str, Any]]) -> dict[str, Any]:
+    graph = graph_of(endpoint, region)
     escalations = []
     for node in graph.nodes:
         if node.is_admin:
@@ -116,16 +99,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--endpoint", required=True, help="the moto server")
     parser.add_argument("--region", required=True)
-    parser.add_argument("--account", help="the account to analyse (default: moto's default)")
-    parser.add_argument(
-        "--questions",
-        help="JSON list of {principal, action, resource, context}, and for a resource of "
-        "another account its resource_policy and resource_owner",
-    )
+    parser.add_argument("--questions", help="JSON list of {principal, action, resource, context}")
     arguments = parser.parse_args()
     questions = json.loads(Path(arguments.questions).read_text()) if arguments.questions else []
-    analysis = analyse(arguments.endpoint, arguments.region, questions, arguments.account)
-    json.dump(analysis, sys.stdout, indent=1)
+    json.dump(analyse(arguments.endpoint, arguments.region, questions), sys.stdout, indent=1)
     return 0
 
 

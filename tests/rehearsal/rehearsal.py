@@ -372,18 +372,10 @@ class Rehearsal:
         state (initialized again: a plan of another prefix or a copied account may have
         left it on another key, or not initialized at all)."""
         terraform = Terraform(admin / "terraform" / root, self.admin_env())
-        # bootstrap's and staging-account's states are local files: no key
-        has_backend = (admin / "terraform" / root / "backend.tf").exists()
-        key = [f"-backend-config=key={state_key(DEFAULT_PREFIX, root)}"] * has_backend
+        # bootstrap's state is a local file: no key
+        key = [f"-backend-config=key={state_key(DEFAULT_PREFIX, root)}"] * (root != "bootstrap")
         terraform.run("init", "-input=false", "-no-color", "-reconfigure", *key)
         return terraform
-
-    def admin_state(self, admin: Path, root: str) -> dict[str, Any]:
-        """`terraform show -json` of the root's state, as the administrator reads it."""
-        shown: dict[str, Any] = json.loads(
-            self.admin_terraform(admin, root).run("show", "-json").stdout
-        )
-        return shown
 
     def admin_outputs(self, admin: Path, root: str) -> dict[str, Any]:
         """Every output, sensitive ones included, as `terraform output` gives them to the
@@ -716,21 +708,15 @@ class Rehearsal:
 
     # -- after the deploy ---------------------------------------------------------------------
 
-    def iam_analysis(
-        self, questions: Sequence[dict[str, Any]], account: str | None = None
-    ) -> dict[str, Any]:
-        """Principal Mapper over the account (moto's default, or ``account``;
-        tests/rehearsal/iam_analysis.py, in the scanners' venv): principals,
-        administrators, escalations, and its answers."""
+    def iam_analysis(self, questions: Sequence[dict[str, Any]]) -> dict[str, Any]:
+        """Principal Mapper over the account (tests/rehearsal/iam_analysis.py, in the
+        scanners' venv): principals, administrators, escalations, and its answers."""
         asked = self.workdir / "iam-questions.json"
         asked.write_text(json.dumps(list(questions)))
-        in_account = ["--account", account] if account else []
-        graphs = self.workdir / "pmapper" / (account or "default")
         finished = subprocess.run(
             [str(self.source / ".venv-scanners" / "bin" / "python"), str(HERE / "iam_analysis.py"),
-             "--endpoint", self.moto.endpoint, "--region", REGION, "--questions", str(asked),
-             *in_account],
-            env=os.environ | {"PMAPPER_STORAGE": str(graphs)},
+             "--endpoint", self.moto.endpoint, "--region", REGION, "--questions", str(asked)],
+            env=os.environ | {"PMAPPER_STORAGE": str(self.workdir / "pmapper")},
             capture_output=True, text=True, check=False,
         )  # fmt: skip
         if finished.returncode != 0:

@@ -5,8 +5,7 @@ its own stand-ins):
 - a retrained model proposed, reviewed, merged and its customer base scored: what each
   stack made, the retrain's pull request, the plan comment (created, then updated in place),
   the identities each job got, Batch Transform and the drift issue, a second environment's
-  plan, staging moved to an account of its own and planned there (the grants between the
-  two accounts asked of PMapper), the administrator's stacks destroyed;
+  plan, the administrator's stacks destroyed;
 - a new model on main deployed: the images, the release record, the one apply job, the
   smoke test through the API, the IAM analysis; a second release (the model only), a third
   that crashes in production (a planted fault) and is rolled back by its own deploy, then
@@ -35,11 +34,9 @@ from churn import artifacts, storage
 from churn.ops import releases
 from tests.rehearsal import administered as administered_account
 from tests.rehearsal.api_gateway import as_list
-from tests.rehearsal.moto_terraform import write_moto_overrides
 from tests.rehearsal.provider_calls import actions_by_role
 from tests.rehearsal.rehearsal import STATE_BUCKET, Rehearsal, RehearsalError, rehearsal_world
 from tests.support.environments import REPO_ROOT
-from tests.support.moto import moto_admin
 from tests.support.tiers import TIERS
 
 PREFIX = "teleco-customer-churn-"
@@ -603,7 +600,6 @@ def test_a_retrained_model_is_proposed_reviewed_merged_and_its_base_scored(
     pipeline_resources = len(rehearsal.state_list(admin, "pipeline"))
     second = rehearsal.plan_second_environment(admin, "teleco-churn-second-")
     assert second == f"Plan: {pipeline_resources} to add, 0 to change, 0 to destroy."
-    check_staging_planned_in_its_own_account(rehearsal)
     # The stacks the administrator made come down (the platform's teardown is the deploy
     # test's).
     rehearsal.destroy_all(
@@ -737,170 +733,6 @@ def test_with_staging_on_each_release_reaches_production_only_through_it(
 
 STAGING = f"{PREFIX}stg-"
 STAGE_DEPLOY = f"role/{STAGING}terraform-deploy"
-STAGING_ACCOUNT = "210987654321"  # moto switches to it on a role's credentials there
-
-
-def check_staging_planned_in_its_own_account(rehearsal: Rehearsal) -> None:
-    """Staging in an AWS account of its own, as far as a plan (docs/releases.md): production's
-    administrator shares the pipeline (staging_account_id in bootstrap and the pipeline),
-    staging's administrator applies terraform/staging-account in staging's account, and
-    staging's plan role plans staging's platform there (nothing deployed yet: main's model,
-    placeholder digests), from production's bundle, repositories, key and state bucket.
-    Then PMapper: every call that plan made is one the role's own policies allow, and the
-    shared resources' policies grant staging's roles what they need there and nothing more
-    (AWS asks both sides across accounts; moto neither). The apply and the smoke test in
-    that account are not rehearsed yet."""
-
-    def committed(path: str) -> str:
-        return (REPO_ROOT / path).read_text()
-
-    sharing = f'staging_account_id = "{STAGING_ACCOUNT}"\n'
-    settings = {
-        "terraform/bootstrap/terraform.tfvars": committed("terraform/bootstrap/terraform.tfvars")
-        + sharing,
-        "terraform/pipeline/terraform.tfvars": committed(
-            "terraform/pipeline/terraform.tfvars"
-        ).replace("enable_staging = false", "enable_staging = true")
-        + sharing,
-        "terraform/platform/staging.tfvars": committed("terraform/platform/staging.tfvars").replace(
-            '# artifacts_account_id = "123456789012"', f'artifacts_account_id = "{ACCOUNT}"'
-        ),
-    }
-    for path, text in settings.items():
-        assert text != committed(path)
-        rehearsal.push_to_branch("main", path, text, "Staging in an account of its own")
-    admin = rehearsal.admin_checkout()
-    rehearsal.admin_apply(admin, "bootstrap")
-    pipeline = rehearsal.admin_apply(admin, "pipeline")
-    shared = pipeline["staging_account_inputs"]
-    assert shared["artifacts_account_id"] == ACCOUNT
-    assert pipeline.get("staging_deploy_role_arn") is None  # it is made in staging's account
-    tfvars = {"github_repository": rehearsal.repository, **shared}
-    rehearsal.push_to_branch(
-        "main",
-        "terraform/staging-account/terraform.tfvars",
-        "".join(f'{name} = "{value}"\n' for name, value in tfvars.items()),
-        "Staging's account",
-    )
-    admin = rehearsal.admin_checkout()
-    # Staging's administrator reaches the account as AWS Organizations lets one (moto
-    # switches to the account on the assumed role's credentials).
-    (admin / "terraform" / "staging-account" / "moto_account_override.tf").write_text(
-        'provider "aws" {\n  assume_role {\n'
-        f'    role_arn = "arn:aws:iam::{STAGING_ACCOUNT}:role/OrganizationAccountAccessRole"\n'
-        "  }\n}\n"
-    )
-    identities = rehearsal.admin_apply(admin, "staging-account")
-    in_staging = f"arn:aws:iam::{STAGING_ACCOUNT}:role"
-    assert identities["staging_plan_role_arn"] == f"{in_staging}/{STAGING}terraform-plan"
-    assert identities["staging_deploy_role_arn"] == f"{in_staging}/{STAGING}terraform-deploy"
-
-    planned = plan_in_staging_account(rehearsal, str(identities["staging_plan_role_arn"]))
-    assert planned["has-changes"] == "true"  # the whole platform, found nowhere yet
-    assert "Plan: " in planned["stdout"] and " to destroy" in planned["stdout"]
-    check_staging_account_iam(rehearsal, admin, shared)
-
-
-def plan_in_staging_account(rehearsal: Rehearsal, role_arn: str) -> dict[str, str]:
-    """churn-stack plan of staging's platform as the deploy's plan-staging job runs it
-    (without the state lock: the plan role only reads), of what is deployed there, with
-    the staging plan role's credentials (the provider's calls logged for PMapper)."""
-    checkout = rehearsal.checkout("main", "staging-account-plan")
-    write_moto_overrides(checkout / "terraform", rehearsal.moto.endpoint, with_keys=False)
-    sts = moto_admin().client("sts", endpoint_url=rehearsal.moto.endpoint)
-    credentials = sts.assume_role(RoleArn=role_arn, RoleSessionName="GitHubActions")["Credentials"]
-    calls = rehearsal.records / "provider-calls-staging-account" / role_arn.rsplit("/", 1)[-1]
-    calls.mkdir(parents=True, exist_ok=True)
-    return rehearsal.stack(
-        checkout,
-        "plan", "platform", "--environment", "staging", "--keep-deployed", "--no-lock",
-        extra_env={
-            "AWS_ACCESS_KEY_ID": credentials["AccessKeyId"],
-            "AWS_SECRET_ACCESS_KEY": credentials["SecretAccessKey"],
-            "AWS_SESSION_TOKEN": credentials["SessionToken"],
-            "TF_LOG_PROVIDER": "DEBUG",
-            "TF_LOG_PATH": str(calls / "plan-staging.log"),
-        },
-    )  # fmt: skip
-
-
-def shared_policy(rehearsal: Rehearsal, admin: Path, root: str, module: str) -> dict[str, Any]:
-    """The grant a private bucket gives another account, as Terraform rendered it (moto runs
-    apply a harmless stand-in bucket policy instead: tests/rehearsal/moto_terraform.py)."""
-    modules = rehearsal.admin_state(admin, root)["values"]["root_module"]["child_modules"]
-    address = f"module.{module}.data.aws_iam_policy_document.shared[0]"
-    (document,) = [
-        r["values"]["json"]
-        for m in modules if m["address"] == f"module.{module}"
-        for r in m["resources"] if r["address"] == address
-    ]  # fmt: skip
-    return dict(json.loads(document))
-
-
-def check_staging_account_iam(rehearsal: Rehearsal, admin: Path, shared: dict[str, Any]) -> None:
-    """PMapper in staging's account: no administrator, no escalation; every call staging's
-    plan role made allowed; and across accounts, with the shared resource's own policy (its
-    owner production's account), what staging's roles need allowed and the rest refused."""
-    admin_session = moto_admin()
-    kms = admin_session.client("kms", endpoint_url=rehearsal.moto.endpoint)
-    ecr = admin_session.client("ecr", endpoint_url=rehearsal.moto.endpoint)
-    key = str(shared["model_kms_key_arn"])
-    key_policy = json.loads(kms.get_key_policy(KeyId=key, PolicyName="default")["Policy"])
-    api = regional("ecr", f"repository/{PREFIX}api")
-    api_policy = json.loads(ecr.get_repository_policy(repositoryName=f"{PREFIX}api")["policyText"])
-    models = shared_policy(rehearsal, admin, "pipeline", "models")
-    state = shared_policy(rehearsal, admin, "bootstrap", "state")
-    plan, deploy = f"role/{STAGING}terraform-plan", STAGE_DEPLOY
-    event = f"{MODELS}/releases/20261206T180000Z-1a0f6bb/events/x-%s-smoke-passed.json"
-    state_of = f"arn:aws:s3:::{STATE_BUCKET}/%s/platform/terraform.tfstate"
-    via_s3 = {"kms:ViaService": "s3.eu-central-1.amazonaws.com"}
-
-    def across(principal: str, action: str, resource: str, policy: Any, **context: Any) -> Any:
-        asked = ask(principal, action, resource, **context)
-        return asked | {"resource_policy": policy, "resource_owner": ACCOUNT}
-
-    allowed = [
-        across(plan, "kms:DescribeKey", key, key_policy),
-        across(plan, "ecr:DescribeRepositories", api, api_policy),
-        across(plan, "ecr:ListTagsForResource", api, api_policy),
-        across(plan, "s3:GetObject", RELEASE_OBJECT, models),
-        across(plan, "s3:GetObject", state_of % STAGING[:-1], state),
-        across(deploy, "s3:GetObject", BUNDLE_OBJECT, models),
-        across(deploy, "s3:PutObject", event % "staging", models),
-        across(deploy, "kms:Decrypt", key, key_policy, **via_s3),
-        across(deploy, "ecr:BatchGetImage", api, api_policy),
-        across(deploy, "s3:PutObject", state_of % STAGING[:-1], state),
-    ]
-    refused = [
-        across(deploy, "s3:PutObject", event % "production", models),
-        across(deploy, "s3:PutObject", BUNDLE_OBJECT, models),
-        across(deploy, "s3:GetObject", state_of % PREFIX[:-1], state),
-        across(plan, "s3:GetObject", state_of.replace("platform", "pipeline") % PREFIX[:-1], state),
-        across(deploy, "kms:Decrypt", key, key_policy),  # not through S3
-        across(deploy, "ecr:PutImage", api, api_policy),
-    ]  # fmt: skip
-    calls = actions_by_role(rehearsal.records / "provider-calls-staging-account")
-    made = [ask(f"role/{r}", a, None) for r, done in calls.items() for a in sorted(done)]
-    assert made, "the plan logged no call"
-    analysis = rehearsal.iam_analysis(allowed + refused + made, account=STAGING_ACCOUNT)
-    assert {plan, deploy} <= set(analysis["principals"])
-    assert analysis["admins"] == [] and analysis["escalations"] == []
-    answers = analysis["answers"]
-
-    def said(answer: dict[str, Any]) -> str:
-        return f"{answer['principal']} {answer['action']} {answer['resource'] or ''}"
-
-    assert [said(a) for a in answers[: len(allowed)] if not a["allowed"]] == []
-    crossed = answers[len(allowed) : len(allowed) + len(refused)]
-    assert [said(a) for a in crossed if a["allowed"]] == []
-    assert [said(a) for a in answers[len(allowed) + len(refused) :] if not a["allowed"]] == []
-    rehearsal.say(
-        f"rehearsal: staging's own account: {len(analysis['principals'])} principals, "
-        f"0 administrators, 0 escalation paths; {len(made)} calls of its plan role allowed; "
-        f"across accounts {len(allowed)} grants allowed, {len(refused)} refused"
-    )
-
-
 SCALING = "ecs.application-autoscaling.amazonaws.com"
 SCALING_ROLE = (
     f"{IAM_ARN}:role/aws-service-role/{SCALING}/AWSServiceRoleForApplicationAutoScaling_ECSService"

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 import boto3
 
@@ -97,16 +97,8 @@ def start_moto_server(log: Path) -> Iterator[MotoServer]:
         process.wait(timeout=10)
 
 
-def moto_admin(region: str = REGION, account: str | None = None) -> boto3.Session:
-    """moto's administrator, for stand-ins acting as AWS itself rather than as a job: of
-    moto's default account, or of ``account`` (moto's own x-moto-account-id header)."""
-    session = boto3.Session(
+def moto_admin(region: str = REGION) -> boto3.Session:
+    """moto's administrator, for stand-ins acting as AWS itself rather than as a job."""
+    return boto3.Session(
         aws_access_key_id=FAKE_KEY, aws_secret_access_key=FAKE_KEY, region_name=region
     )
-    if account is not None:
-
-        def in_account(request: Any, **_: Any) -> None:
-            request.headers["x-moto-account-id"] = account
-
-        session.events.register("before-send", in_account)
-    return session

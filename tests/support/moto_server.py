@@ -1,16 +1,8 @@
-"""moto's server (``python -m moto.server``'s own entry point), with the gaps the stacks
-hit filled:
-
-- Application Auto Scaling's tags. AWS keeps a scalable target's tags by its ARN
-  (RegisterScalableTarget's Tags, TagResource, UntagResource, ListTagsForResource); moto
-  5.2 drops the Tags and answers the three tag calls with 500, which Terraform's provider
-  retries until its timeout. This keeps them by ARN, in moto's process.
-- Lookups across accounts. AWS answers a KMS call naming a key of another account by its
-  ARN, and an ECR call naming another registry, when the key's or the repository's policy
-  grants the caller (staging in an account of its own reads production's); moto keeps one
-  backend per account and answers "not found". These calls are answered from the named
-  account's backend instead; whether the policies grant them is asked of PMapper by the
-  rehearsal, since moto evaluates none.
+"""moto's server (``python -m moto.server``'s own entry point), with the one gap the stacks
+hit filled: Application Auto Scaling's tags. AWS keeps a scalable target's tags by its ARN
+(RegisterScalableTarget's Tags, TagResource, UntagResource, ListTagsForResource); moto 5.2
+drops the Tags and answers the three tag calls with 500, which Terraform's provider retries
+until its timeout. This keeps them by ARN, in moto's process; nothing else changes.
 
 One path is the tests' own, not AWS's: ``POST /_tests/state`` with ``{"save": FILE}`` or
 ``{"load": FILE}`` saves the server's whole state to a file or replaces it with one saved
@@ -29,10 +21,6 @@ from typing import Any
 
 import moto.server
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
-from moto.ecr.models import ecr_backends
-from moto.ecr.responses import ECRResponse
-from moto.kms.models import kms_backends
-from moto.kms.responses import KmsResponse
 
 from tests.support import moto_state
 
@@ -66,20 +54,6 @@ def untag_resource(self: Any) -> str:
     return "{}"
 
 
-def kms_backend_of_the_key(self: Any) -> Any:
-    key = str(self._get_param("KeyId") or "")
-    owner = key.split(":")[4] if key.startswith("arn:") else self.current_account
-    return kms_backends[owner][self.region]
-
-
-def ecr_backend_of_the_registry(self: Any) -> Any:
-    named = str(self._get_param("resourceArn") or "")  # ListTagsForResource names an ARN
-    owner = named.split(":")[4] if named.startswith("arn:") else self._get_param("registryId")
-    return ecr_backends[owner or self.current_account][self.region]
-
-
-KmsResponse.kms_backend = property(kms_backend_of_the_key)  # type: ignore[method-assign,assignment]
-ECRResponse.ecr_backend = property(ecr_backend_of_the_registry)  # type: ignore[method-assign,assignment]
 ApplicationAutoScalingResponse.register_scalable_target = register_with_tags  # type: ignore[method-assign]
 ApplicationAutoScalingResponse.list_tags_for_resource = list_tags_for_resource  # type: ignore[attr-defined]
 ApplicationAutoScalingResponse.tag_resource = tag_resource  # type: ignore[attr-defined]

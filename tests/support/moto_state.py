@@ -91,8 +91,4 @@ def load(path: Path) -> Any:
         live: BackendDict[Any] = getattr(importlib.import_module(module), attribute)
         live.clear()
         live.update(restored)
-        # S3's registry also maps each bucket to its account, beside its items: another
-        # account finds a bucket by it (staging's own account, production's buckets).
-        if hasattr(restored, "bucket_accounts"):
-            vars(live)["bucket_accounts"] = restored.bucket_accounts
     return saved["extra"]
