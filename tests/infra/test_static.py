@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from churn.names import DEFAULT_PREFIX, STAGING_SUFFIX, environment_prefix
+from churn.names import DEFAULT_PREFIX, STAGING_SUFFIX, environment_prefix, state_key
 from churn.ops.terraform import Terraform, prepare_roots
 from tests.support.environments import REPO_ROOT
 
@@ -144,3 +144,13 @@ def test_staging_is_named_alike_by_the_clis_and_by_its_deploy_role() -> None:
     identity = (REPO_ROOT / "terraform" / "modules" / "ci-identity" / "main.tf").read_text()
     assert f'staging = "${{var.name_prefix}}{STAGING_SUFFIX}"' in identity
     assert environment_prefix("staging") == DEFAULT_PREFIX + STAGING_SUFFIX
+    # The roots that grant staging's own account (bootstrap, pipeline) derive it alike, and
+    # bootstrap its state folder as churn.names.state_key does.
+    for root in ("bootstrap", "pipeline"):
+        text = " ".join((TERRAFORM / root / "main.tf").read_text().split())
+        assert f'staging_prefix = "${{var.name_prefix}}{STAGING_SUFFIX}"' in text, root
+    bootstrap = (TERRAFORM / "bootstrap" / "main.tf").read_text()
+    assert 'staging_state  = "${trimsuffix(local.staging_prefix, "-")}/"' in bootstrap
+    assert state_key(environment_prefix("staging"), "platform").startswith(
+        environment_prefix("staging").removesuffix("-") + "/"
+    )
