@@ -46,10 +46,11 @@ IMAGE_TAG ?= $(shell git rev-parse HEAD)
 # A small venv with only the ops CLIs and boto3: what CI's plan, apply and image jobs use.
 OPS       := .venv-ops
 OPS_STAMP := $(OPS)/.setup-done
+SMOKE_STAMP := $(OPS)/.smoke-done
 # One folder per deployable, each with its Dockerfile.
 DOCKERFILES := $(wildcard src/*/Dockerfile)
 
-.PHONY: help setup ops-tools scanners data run serve train score check test test-check test-model test-browser test-terraform test-rehearsal browser terraform lint tf-check scan init plan apply images rehearse format constraints base-images mutation mutation-show bench clean
+.PHONY: help setup ops-tools smoke-tools scanners data run serve train score check test test-check test-model test-browser test-terraform test-rehearsal browser terraform lint tf-check scan init plan apply images rehearse format constraints base-images mutation mutation-show bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
@@ -64,6 +65,12 @@ ops-tools: $(OPS_STAMP) ## create .venv-ops: only the ops CLIs and boto3 (CI's p
 
 $(OPS_STAMP): pyproject.toml constraints.txt src/ops/requirements.txt scripts/setup.sh scripts/venv.sh
 	VENV=$(OPS) EXTRAS=ops EDITABLE=no scripts/setup.sh
+	@touch $@
+
+smoke-tools: $(SMOKE_STAMP) ## add to .venv-ops what churn-smoke needs: the API's serving path and the booster (CI's apply jobs)
+
+$(SMOKE_STAMP): $(OPS_STAMP) src/api/requirements.txt requirements/serve.txt requirements/smoke.txt
+	VENV=$(OPS) EXTRAS=ops,smoke EDITABLE=no scripts/setup.sh
 	@touch $@
 
 scanners: $(SCANNERS_STAMP) ## create .venv-scanners: checkov, zizmor, check-jsonschema, actionlint, PMapper

@@ -65,14 +65,28 @@ def record(kind: str, entry: dict[str, Any]) -> None:
 # ---------------------------------------------------------------------------------------
 
 
+# The interpreter a `python3.X` on PATH runs: a version manager's shim (pyenv's) is a shell
+# script that finds it again on every call, and a venv's python carries the venv.
+INTERPRETER: Final = (
+    "import sys, sysconfig; print(f\"{sysconfig.get_config_var('BINDIR')}/"
+    'python{sys.version_info[0]}.{sys.version_info[1]}")'
+)
+
+
 def setup_python() -> None:
+    """The real action puts the interpreter's own folder from its tool cache on PATH (python,
+    python3 and python3.X there are the binary); this one links those three names to this
+    machine's interpreter of that version, found through whatever PATH has for it."""
     wanted = action_input("python-version")
-    python = shutil.which(f"python{wanted}")
-    if python is None:
+    found = shutil.which(f"python{wanted}")
+    if found is None:
         raise StandInError(f"Python {wanted!r} is not on this machine")
+    python = subprocess.run(
+        [found, "-c", INTERPRETER], capture_output=True, text=True, check=True
+    ).stdout.strip()
     bin_dir = Path(env("RUNNER_TEMP")) / f"python-{wanted}" / "bin"
     bin_dir.mkdir(parents=True, exist_ok=True)
-    for name in ("python", "python3"):
+    for name in ("python", "python3", f"python{wanted}"):
         link = bin_dir / name
         link.unlink(missing_ok=True)
         link.symlink_to(python)
