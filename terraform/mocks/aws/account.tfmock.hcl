@@ -1,6 +1,6 @@
 # The AWS account the roots' tests plan against (mock_provider "aws" { source = ... }):
 # what the data sources answer, so a mocked plan builds the names and ARNs the stacks
-# derive from them. Shared by terraform/platform/tests and terraform/pipeline/tests.
+# derive from them. Shared by the roots' tests and the modules' that build ARNs.
 
 mock_data "aws_availability_zones" {
   defaults = { names = ["eu-central-1a", "eu-central-1b"] }

@@ -7,21 +7,7 @@
 # provider: the statements' configuration, not AWS's evaluation of them.
 
 mock_provider "aws" {
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
-
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-
-  mock_data "aws_region" {
-    defaults = { name = "eu-central-1" }
-  }
-
-  mock_data "aws_iam_policy_document" {
-    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
-  }
+  source = "../../mocks/aws" # the account, partition and region the ARNs are built from
 
   mock_resource "aws_s3_bucket" {
     defaults = { arn = "arn:aws:s3:::teleco-customer-churn-models-123456789012" }
