@@ -43,7 +43,8 @@ ROOT      ?= platform
 IMAGE_TAG ?= $(shell git rev-parse HEAD)
 # NAME_PREFIX, when set, is the environment: churn-stack and churn-push-images read it from
 # the environment (empty: the project's default prefix).
-# A small venv with only the ops CLIs and boto3: what CI's plan, apply and image jobs use.
+# A small venv with only the ops CLIs and boto3: what CI's plan, apply and image jobs use
+# (an apply job that smoke-tests a release adds the smoke test's set: make smoke-tools).
 OPS       := .venv-ops
 OPS_STAMP := $(OPS)/.setup-done
 SMOKE_STAMP := $(OPS)/.smoke-done
