@@ -1,6 +1,7 @@
 """What tests/support/moto_server.py adds to moto, over real HTTP with boto3: a scalable
 target keeps its tags as AWS keeps them (Terraform's provider reads them back after every
-create and refresh); a server's state saved and loaded into another."""
+create and refresh); a server's state saved and loaded into another; a request the SDK
+resends answered as its first attempt was."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import pytest
+from botocore.awsrequest import AWSPreparedRequest
+from botocore.exceptions import ClientError
 
 from tests.support.moto import REGION, MotoServer, start_moto_server
 
@@ -86,3 +90,47 @@ def test_a_saved_state_loads_into_another_server_whole(
         assert tags["Tags"] == {"NamePrefix": "copy-"}
     # The original is untouched.
     assert boto3.client("iam").get_role(RoleName="state-copy")["Role"]["Arn"] == role["Role"]["Arn"]
+
+
+def sent_as(invocation: str, attempt: int) -> Any:
+    """A before-send hook: the request goes out as attempt N of one SDK invocation."""
+
+    def stamp(request: AWSPreparedRequest, **_: Any) -> None:
+        request.headers["amz-sdk-invocation-id"] = invocation
+        request.headers["amz-sdk-request"] = f"attempt={attempt}; max=25"
+
+    return stamp
+
+
+def test_a_resent_create_gets_its_first_answer_and_a_new_call_is_refused(
+    tmp_path: Path,
+) -> None:
+    """The SDK's resend of a create (same invocation id, a later attempt) is answered as the
+    first attempt was, not executed again, and moto's log says so; the same create as a new
+    call is refused as AWS refuses it (tests/support/resends.py)."""
+    log = tmp_path / "moto.log"
+    with start_moto_server(log) as server:
+        env = server.client_env()
+        ec2 = boto3.client(
+            "ec2",
+            endpoint_url=env["AWS_ENDPOINT_URL"],
+            region_name=REGION,
+            aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+        )
+        group = ec2.create_security_group(GroupName="resent", Description="resent")["GroupId"]
+        rule: Any = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443}
+        rule["IpRanges"] = [{"CidrIp": "10.0.0.0/8"}]
+        event = "before-send.ec2.AuthorizeSecurityGroupIngress"
+        answers = []
+        for attempt in (1, 2):
+            ec2.meta.events.register(event, sent_as("invocation-1", attempt), "stamp")
+            answer = ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=[rule])
+            answers.append(answer)
+            ec2.meta.events.unregister(event, unique_id="stamp")
+        with pytest.raises(ClientError, match=r"InvalidPermission\.Duplicate"):
+            ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=[rule])
+        (found,) = ec2.describe_security_groups(GroupIds=[group])["SecurityGroups"]
+    assert answers[0]["SecurityGroupRules"] == answers[1]["SecurityGroupRules"]
+    assert [p["FromPort"] for p in found["IpPermissions"]] == [443]
+    assert "moto: resent (attempt 2): POST /: its first answer again" in log.read_text()

@@ -8,6 +8,8 @@ One path is the tests' own, not AWS's: ``POST /_tests/state`` with ``{"save": FI
 ``{"load": FILE}`` saves the server's whole state to a file or replaces it with one saved
 before (tests/support/moto_state.py), while no other request is in flight.
 
+A request the AWS SDK resends gets its first answer again (tests/support/resends.py).
+
 usage: python -m tests.support.moto_server -H 127.0.0.1 -p PORT    (start_moto_server)
 """
 
@@ -22,7 +24,7 @@ from typing import Any
 import moto.server
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 
-from tests.support import moto_state
+from tests.support import moto_state, resends
 
 STATE_PATH = "/_tests/state"
 
@@ -84,7 +86,7 @@ run_simple = moto.server.run_simple  # type: ignore[attr-defined]
 
 
 def run_with_state_path(host: str, port: int, app: Any, **options: Any) -> None:
-    run_simple(host, port, with_state_path(app), **options)
+    run_simple(host, port, resends.answered_once(with_state_path(app)), **options)
 
 
 moto.server.run_simple = run_with_state_path  # type: ignore[attr-defined,assignment]
