@@ -4,9 +4,9 @@ it changed.
 deploy.yml's checks (fmt, validate, tflint, checkov with ``policies/``: the reusable
 terraform-checks workflow and the Makefile targets it calls) give the same verdict on the
 same inputs: every tool is pinned in the repository. A release records the fingerprint of the
-tree its checks passed on; a later commit with the same fingerprint (a new model, a change of
-code or docs) passed those checks already, and its deploy goes to the release without them,
-which names the release they passed in.
+tree its checks read, and is deployed only once they passed; a later commit with the same
+fingerprint as a deployed release (a new model, a change of code or docs) passed those checks
+already, and its deploy goes without them: its release names the one they passed in.
 
 The fingerprint is the commit's whole tree but what the checks do not read: the Python
 (``src/``, ``tests/``, ``bench/``), ``docs/``, Markdown files, and the value of the model
@@ -85,9 +85,15 @@ def fingerprint(repo: Path) -> str:
 
 
 def passed_before(log: ReleaseLog, inputs: str) -> Release | None:
-    """The newest of the last LOOK_BACK releases whose checks read exactly ``inputs``."""
-    for release_id in reversed(log.ids()[-LOOK_BACK:]):
-        release = log.read(release_id)
-        if release.checked_inputs == inputs:
-            return release
+    """The newest of the last LOOK_BACK releases whose checks read exactly ``inputs`` and
+    passed. A deploy records its release while the checks still run beside its plans, and
+    applies it only once they passed (deploy.yml): a release deployed anywhere passed them,
+    one whose checks failed never was."""
+    recent = log.ids()[-LOOK_BACK:]
+    deployed = {event.release for event in log.events(recent) if event.kind == "deployed"}
+    for release_id in reversed(recent):
+        if release_id in deployed:
+            release = log.read(release_id)
+            if release.checked_inputs == inputs:
+                return release
     return None

@@ -153,7 +153,8 @@ def test_checks_skipped_in_a_deploy_are_named_from_a_release_that_passed_them(
     world: World, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     """`checked` says whether a recent release passed the Terraform checks on this
-    checkout's inputs; `create --checks-passed-before` refuses without one and names it."""
+    checkout's inputs (one deployed somewhere: a deploy applies nothing before its checks
+    passed); `create --checks-passed-before` refuses without one and names it."""
     outputs = tmp_path / "outputs"
     assert world.run("--outputs", str(outputs), "checked", "--repo", str(world.repo)) == 0
     inputs = checked_inputs.fingerprint(world.repo)
@@ -169,14 +170,22 @@ def test_checks_skipped_in_a_deploy_are_named_from_a_release_that_passed_them(
     )
     assert world.log().ids() == []
 
-    assert world.create() == 0  # the checks ran ("checks passed")
+    assert world.create() == 0  # recorded while its checks run
     first = capsys.readouterr().out.strip()
     assert world.log().read(first).checked_inputs == inputs
-    # A new commit (docs only) with new images: the same inputs, so the checks may be skipped.
+    # A new commit (docs only) with new images: the same inputs, but the first release was
+    # never deployed (its checks may have failed): the checks must run.
     commit_files(world.repo, {"README.md": "docs\n"})
     other = "f" * 40
     for image in releases.IMAGES:
         push(world.prefix, image, other)
+    outputs.unlink()
+    assert world.run("--outputs", str(outputs), "checked", "--repo", str(world.repo)) == 0
+    assert outputs.read_text() == f"inputs={inputs}\npassed-in=\n"
+    assert world.run(*skipped[:2], other, *skipped[3:]) == ExitCode.REFUSED
+    capsys.readouterr()
+    # Deployed (in staging: anywhere counts), it passed them.
+    assert record(world, first, "staging", "deployed") == 0
     outputs.unlink()
     assert world.run("--outputs", str(outputs), "checked", "--repo", str(world.repo)) == 0
     assert outputs.read_text() == f"inputs={inputs}\npassed-in={first}\n"

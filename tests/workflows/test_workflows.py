@@ -255,14 +255,19 @@ def test_approval_means_approving_a_plan_once_per_environment() -> None:
     deploy = jobs(WORKFLOWS / "deploy.yml")
     assert "needs" not in deploy["images"]  # beside the checks
     assert deploy["images"]["if"] == deploy["checked-before"]["if"]  # only main deploys
-    assert set(deploy["release"]["needs"]) == {"checked-before", "checks", "images"}
+    assert set(deploy["release"]["needs"]) == {"checked-before", "images"}  # beside the checks
     assert deploy["plan-pipeline"]["needs"] == deploy["plan-platform"]["needs"] == "release"
     assert set(deploy["apply"]["needs"]) == {
+        "checked-before",
+        "checks",
         "release",
         "plan-pipeline",
         "plan-platform",
         "apply-staging",
     }
+    assert set(deploy["apply-staging"]["needs"]) == {
+        "checked-before", "checks", "release", "plan-staging"
+    }  # fmt: skip
     assert set(deploy) == {
         "checked-before", "checks", "images", "release", "plan-staging", "apply-staging",
         "plan-pipeline", "plan-platform", "apply",
@@ -272,22 +277,27 @@ def test_approval_means_approving_a_plan_once_per_environment() -> None:
     assert plans.index('"pipeline"') < plans.index('"platform"')  # applied in this order
 
 
+CHECKS_PASSED = (
+    "(needs.checks.result == 'success' || (needs.checks.result == 'skipped' && "
+    "needs.checked-before.outputs.passed-in != ''))"
+)
+
+
 def test_a_deploy_skips_the_checks_only_where_a_release_passed_them_on_the_same_inputs() -> None:
     """The checks job runs unless the log names a release that passed them on this commit's
-    inputs; the release is recorded after checks that passed, or that were skipped for that
-    reason, and then asks the log itself (a job output alone is not believed)."""
+    inputs. It runs beside the release and the plans; each apply needs it to have passed, or
+    to have been skipped for that reason, which the release job asked the log itself (a job
+    output alone is not believed)."""
     deploy = jobs(WORKFLOWS / "deploy.yml")
     assert deploy["checks"]["if"] == "${{ needs.checked-before.outputs.passed-in == '' }}"
     step = next(s for s in deploy["checked-before"]["steps"] if s.get("id") == "checked")
     assert 'churn-release --outputs "$GITHUB_OUTPUT" checked' in step["run"]
-    condition = " ".join(deploy["release"]["if"].split())
-    assert "!cancelled() && needs.images.result == 'success'" in condition
-    assert (
-        "(needs.checks.result == 'success' || (needs.checks.result == 'skipped' && "
-        "needs.checked-before.outputs.passed-in != ''))" in condition
-    )
+    release = " ".join(deploy["release"]["if"].split())
+    assert "needs.checked-before.result == 'success' && needs.images.result == 'success'" in release
+    for job in ("apply-staging", "apply"):
+        assert CHECKS_PASSED in " ".join(deploy[job]["if"].split()), job
     create = next(s for s in deploy["release"]["steps"] if s.get("id") == "release")
-    assert create["env"]["CHECKS_RAN"] == "${{ needs.checks.result == 'success' }}"
+    assert create["env"]["PASSED_IN"] == "${{ needs.checked-before.outputs.passed-in }}"
     assert "--checks-passed-before" in create["run"]
 
 
