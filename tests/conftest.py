@@ -109,8 +109,9 @@ def terraform(
     pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, str]:
     """The environment terraform runs in: the binary on PATH, the AWS provider from the
-    machine's mirror (or, on a CI runner, the registry) through the project's CLI config,
-    whose plugin cache holds it once it is warm. Terraform does not lock that cache for
+    machine's mirror (or, on a CI runner, the registry) through the project's CLI config.
+    Where that config has a plugin cache (the registry's downloads, a packed mirror's
+    unpacked provider: scripts/terraform-config.sh), Terraform does not lock it for
     concurrent writes, so the first worker warms it while the others wait."""
     if shutil.which("terraform") is None:
         pytest.fail("terraform is not on PATH (README: the two commands)")
