@@ -4,9 +4,10 @@ An AWS SDK resends a request after a transport error (a connection reset, a time
 the same ``amz-sdk-invocation-id`` and the next ``amz-sdk-request: attempt=N``. AWS then
 executes it again: a create whose answer was lost comes back refused as a duplicate
 (Lambda's 409 ResourceConflictException, EC2's InvalidPermission.Duplicate), which over
-AWS's network is rare. Here it is not rare enough: twice in eight full runs moto answered
-a create 2xx in a busy first apply and the Go SDK sent it again at once (moto's log shows
-both), and the apply failed on a refusal AWS would almost never give. So moto's server
+AWS's network is rare. Here it was not: twice in eight full runs moto answered a create
+2xx in a busy first apply and the same call came again at once (moto's log shows both; no
+header was logged then, so that it was the SDK's resend is inferred), and the apply failed
+on a refusal AWS would almost never give. So moto's server
 keeps the last answers to calls that change something, and a resend of one of them gets
 that answer again instead of a second execution, with a line in moto's log; every other
 request, and any new call (a new invocation id), reaches moto as before.
