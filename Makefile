@@ -71,7 +71,7 @@ $(OPS_STAMP): pyproject.toml constraints.txt src/ops/requirements.txt scripts/se
 smoke-tools: $(SMOKE_STAMP) ## add to .venv-ops what churn-smoke needs: the API's serving path and the booster (CI's apply jobs)
 
 $(SMOKE_STAMP): $(OPS_STAMP) src/api/requirements.txt requirements/serve.txt requirements/smoke.txt
-	VENV=$(OPS) EXTRAS=ops,smoke EDITABLE=no scripts/setup.sh
+	VENV=$(OPS) EXTRAS=ops,api,serve,smoke EDITABLE=no scripts/setup.sh
 	@touch $@
 
 scanners: $(SCANNERS_STAMP) ## create .venv-scanners: checkov, zizmor, check-jsonschema, actionlint, PMapper

@@ -13,7 +13,7 @@ import pytest
 from botocore.awsrequest import AWSPreparedRequest
 from botocore.exceptions import ClientError
 
-from tests.support.moto import REGION, MotoServer, start_moto_server
+from tests.support.moto import REGION, MotoServer, moto_admin, start_moto_server
 
 
 def ecs_service(name: str) -> dict[str, str]:
@@ -110,14 +110,7 @@ def test_a_resent_create_gets_its_first_answer_and_a_new_call_is_refused(
     call is refused as AWS refuses it (tests/support/resends.py)."""
     log = tmp_path / "moto.log"
     with start_moto_server(log) as server:
-        env = server.client_env()
-        ec2 = boto3.client(
-            "ec2",
-            endpoint_url=env["AWS_ENDPOINT_URL"],
-            region_name=REGION,
-            aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-        )
+        ec2 = moto_admin().client("ec2", endpoint_url=server.endpoint)
         group = ec2.create_security_group(GroupName="resent", Description="resent")["GroupId"]
         rule: Any = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443}
         rule["IpRanges"] = [{"CidrIp": "10.0.0.0/8"}]
